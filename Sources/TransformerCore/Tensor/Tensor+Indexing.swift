@@ -1,0 +1,50 @@
+/// Gathering rows (embedding lookup), masked fill and dropout masks.
+extension Tensor {
+    /// Embedding lookup: row `indices[i]` of this `[V, C]` table for each index; output `[indexShape..., C]`.
+    /// Backward: scatter-add, so a token used twice gets both gradients.
+    public func gatheringRows(_ indices: [Int], indexShape: [Int]) -> Tensor {
+        precondition(rank == 2, "gatheringRows needs a [V, C] table, got \(shape)")
+        precondition(indexShape.reduce(1, *) == indices.count,
+                     "index shape \(indexShape) does not hold \(indices.count) indices")
+        let (rows, width) = (shape[0], shape[1])
+        var y = [Float](repeating: 0, count: indices.count * width)
+        for (i, row) in indices.enumerated() {
+            precondition(row >= 0 && row < rows, "index \(row) out of range for a table of \(rows) rows")
+            y.replaceSubrange((i * width)..<((i + 1) * width), with: scalars[(row * width)..<((row + 1) * width)])
+        }
+        let n = count
+        return Tensor.result(shape: indexShape + [width], scalars: y, inputs: [self]) { g in
+            var gTable = [Float](repeating: 0, count: n)
+            for (i, row) in indices.enumerated() {
+                for j in 0..<width { gTable[row * width + j] += g[i * width + j] }
+            }
+            return [gTable]
+        }
+    }
+
+    /// y = value where mask != 0, else x. The mask broadcasts to this shape and is not differentiated.
+    /// Backward: dx = dy where the mask is 0, else 0.
+    public func maskedFill(where mask: Tensor, with value: Float) -> Tensor {
+        precondition(Broadcast.shape(shape, mask.shape) == shape,
+                     "mask of shape \(mask.shape) does not broadcast to \(shape)")
+        let m = Broadcast.expand(mask.scalars, offsets: Broadcast.offsets(from: mask.shape, to: shape))
+        let y = (0..<count).map { m[$0] != 0 ? value : scalars[$0] }
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+            [(0..<g.count).map { m[$0] != 0 ? 0 : g[$0] }]
+        }
+    }
+
+    /// Inverted dropout: each element is zeroed with probability p and the survivors are scaled by
+    /// 1 / (1 - p), so the expected value is unchanged and evaluation needs no rescaling.
+    /// Backward: dx = dy * mask (the same scaled mask).
+    public func dropout(probability p: Float, generator: SeededGenerator) -> Tensor {
+        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
+        guard p > 0 else { return self }
+        let keep = 1 / (1 - p)
+        let mask = (0..<count).map { _ in generator.nextUnitFloat() < p ? 0 : keep }
+        let y = (0..<count).map { scalars[$0] * mask[$0] }
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+            [(0..<g.count).map { g[$0] * mask[$0] }]
+        }
+    }
+}

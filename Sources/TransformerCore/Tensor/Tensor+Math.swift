@@ -1,0 +1,38 @@
+import Foundation
+
+/// Elementwise functions. Each backward uses the derivative written in its comment.
+extension Tensor {
+    /// Applies `forward` elementwise; `derivative(x, y)` gives dy/dx from the input x and output y.
+    func unary(_ forward: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+        let x = scalars
+        let y = x.map(forward)
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+            [(0..<g.count).map { g[$0] * derivative(x[$0], y[$0]) }]
+        }
+    }
+
+    /// y = e^x; dy/dx = y.
+    public func exp() -> Tensor { unary(Foundation.exp, derivative: { _, y in y }) }
+
+    /// y = ln x; dy/dx = 1 / x.
+    public func log() -> Tensor { unary(Foundation.log, derivative: { x, _ in 1 / x }) }
+
+    /// y = sqrt(x); dy/dx = 1 / (2 y).
+    public func sqrt() -> Tensor { unary(Foundation.sqrt, derivative: { _, y in 0.5 / y }) }
+
+    /// y = tanh x; dy/dx = 1 - y^2.
+    public func tanh() -> Tensor { unary(Foundation.tanh, derivative: { _, y in 1 - y * y }) }
+
+    /// y = max(0, x); dy/dx = 1 for x > 0, else 0.
+    public func relu() -> Tensor { unary({ Swift.max(0, $0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+
+    /// GELU (Hendrycks & Gimpel 2016), the exact form: y = x * Phi(x) = x/2 * (1 + erf(x / sqrt 2));
+    /// dy/dx = Phi(x) + x * phi(x) with phi the standard normal density.
+    public func gelu() -> Tensor {
+        let invSqrt2: Float = 1 / Float(2).squareRoot()
+        let invSqrt2Pi: Float = 1 / (2 * Float.pi).squareRoot()
+        return unary({ x in 0.5 * x * (1 + erf(x * invSqrt2)) }, derivative: { x, _ in
+            0.5 * (1 + erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x)
+        })
+    }
+}
