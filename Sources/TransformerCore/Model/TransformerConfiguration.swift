@@ -1,0 +1,121 @@
+/// Every hyperparameter of the encoder-decoder Transformer, in one validated value.
+///
+/// The defaults are the paper's base model (Vaswani et al. 2017, Table 3): d_model 512, h 8, N 6,
+/// d_ff 2048, P_drop 0.1. Two deviations from the paper are the defaults here and are configurable:
+/// pre-norm residuals (`normPlacement = .pre`, more stable to train; the paper is `.post`) and
+/// untied target embedding / projection weights (the paper ties them: `tieTargetEmbedding = true`).
+public struct TransformerConfiguration: Equatable, Sendable, Codable {
+    /// Where LayerNorm sits in each residual connection.
+    public enum NormPlacement: String, Sendable, Codable, CaseIterable {
+        /// x + dropout(sublayer(LayerNorm(x))), with a final LayerNorm after each stack.
+        case pre
+        /// LayerNorm(x + dropout(sublayer(x))), as in the paper.
+        case post
+    }
+
+    /// The feed-forward non-linearity.
+    public enum Activation: String, Sendable, Codable, CaseIterable {
+        case relu, gelu
+    }
+
+    /// How positions are encoded.
+    public enum PositionalEncodingKind: String, Sendable, Codable, CaseIterable {
+        /// The fixed sine/cosine table of the paper.
+        case sinusoidal
+        /// A learned [maximumLength, d_model] embedding table.
+        case learned
+    }
+
+    /// V_src: source vocabulary size (including special tokens).
+    public var sourceVocabularySize: Int
+    /// V: target vocabulary size (including special tokens).
+    public var targetVocabularySize: Int
+    /// C = d_model.
+    public var modelDimension: Int
+    /// H = h, the number of attention heads; D = C / H.
+    public var headCount: Int
+    /// N, the number of layers in the encoder and in the decoder.
+    public var layerCount: Int
+    /// F = d_ff, the inner width of the feed-forward network.
+    public var feedForwardDimension: Int
+    /// P_drop, applied after positional encoding, to attention weights, inside the FFN and on each residual branch.
+    public var dropout: Float
+    /// The longest sequence (source or target) the positional encoding covers.
+    public var maximumLength: Int
+    public var normPlacement: NormPlacement
+    public var activation: Activation
+    public var positionalEncoding: PositionalEncodingKind
+    /// Share one [V, C] matrix between the target embedding and the output projection (paper §3.4).
+    public var tieTargetEmbedding: Bool
+    /// LayerNorm epsilon.
+    public var layerNormEpsilon: Float
+
+    public init(sourceVocabularySize: Int = 10, targetVocabularySize: Int = 10, modelDimension: Int = 512,
+                headCount: Int = 8, layerCount: Int = 6, feedForwardDimension: Int = 2048, dropout: Float = 0.1,
+                maximumLength: Int = 512, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
+                positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
+                layerNormEpsilon: Float = 1e-5) {
+        self.sourceVocabularySize = sourceVocabularySize
+        self.targetVocabularySize = targetVocabularySize
+        self.modelDimension = modelDimension
+        self.headCount = headCount
+        self.layerCount = layerCount
+        self.feedForwardDimension = feedForwardDimension
+        self.dropout = dropout
+        self.maximumLength = maximumLength
+        self.normPlacement = normPlacement
+        self.activation = activation
+        self.positionalEncoding = positionalEncoding
+        self.tieTargetEmbedding = tieTargetEmbedding
+        self.layerNormEpsilon = layerNormEpsilon
+    }
+
+    /// D = d_k = d_v = C / H.
+    public var headDimension: Int { modelDimension / headCount }
+
+    /// Largest accepted value for any size, so a typo cannot ask for terabytes.
+    public static let maximumSize = 1 << 20
+
+    /// Checks every field; throws the first problem found.
+    public func validate() throws(ConfigurationError) {
+        func positive(_ value: Int, _ field: ConfigurationError.Field) throws(ConfigurationError) {
+            guard value >= 1 && value <= Self.maximumSize else {
+                throw ConfigurationError(field: field, expected: "an integer from 1 to \(Self.maximumSize)", found: "\(value)")
+            }
+        }
+        try positive(sourceVocabularySize, .sourceVocabularySize)
+        try positive(targetVocabularySize, .targetVocabularySize)
+        try positive(modelDimension, .modelDimension)
+        try positive(headCount, .headCount)
+        try positive(layerCount, .layerCount)
+        try positive(feedForwardDimension, .feedForwardDimension)
+        try positive(maximumLength, .maximumLength)
+        guard modelDimension % headCount == 0 else {
+            throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
+                                     found: "\(headCount) (\(modelDimension) / \(headCount) is not a whole number)")
+        }
+        guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
+            throw ConfigurationError(field: .dropout, expected: "a probability in [0, 1)", found: "\(dropout)")
+        }
+        guard layerNormEpsilon.isFinite && layerNormEpsilon > 0 else {
+            throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
+        }
+    }
+}
+
+/// A configuration value that cannot build a model: which field, what it accepts, what it got.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    /// The field at fault, named as in ``TransformerConfiguration``.
+    public enum Field: String, Sendable, CaseIterable {
+        case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount
+        case feedForwardDimension, dropout, maximumLength, layerNormEpsilon
+    }
+
+    public let field: Field
+    public let expected: String
+    public let found: String
+
+    public var description: String {
+        "\(field.rawValue): expected \(expected), got \(found)"
+    }
+}
