@@ -1,0 +1,47 @@
+/// Multi-head attention (paper §3.2.2):
+///
+///     MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W^O,  head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V)
+///
+/// The h per-head projections are one `[C, C]` Linear each (with biases), whose output is split into
+/// heads of D = C / H features. Shapes: query input `[B, T, C]`, key/value input `[B, S, C]`, mask
+/// broadcastable to `[B, H, T, S]` -> output `[B, T, C]` and per-head weights `[B, H, T, S]`.
+public final class MultiHeadAttention: Layer {
+    public let headCount: Int
+    public let query: Linear    // W^Q [C, C]
+    public let key: Linear      // W^K [C, C]
+    public let value: Linear    // W^V [C, C]
+    public let output: Linear   // W^O [C, C]
+    let attentionDropout: Dropout
+
+    /// Throws when `modelDimension` is not divisible by `headCount`.
+    public init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+        guard headCount > 0, modelDimension % headCount == 0 else {
+            throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
+                                     found: "\(headCount)")
+        }
+        self.headCount = headCount
+        query = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        key = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        value = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        output = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        attentionDropout = Dropout(probability: dropout, generator: generator)
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        [("query", query), ("key", key), ("value", value), ("output", output), ("attentionDropout", attentionDropout)]
+    }
+
+    /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
+    public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
+                               mask: Tensor?) -> (output: Tensor, weights: Tensor) {
+        // 1. Project and split into heads: [B, T, C] -> [B, H, T, D] (and [B, H, S, D] for K, V).
+        let q = query(queryInput).splittingHeads(headCount)
+        let k = key(keyValueInput).splittingHeads(headCount)
+        let v = value(keyValueInput).splittingHeads(headCount)
+        // 2. Attend in every head at once: [B, H, T, D], weights [B, H, T, S].
+        let (heads, weights) = scaledDotProductAttention(query: q, key: k, value: v, mask: mask,
+                                                         dropout: attentionDropout)
+        // 3. Concatenate the heads and mix them: [B, H, T, D] -> [B, T, C] -> W^O -> [B, T, C].
+        return (output(heads.mergingHeads()), weights)
+    }
+}

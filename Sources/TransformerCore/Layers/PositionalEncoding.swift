@@ -1,0 +1,74 @@
+import Foundation
+
+/// Adds position information to token embeddings (paper §3.5), then applies dropout:
+///
+///     y = dropout(x * sqrt(d_model) + PE[offset ..< offset + T])
+///
+/// with the sinusoidal table
+///
+///     PE(pos, 2i)   = sin(pos / 10000^(2i / d_model))
+///     PE(pos, 2i+1) = cos(pos / 10000^(2i / d_model))
+///
+/// or, with `.learned`, a trained `[maxLen, C]` table. The sqrt(d_model) scaling of the embeddings is
+/// from paper §3.4. Shapes: x `[B, T, C]` -> y `[B, T, C]`; T + offset must not exceed maxLen.
+public final class PositionalEncoding: Layer {
+    public let kind: TransformerConfiguration.PositionalEncodingKind
+    public let maximumLength: Int
+    public let dimension: Int
+    /// The fixed sinusoidal table `[maxLen, C]` (not a parameter); nil for learned encodings.
+    public let sinusoidTable: Tensor?
+    /// The learned table, for `.learned`.
+    public let learned: Embedding?
+    let dropout: Dropout
+
+    public init(kind: TransformerConfiguration.PositionalEncodingKind, maximumLength: Int, dimension: Int,
+                dropout: Float, generator: SeededGenerator) {
+        self.kind = kind
+        self.maximumLength = maximumLength
+        self.dimension = dimension
+        switch kind {
+        case .sinusoidal:
+            sinusoidTable = PositionalEncoding.sinusoids(length: maximumLength, dimension: dimension)
+            learned = nil
+        case .learned:
+            sinusoidTable = nil
+            learned = Embedding(vocabularySize: maximumLength, dimension: dimension, generator: generator)
+        }
+        self.dropout = Dropout(probability: dropout, generator: generator)
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        (learned.map { [("embedding", $0 as any Layer)] } ?? []) + [("dropout", dropout)]
+    }
+
+    /// The paper's table: PE[pos, 2i] = sin(pos * w_i), PE[pos, 2i+1] = cos(pos * w_i), w_i = 10000^(-2i/C).
+    /// Computed in Double and rounded once. Shape `[length, dimension]`.
+    public static func sinusoids(length: Int, dimension: Int) -> Tensor {
+        var table = [Float](repeating: 0, count: length * dimension)
+        for position in 0..<length {
+            for column in 0..<dimension {
+                let pairIndex = column / 2   // i
+                let frequency = pow(10000.0, -Double(2 * pairIndex) / Double(dimension))
+                let angle = Double(position) * frequency
+                table[position * dimension + column] = Float(column % 2 == 0 ? sin(angle) : cos(angle))
+            }
+        }
+        return Tensor(shape: [length, dimension], scalars: table)
+    }
+
+    /// x `[B, T, C]` token embeddings -> `[B, T, C]`; `offset` is the position of the first token.
+    public func callAsFunction(_ x: Tensor, offset: Int = 0) -> Tensor {
+        let length = x.shape[1]
+        precondition(x.rank == 3 && x.shape[2] == dimension, "PositionalEncoding needs [B, T, \(dimension)], got \(x.shape)")
+        precondition(offset + length <= maximumLength,
+                     "sequence of \(offset + length) positions exceeds the maximum length \(maximumLength)")
+        let positions: Tensor   // [1, T, C]
+        if let learned {
+            positions = learned([Array(offset..<(offset + length))])
+        } else {
+            let rows = sinusoidTable!.scalars[(offset * dimension)..<((offset + length) * dimension)]
+            positions = Tensor(shape: [1, length, dimension], scalars: Array(rows))
+        }
+        return dropout(x * Float(dimension).squareRoot() + positions)
+    }
+}

@@ -1,0 +1,108 @@
+/// The encoder-decoder Transformer of "Attention Is All You Need" (Vaswani et al. 2017).
+///
+/// Data flow (shapes with B batch, S source length, T target length, C = d_model, V target vocabulary):
+///
+///     source ids [B, S] -> sourceEmbedding -> positionalEncoding -> encoder -> memory [B, S, C]
+///     target input ids [B, T] -> targetEmbedding -> positionalEncoding
+///         -> decoder(memory) -> [B, T, C] -> projection -> logits [B, T, V]
+///
+/// Token id ``paddingIndex`` (0) is padding: it is masked as a key in every attention. The decoder's
+/// self-attention is also causal. Every attention's weights are returned by ``forward(source:targetInput:)``
+/// for plotting; nothing is stored on the model.
+///
+/// ```swift
+/// let model = try Transformer(configuration: .init(modelDimension: 32, headCount: 4, layerCount: 2,
+///                                                  feedForwardDimension: 64),
+///                             generator: SeededGenerator(seed: 0))
+/// let logits = model(source: [[3, 4, 5]], targetInput: [[1, 3, 4]])   // [1, 3, 10]
+/// ```
+public final class Transformer: Layer {
+    /// The token id used for padding.
+    public static let paddingIndex = 0
+
+    public let configuration: TransformerConfiguration
+    public let sourceEmbedding: Embedding        // [V_src, C]
+    public let targetEmbedding: Embedding        // [V, C]
+    public let positionalEncoding: PositionalEncoding
+    public let encoder: Encoder
+    public let decoder: Decoder
+    public let projection: Linear                // [V, C] weight (shared with targetEmbedding when tied), [V] bias
+
+    /// Builds the model with weights drawn from `generator`; dropout masks are drawn from it later.
+    /// Throws when the configuration is invalid.
+    public init(configuration c: TransformerConfiguration, generator: SeededGenerator) throws(ConfigurationError) {
+        try c.validate()
+        configuration = c
+        sourceEmbedding = Embedding(vocabularySize: c.sourceVocabularySize, dimension: c.modelDimension, generator: generator)
+        targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
+        positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
+                                                dimension: c.modelDimension, dropout: c.dropout, generator: generator)
+        encoder = try Encoder(configuration: c, generator: generator)
+        decoder = try Decoder(configuration: c, generator: generator)
+        if c.tieTargetEmbedding {
+            let bound = 1 / Float(c.modelDimension).squareRoot()
+            projection = Linear(weight: targetEmbedding.weight,
+                                bias: Tensor.uniform([c.targetVocabularySize], in: -bound...bound,
+                                                     generator: generator, requiresGradient: true))
+        } else {
+            projection = Linear(inputSize: c.modelDimension, outputSize: c.targetVocabularySize, generator: generator)
+        }
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        [("sourceEmbedding", sourceEmbedding), ("targetEmbedding", targetEmbedding),
+         ("positionalEncoding", positionalEncoding), ("encoder", encoder), ("decoder", decoder),
+         ("projection", projection)]
+    }
+
+    /// Encodes source ids `[B, S]` into memory `[B, S, C]`; also returns the source mask `[B, 1, 1, S]`
+    /// and each encoder layer's self-attention weights `[B, H, S, S]`.
+    public func encode(_ source: [[Int]]) -> (memory: Tensor, sourceMask: Tensor, weights: [Tensor]) {
+        let sourceMask = AttentionMask.keyPadding(source, paddingIndex: Self.paddingIndex)
+        let embedded = positionalEncoding(sourceEmbedding(source))                    // [B, S, C]
+        let (memory, weights) = encoder(embedded, mask: sourceMask)
+        return (memory, sourceMask, weights)
+    }
+
+    /// Decodes target input ids `[B, T]` against memory `[B, S, C]` into logits `[B, T, V]`, with each
+    /// decoder layer's self-attention `[B, H, T, T]` and cross-attention `[B, H, T, S]` weights.
+    public func decode(_ targetInput: [[Int]], memory: Tensor, sourceMask: Tensor)
+        -> (logits: Tensor, selfWeights: [Tensor], crossWeights: [Tensor]) {
+        let targetMask = AttentionMask.target(targetInput, paddingIndex: Self.paddingIndex)   // [B, 1, T, T]
+        let embedded = positionalEncoding(targetEmbedding(targetInput))                       // [B, T, C]
+        let decoded = decoder(embedded, memory: memory, targetMask: targetMask, sourceMask: sourceMask)
+        return (projection(decoded.output), decoded.selfWeights, decoded.crossWeights)
+    }
+
+    /// The full forward pass with every attention map.
+    public func forward(source: [[Int]], targetInput: [[Int]]) -> TransformerOutput {
+        let encoded = encode(source)
+        let decoded = decode(targetInput, memory: encoded.memory, sourceMask: encoded.sourceMask)
+        return TransformerOutput(logits: decoded.logits,
+                                 attention: AttentionWeights(encoderSelf: encoded.weights,
+                                                             decoderSelf: decoded.selfWeights,
+                                                             decoderCross: decoded.crossWeights))
+    }
+
+    /// Logits `[B, T, V]` for source ids `[B, S]` and target input ids `[B, T]` (teacher forcing).
+    public func callAsFunction(source: [[Int]], targetInput: [[Int]]) -> Tensor {
+        forward(source: source, targetInput: targetInput).logits
+    }
+}
+
+/// What one forward pass computed: the logits and every attention map.
+public struct TransformerOutput {
+    /// `[B, T, V]`.
+    public let logits: Tensor
+    public let attention: AttentionWeights
+}
+
+/// Per-layer, per-head attention weights of one forward pass (each row sums to 1).
+public struct AttentionWeights {
+    /// One `[B, H, S, S]` tensor per encoder layer.
+    public let encoderSelf: [Tensor]
+    /// One `[B, H, T, T]` tensor per decoder layer (causal).
+    public let decoderSelf: [Tensor]
+    /// One `[B, H, T, S]` tensor per decoder layer.
+    public let decoderCross: [Tensor]
+}
