@@ -11,6 +11,10 @@ enum Tolerance {
     static let gradient: Float = GradientCheck.defaultTolerance
 }
 
+/// Finite-difference step for checks through ReLU: small enough that few central differences straddle
+/// the kink at 0, large enough that Float32 rounding stays far below `Tolerance.gradient`.
+let reluSafeStep: Float = 1e-3
+
 /// Checks shape first, then every element within `tolerance` (absolute), reporting the first mismatch.
 func expectClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float = Tolerance.float32,
                  sourceLocation: SourceLocation = #_sourceLocation) {

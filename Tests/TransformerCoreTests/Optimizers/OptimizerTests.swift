@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import TransformerCore
+
+@Suite struct OptimizerTests {
+    /// Sets a leaf's gradient as if backward() had produced it.
+    static func setGradient(_ tensor: Tensor, _ gradient: [Float]) {
+        tensor.zeroGradient()
+        tensor.accumulateGradient(gradient)
+    }
+
+    @Test func sgdStepsAgainstTheGradient() {
+        let w = Tensor(shape: [2], scalars: [1, -2], requiresGradient: true)
+        let sgd = SGD(parameters: [w], learningRate: 0.1)
+        Self.setGradient(w, [0.5, -1])
+        sgd.step()
+        expectClose(w.scalars, [0.95, -1.9], tolerance: Tolerance.exact)
+    }
+
+    @Test func sgdMomentumAccumulatesVelocity() {
+        let w = Tensor(shape: [1], scalars: [0], requiresGradient: true)
+        let sgd = SGD(parameters: [w], learningRate: 1, momentum: 0.9)
+        Self.setGradient(w, [1]); sgd.step()   // v = 1, w = -1
+        Self.setGradient(w, [1]); sgd.step()   // v = 1.9, w = -2.9
+        expectClose(w.scalars, [-2.9], tolerance: Tolerance.exact)
+    }
+
+    @Test func adamUsesThePapersDefaultsAndMatchesTheUpdateRule() {
+        let w = Tensor(shape: [3], scalars: [1, 2, 3], requiresGradient: true)
+        let adam = Adam(parameters: [w], learningRate: 0.01)
+        #expect(adam.beta1 == 0.9 && adam.beta2 == 0.98 && adam.epsilon == 1e-9)
+        var expected: [Double] = [1, 2, 3], m = [0.0, 0, 0], v = [0.0, 0, 0]
+        let gradients: [[Float]] = [[0.1, -0.2, 3], [0.3, 0.1, -1]]
+        for (t, g) in gradients.enumerated() {
+            Self.setGradient(w, g)
+            adam.step()
+            for i in 0..<3 {
+                m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
+                v[i] = 0.98 * v[i] + 0.02 * Double(g[i]) * Double(g[i])
+                let mHat = m[i] / (1 - pow(0.9, Double(t + 1))), vHat = v[i] / (1 - pow(0.98, Double(t + 1)))
+                expected[i] -= 0.01 * mHat / (vHat.squareRoot() + 1e-9)
+            }
+        }
+        expectClose(w.scalars, expected.map { Float($0) }, tolerance: Tolerance.float32)
+        #expect(adam.stepCount == 2)
+    }
+
+    @Test func adamKeepsStatePerParameterAndSkipsParametersWithoutGradients() {
+        let a = Tensor(shape: [1], scalars: [0], requiresGradient: true)
+        let b = Tensor(shape: [2], scalars: [5, 5], requiresGradient: true)
+        let adam = Adam(parameters: [a, b], learningRate: 0.1)
+        Self.setGradient(a, [1])
+        adam.step()
+        #expect(b.scalars == [5, 5])
+        #expect(adam.firstMoments[1] == [0, 0])
+        #expect(abs(a.scalars[0] + 0.1) <= Tolerance.float32)   // first Adam step moves by lr * sign(g)
+        adam.zeroGradients()
+        #expect(a.gradientScalars == nil)
+    }
+}
