@@ -1,21 +1,37 @@
 extension Tensor {
-    /// Backpropagates from this scalar: accumulates d(self)/d(leaf) into `gradient` of every tensor
-    /// in the graph that requires a gradient.
+    /// Backpropagates from this scalar: accumulates d(self)/d(leaf) into `gradient` of every leaf
+    /// (a tensor not produced by a recorded op, such as a parameter) that requires a gradient.
     ///
     /// Nodes are visited in reverse topological order, so each node's output gradient is complete before
     /// its backward function runs. Gradients accumulate (`+=`) across calls; call ``zeroGradient()``
-    /// (or an optimizer's `zeroGradients()`) between steps. Intermediate results keep their gradient too.
+    /// (or an optimizer's `zeroGradients()`) between steps. As in PyTorch, intermediate results do not
+    /// keep a gradient: the memory for one is freed as soon as its op's backward has run.
     public func backward() {
         precondition(scalars.count == 1, "backward() needs a scalar (one element), shape is \(shape)")
         precondition(requiresGradient, "backward() on a tensor that does not require a gradient")
         let order = topologicalOrder()
-        accumulateGradient([1])
+        // This pass's gradients, kept apart from the accumulated `gradientScalars` of leaves; an entry is
+        // removed once its tensor's backward has consumed it.
+        var pass: [ObjectIdentifier: [Float]] = [ObjectIdentifier(self): [1]]
         for tensor in order.reversed() {
-            guard let node = tensor.node, let outputGradient = tensor.gradientScalars else { continue }
+            guard let outputGradient = pass.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
+            guard let node = tensor.node else {   // a leaf: keep its gradient
+                tensor.accumulateGradient(outputGradient)
+                continue
+            }
             let inputGradients = node.backward(outputGradient)
             precondition(inputGradients.count == node.inputs.count, "backward returned wrong gradient count")
             for (input, gradient) in zip(node.inputs, inputGradients) where input.requiresGradient {
-                if let gradient { input.accumulateGradient(gradient) }
+                guard let gradient else { continue }
+                precondition(gradient.count == input.count,
+                             "gradient has \(gradient.count) elements, input of shape \(input.shape) has \(input.count)")
+                let key = ObjectIdentifier(input)
+                if var sum = pass.removeValue(forKey: key) {
+                    Tensor.accumulate(gradient, into: &sum)
+                    pass[key] = sum
+                } else {
+                    pass[key] = gradient
+                }
             }
         }
     }
@@ -33,7 +49,12 @@ extension Tensor {
             gradientScalars = delta
             return
         }
-        gradientScalars!.withUnsafeMutableBufferPointer { g in
+        Tensor.accumulate(delta, into: &gradientScalars!)
+    }
+
+    /// total += delta, elementwise.
+    static func accumulate(_ delta: [Float], into total: inout [Float]) {
+        total.withUnsafeMutableBufferPointer { g in
             delta.withUnsafeBufferPointer { d in
                 for i in 0..<g.count { g[i] += d[i] }
             }

@@ -24,11 +24,13 @@ public enum GradientCheck {
 
     /// Checks the gradients of the scalar `function(inputs)` with respect to every element of every input.
     ///
-    /// The inputs are marked `requiresGradient` and their gradients are reset. `function` must be
+    /// The inputs must be leaves (not results of recorded ops); they are marked `requiresGradient` and
+    /// their gradients are reset. `function` must be
     /// deterministic (no fresh dropout masks between calls).
     public static func check(_ inputs: [Tensor], step: Float = defaultStep,
                              _ function: ([Tensor]) -> Tensor) -> Report {
         for input in inputs {
+            precondition(input.node == nil, "gradient check inputs must be leaves; pass input.detached()")
             input.requiresGradient = true
             input.zeroGradient()
         }

@@ -64,7 +64,6 @@ enum Kernels {
                 // C[i, :] += op(A)[i, p] * B[p, :]: an axpy over contiguous rows of B and C.
                 for p in 0..<k {
                     let scale = transposeA ? a[p * lda + i] : a[i * lda + p]
-                    if scale == 0 { continue }
                     let bRow = b + p * ldb
                     for j in 0..<n { cRow[j] += scale * bRow[j] }
                 }

@@ -76,6 +76,44 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// Largest accepted value for any size, so a typo cannot ask for terabytes.
     public static let maximumSize = 1 << 20
 
+    /// Largest model accepted: 2^30 Float32 values (4 GiB), checked before anything is allocated.
+    public static let maximumStoredScalars = 1 << 30
+
+    /// The number of trainable parameters this configuration builds, in closed form:
+    /// N (encoder layer + decoder layer) + final norms + embeddings + projection, where
+    /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C.
+    /// Computed with overflow checks; saturates at `Int.max` for absurd sizes.
+    public var parameterCount: Int {
+        let c = modelDimension, f = feedForwardDimension
+        func checked(_ terms: [(Int, Int)]) -> Int {
+            var total = 0
+            for (a, b) in terms {
+                let (product, overflow1) = a.multipliedReportingOverflow(by: b)
+                let (sum, overflow2) = total.addingReportingOverflow(product)
+                if overflow1 || overflow2 { return .max }
+                total = sum
+            }
+            return total
+        }
+        let attention = checked([(4, checked([(c, c), (c, 1)]))])
+        let feedForward = checked([(2 * c, f), (f, 1), (c, 1)])
+        let norm = 2 * c
+        let encoderLayer = checked([(attention, 1), (feedForward, 1), (2, norm)])
+        let decoderLayer = checked([(attention, 2), (feedForward, 1), (3, norm)])
+        return checked([(layerCount, checked([(encoderLayer, 1), (decoderLayer, 1)])),
+                        (normPlacement == .pre ? 2 : 0, norm),
+                        (sourceVocabularySize + targetVocabularySize, c),
+                        (positionalEncoding == .learned ? maximumLength : 0, c),
+                        (tieTargetEmbedding ? 0 : targetVocabularySize, c), (targetVocabularySize, 1)])
+    }
+
+    /// Parameters plus the fixed sinusoid table: the Float32 values a model of this configuration holds.
+    var storedScalarCount: Int {
+        let table = positionalEncoding == .sinusoidal ? maximumLength.multipliedReportingOverflow(by: modelDimension) : (0, false)
+        let (total, overflow) = parameterCount.addingReportingOverflow(table.0)
+        return overflow || table.1 ? .max : total
+    }
+
     /// Checks every field; throws the first problem found.
     public func validate() throws(ConfigurationError) {
         func positive(_ value: Int, _ field: ConfigurationError.Field) throws(ConfigurationError) {
@@ -97,6 +135,11 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
             throw ConfigurationError(field: .dropout, expected: "a probability in [0, 1)", found: "\(dropout)")
         }
+        guard storedScalarCount <= Self.maximumStoredScalars else {
+            throw ConfigurationError(field: .modelSize,
+                                     expected: "at most \(Self.maximumStoredScalars) Float32 values (parameters plus the position table; lower d_model, layers, d_ff, vocabularies or max length)",
+                                     found: "\(storedScalarCount)")
+        }
         guard layerNormEpsilon.isFinite && layerNormEpsilon > 0 else {
             throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
         }
@@ -109,6 +152,8 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     public enum Field: String, Sendable, CaseIterable {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount
         case feedForwardDimension, dropout, maximumLength, layerNormEpsilon
+        /// The sizes together describe a model too large to allocate.
+        case modelSize
     }
 
     public let field: Field

@@ -17,11 +17,14 @@ extension Tensor {
                requiresGradient: requiresGradient)
     }
 
-    /// Samples uniformly from `range` (half-open at the top).
+    /// Samples uniformly from `range`; the upper bound itself is never drawn.
     public static func uniform(_ shape: [Int], in range: ClosedRange<Float>, generator: SeededGenerator,
                                requiresGradient: Bool = false) -> Tensor {
         let width = range.upperBound - range.lowerBound
-        let values = (0..<shape.reduce(1, *)).map { _ in range.lowerBound + width * generator.nextUnitFloat() }
+        var values = [Float](repeating: 0, count: shape.reduce(1, *))
+        values.withUnsafeMutableBufferPointer { values in
+            for i in 0..<values.count { values[i] = range.lowerBound + width * generator.nextUnitFloat() }
+        }
         return Tensor(shape: shape, scalars: values, requiresGradient: requiresGradient)
     }
 

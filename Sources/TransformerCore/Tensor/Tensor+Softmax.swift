@@ -10,6 +10,7 @@ extension Tensor {
         let y = Tensor.softmaxRows(scalars, width: width, logarithm: false)
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { dy in
             var dx = [Float](repeating: 0, count: dy.count)
+            guard width > 0 else { return [dx] }   // empty rows: stride(by: 0) would trap
             dx.withUnsafeMutableBufferPointer { dx in y.withUnsafeBufferPointer { y in dy.withUnsafeBufferPointer { dy in
                 for start in stride(from: 0, to: dy.count, by: width) {
                     var dot: Float = 0
@@ -28,6 +29,7 @@ extension Tensor {
         let y = Tensor.softmaxRows(scalars, width: width, logarithm: true)
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { dy in
             var dx = [Float](repeating: 0, count: dy.count)
+            guard width > 0 else { return [dx] }
             for start in stride(from: 0, to: dy.count, by: width) {
                 var total: Float = 0
                 for j in start..<(start + width) { total += dy[j] }

@@ -36,6 +36,24 @@ public final class Tensor {
         self.requiresGradient = requiresGradient
     }
 
+    /// Releases the recorded graph behind this tensor iteratively. The default release is recursive
+    /// (this tensor's node holds its inputs, whose nodes hold theirs, ...), using several stack frames
+    /// per op, so dropping a chain of ~50,000 ops overflowed a test thread's stack in a debug build.
+    deinit {
+        // No local copy of `node` may outlive this line: it would keep every input non-unique.
+        guard var pending = node?.inputs else { return }
+        node = nil
+        while !pending.isEmpty {
+            var input = pending.removeLast()
+            // Only a tensor nobody else holds is about to be freed; detach its inputs first so that its
+            // own deinit finds no node and returns at once. Shared tensors stay as they are.
+            if isKnownUniquelyReferenced(&input), let inputs = input.node?.inputs {
+                input.node = nil
+                pending.append(contentsOf: inputs)
+            }
+        }
+    }
+
     /// Creates a rank-0 (scalar) tensor.
     public convenience init(_ value: Float, requiresGradient: Bool = false) {
         self.init(shape: [], scalars: [value], requiresGradient: requiresGradient)

@@ -33,6 +33,7 @@ import Testing
     func parameterCountMatchesTheClosedForm(configuration: TransformerConfiguration) throws {
         let model = try Transformer(configuration: configuration, generator: SeededGenerator(seed: 1))
         #expect(model.parameterCount == Self.closedFormCount(configuration))
+        #expect(configuration.parameterCount == model.parameterCount)
     }
 
     /// The tiny benchmark configuration has 62,624 parameters in the PyTorch reference too.
@@ -122,6 +123,8 @@ import Testing
         #expect(field(TransformerConfiguration(dropout: 1)) == .dropout)
         #expect(field(TransformerConfiguration(dropout: .nan)) == .dropout)
         #expect(field(TransformerConfiguration(feedForwardDimension: 1 << 40)) == .feedForwardDimension)
+        #expect(field(TransformerConfiguration(modelDimension: 65536, headCount: 1, layerCount: 1)) == .modelSize)
+        #expect(field(TransformerConfiguration(modelDimension: 1024, maximumLength: 1 << 20)) == .modelSize)
         #expect(field(TransformerConfiguration()) == nil)
         #expect(throws: ConfigurationError.self) {
             try Transformer(configuration: TransformerConfiguration(headCount: 7), generator: SeededGenerator(seed: 1))

@@ -1,0 +1,102 @@
+import TransformerCore
+
+/// The options that set every field of a ``TransformerConfiguration``, shared by the commands that
+/// build a model (`model`, and later `train` and `bench`). Defaults come from the configuration's own
+/// defaults (the paper's base model), so the help cannot drift from the library.
+enum ConfigurationOptions {
+    static let sizes = 1...TransformerConfiguration.maximumSize
+
+    static let all: [OptionSpec] = {
+        let base = TransformerConfiguration()
+        return [
+            .integer("d-model", in: sizes, default: base.modelDimension,
+                     help: "Model dimension d_model, the width of every layer."),
+            .integer("heads", in: sizes, default: base.headCount,
+                     help: "Attention heads h; must divide --d-model."),
+            .integer("layers", in: sizes, default: base.layerCount,
+                     help: "Layers N in the encoder and the decoder."),
+            .integer("d-ff", in: sizes, default: base.feedForwardDimension,
+                     help: "Feed-forward inner dimension d_ff."),
+            .number("dropout", .probability, default: base.dropout, help: "Dropout probability P_drop."),
+            .integer("src-vocab", in: sizes, default: base.sourceVocabularySize,
+                     help: "Source vocabulary size, specials included."),
+            .integer("tgt-vocab", in: sizes, default: base.targetVocabularySize,
+                     help: "Target vocabulary size, specials included."),
+            .integer("max-len", in: sizes, default: base.maximumLength,
+                     help: "Longest sequence the model accepts."),
+            .choice("norm", TransformerConfiguration.NormPlacement.self, default: base.normPlacement,
+                    help: "LayerNorm before each sublayer, or after the residual sum as in the paper."),
+            .choice("activation", TransformerConfiguration.Activation.self, default: base.activation,
+                    help: "Feed-forward non-linearity."),
+            .choice("positional", TransformerConfiguration.PositionalEncodingKind.self,
+                    default: base.positionalEncoding,
+                    help: "Fixed sinusoids (the paper's) or a learned table."),
+            .flag("tie-embeddings",
+                  help: "Share one matrix between the target embedding and the output projection (paper section 3.4)."),
+        ]
+    }()
+
+    /// The configuration the parsed options describe (not yet validated).
+    static func configuration(from arguments: ParsedArguments) -> TransformerConfiguration {
+        TransformerConfiguration(
+            sourceVocabularySize: arguments.integer("src-vocab"),
+            targetVocabularySize: arguments.integer("tgt-vocab"),
+            modelDimension: arguments.integer("d-model"),
+            headCount: arguments.integer("heads"),
+            layerCount: arguments.integer("layers"),
+            feedForwardDimension: arguments.integer("d-ff"),
+            dropout: arguments.number("dropout"),
+            maximumLength: arguments.integer("max-len"),
+            normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
+            activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
+            positionalEncoding: arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self),
+            tieTargetEmbedding: arguments.flag("tie-embeddings"))
+    }
+
+    /// Runs the library's checks and reports the first problem against the option that set it.
+    static func validate(_ configuration: TransformerConfiguration) throws(UsageError) {
+        do {
+            try configuration.validate()
+        } catch {
+            throw usageError(for: error, in: configuration)
+        }
+    }
+
+    /// `ConfigurationError` -> `error: --flag: expected ..., got ...`.
+    static func usageError(for error: ConfigurationError, in c: TransformerConfiguration) -> UsageError {
+        if error.field == .headCount, c.headCount > 0, c.modelDimension % c.headCount != 0 {
+            return .invalidValue(option: "heads", expected: "a divisor of --d-model (\(c.modelDimension))",
+                                 found: "\(c.headCount)")
+        }
+        guard let option = option(for: error.field) else {
+            return UsageError("configuration: \(error)")
+        }
+        return .invalidValue(option: option, expected: error.expected, found: error.found)
+    }
+
+    /// The option that sets a configuration field; nil for fields the command line does not expose.
+    static func option(for field: ConfigurationError.Field) -> String? {
+        switch field {
+        case .sourceVocabularySize: "src-vocab"
+        case .targetVocabularySize: "tgt-vocab"
+        case .modelDimension: "d-model"
+        case .headCount: "heads"
+        case .layerCount: "layers"
+        case .feedForwardDimension: "d-ff"
+        case .dropout: "dropout"
+        case .maximumLength: "max-len"
+        case .modelSize: "d-model"
+        case .layerNormEpsilon: nil
+        }
+    }
+
+    /// Each option with the configuration's value, in table order, for printing.
+    static func summary(of c: TransformerConfiguration) -> [(option: String, value: String)] {
+        [("d-model", "\(c.modelDimension)"), ("heads", "\(c.headCount)"), ("layers", "\(c.layerCount)"),
+         ("d-ff", "\(c.feedForwardDimension)"), ("dropout", "\(c.dropout)"),
+         ("src-vocab", "\(c.sourceVocabularySize)"), ("tgt-vocab", "\(c.targetVocabularySize)"),
+         ("max-len", "\(c.maximumLength)"), ("norm", c.normPlacement.rawValue),
+         ("activation", c.activation.rawValue), ("positional", c.positionalEncoding.rawValue),
+         ("tie-embeddings", "\(c.tieTargetEmbedding)")]
+    }
+}

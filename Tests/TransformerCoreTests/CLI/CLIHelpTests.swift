@@ -1,0 +1,91 @@
+@testable import transformer_cli
+import Testing
+
+/// The help text, exactly: what users read is under test (change these when you change the help).
+@Suite("transformer-cli help")
+struct CLIHelpTests {
+    static let toolHelp = """
+        OVERVIEW: A Transformer (Vaswani et al. 2017) built from scratch in Swift.
+
+        USAGE: transformer-cli <subcommand>
+
+        OPTIONS:
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          model                   Build a random-weight model and run one forward pass.
+
+          See 'transformer-cli help <subcommand>' for detailed help.
+        """
+
+    static let modelOptions = """
+        OPTIONS:
+          --d-model <d-model>     Model dimension d_model, the width of every layer.
+                                  (default: 512)
+          --heads <heads>         Attention heads h; must divide --d-model. (default: 8)
+          --layers <layers>       Layers N in the encoder and the decoder. (default: 6)
+          --d-ff <d-ff>           Feed-forward inner dimension d_ff. (default: 2048)
+          --dropout <dropout>     Dropout probability P_drop. (default: 0.1)
+          --src-vocab <src-vocab> Source vocabulary size, specials included.
+                                  (default: 10)
+          --tgt-vocab <tgt-vocab> Target vocabulary size, specials included.
+                                  (default: 10)
+          --max-len <max-len>     Longest sequence the model accepts. (default: 512)
+          --norm <norm>           LayerNorm before each sublayer, or after the residual
+                                  sum as in the paper. (values: pre, post; default: pre)
+          --activation <activation>
+                                  Feed-forward non-linearity. (values: relu, gelu;
+                                  default: relu)
+          --positional <positional>
+                                  Fixed sinusoids (the paper's) or a learned table.
+                                  (values: sinusoidal, learned; default: sinusoidal)
+          --tie-embeddings        Share one matrix between the target embedding and the
+                                  output projection (paper section 3.4).
+          --batch <batch>         Sequences in the random batch. (default: 2)
+          --seq-len <seq-len>     Source and target length; at most --max-len.
+                                  (default: 5)
+          --seed <seed>           Seed for the weights and the token ids. (default: 0)
+          -h, --help              Show help information.
+        """
+
+    @Test func toolHelpIsExact() {
+        #expect(HelpFormatter.toolHelp() == Self.toolHelp)
+    }
+
+    @Test func modelHelpOptionsAreExact() {
+        let help = HelpFormatter.commandHelp(ModelCommand.self)
+        #expect(help.hasPrefix("OVERVIEW: Build a random-weight model and run one forward pass.\n\n"))
+        #expect(help.contains("\n\nUSAGE: transformer-cli model [<options>]\n\n"))
+        #expect(help.hasSuffix("\n\n" + Self.modelOptions))
+    }
+
+    @Test(arguments: TransformerCLI.commands.map { ObjectIdentifier($0) })
+    func everyCommandHelpFitsEightyColumnsAndListsEveryOption(_ id: ObjectIdentifier) throws {
+        let command = try #require(TransformerCLI.commands.first { ObjectIdentifier($0) == id })
+        let help = HelpFormatter.commandHelp(command)
+        for line in help.split(separator: "\n") {
+            #expect(line.count <= HelpFormatter.screenWidth, "too wide: \(line)")
+            #expect(!line.hasSuffix(" "), "trailing space: \(line)")
+        }
+        for option in command.options {
+            #expect(help.contains("  " + option.label), "\(option.flag) missing from help")
+            if let value = option.defaultValue {
+                #expect(help.contains("default: " + value), "\(option.flag) default missing from help")
+            }
+        }
+        #expect(command.abstract.count <= HelpFormatter.screenWidth - HelpFormatter.labelColumnWidth)
+    }
+
+    @Test func longLabelsGoOnTheirOwnLine() {
+        #expect(HelpFormatter.row("--activation <activation>", "Text.")
+                == "  --activation <activation>\n" + String(repeating: " ", count: 26) + "Text.")
+        #expect(HelpFormatter.row("--src-vocab <src-vocab>", "Text.") == "  --src-vocab <src-vocab> Text.")
+    }
+
+    @Test func defaultStaysWithItsValueWhenWrapping() {
+        // 43 letters + " (default:" fit the 54-column text width; " 5)" would not.
+        let option = OptionSpec.integer("n", in: 1...9, default: 5, help: String(repeating: "x", count: 43))
+        let row = HelpFormatter.row(option.label, HelpFormatter.optionText(option))
+        #expect(row.hasSuffix("\n" + String(repeating: " ", count: 26) + "(default: 5)"), "\(row)")
+    }
+}
