@@ -55,4 +55,27 @@ public final class Adam: Optimizer {
             }
         }
     }
+
+    /// Restores the state saved from an earlier run (for `--resume`): the step count and both moment
+    /// estimates, one array per parameter in the order of `parameters`. Throws when a count differs.
+    public func restore(stepCount: Int, firstMoments: [[Float]], secondMoments: [[Float]]) throws(OptimizerStateError) {
+        guard stepCount >= 0 else { throw OptimizerStateError(message: "step count \(stepCount) is negative") }
+        for (name, moments) in [("first", firstMoments), ("second", secondMoments)] {
+            guard moments.count == parameters.count else {
+                throw OptimizerStateError(message: "expected \(parameters.count) \(name)-moment arrays, found \(moments.count)")
+            }
+            for (index, (moment, parameter)) in zip(moments, parameters).enumerated() where moment.count != parameter.count {
+                throw OptimizerStateError(message: "\(name) moment \(index) has \(moment.count) values, its parameter has \(parameter.count)")
+            }
+        }
+        self.stepCount = stepCount
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+    }
+}
+
+/// Saved optimizer state that does not fit the parameters it is restored into.
+public struct OptimizerStateError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { "optimizer state: \(message)" }
 }

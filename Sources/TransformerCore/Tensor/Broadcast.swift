@@ -12,40 +12,87 @@ enum Broadcast {
         }
     }
 
-    /// For each element of `output` (row-major), the offset of the element of `input` it reads.
-    /// Nil when `input == output` (the identity map).
-    static func offsets(from input: [Int], to output: [Int]) -> [Int]? {
-        if input == output { return nil }
+    /// How the elements of a broadcast input map onto the output.
+    enum Map {
+        /// Same shape: element i reads element i.
+        case identity
+        /// The input's shape is the output's trailing dimensions (leading 1s aside), e.g. a bias [C]
+        /// against [B, T, C]: element i reads element i % count.
+        case tiled(count: Int)
+        /// Anything else: element i reads `offsets[i]`.
+        case general([Int])
+    }
+
+    /// The map that stretches `input` to `output`. Precondition: `Broadcast.shape(input, output) == output`.
+    static func map(from input: [Int], to output: [Int]) -> Map {
+        if input == output { return .identity }
+        let trimmed = Array(input.drop { $0 == 1 })
+        if trimmed.count <= output.count && Array(output.suffix(trimmed.count)) == trimmed {
+            return .tiled(count: trimmed.reduce(1, *))
+        }
         let rank = output.count
         let padded = [Int](repeating: 1, count: rank - input.count) + input
         let inputStrides = Tensor.strides(of: padded)
         // Stride 0 along a stretched dimension.
         let strides = (0..<rank).map { padded[$0] == 1 && output[$0] != 1 ? 0 : inputStrides[$0] }
-        return offsets(outputShape: output, strides: strides)
+        return .general(offsets(outputShape: output, strides: strides))
     }
 
-    /// Gathers `input` out to the output shape using `offsets` (or returns it unchanged when nil).
-    static func expand(_ input: [Float], offsets: [Int]?) -> [Float] {
-        guard let offsets else { return input }
-        var result = [Float](repeating: 0, count: offsets.count)
-        result.withUnsafeMutableBufferPointer { out in
-            input.withUnsafeBufferPointer { source in
-                offsets.withUnsafeBufferPointer { map in
-                    for i in 0..<map.count { out[i] = source[map[i]] }
+    /// Stretches `input` out to `outputCount` elements following `map`.
+    static func expand(_ input: [Float], _ map: Map, outputCount: Int) -> [Float] {
+        switch map {
+        case .identity:
+            return input
+        case let .tiled(count):
+            var result = [Float](repeating: 0, count: outputCount)
+            guard count > 0 else { return result }
+            result.withUnsafeMutableBufferPointer { out in
+                input.withUnsafeBufferPointer { source in
+                    for start in stride(from: 0, to: outputCount, by: count) {
+                        (out.baseAddress! + start).update(from: source.baseAddress!, count: count)
+                    }
+                }
+            }
+            return result
+        case let .general(offsets):
+            return gather(input, offsets: offsets)
+        }
+    }
+
+    /// The adjoint of ``expand``: sums a gradient of the output shape back onto the input's elements.
+    static func reduce(_ gradient: [Float], _ map: Map, inputCount: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: inputCount)
+        switch map {
+        case .identity:
+            return gradient
+        case let .tiled(count):
+            guard count > 0 else { return result }
+            result.withUnsafeMutableBufferPointer { out in
+                gradient.withUnsafeBufferPointer { g in
+                    for start in stride(from: 0, to: g.count, by: count) {
+                        for j in 0..<count { out[j] += g[start + j] }
+                    }
+                }
+            }
+        case let .general(offsets):
+            result.withUnsafeMutableBufferPointer { out in
+                gradient.withUnsafeBufferPointer { g in
+                    offsets.withUnsafeBufferPointer { map in
+                        for i in 0..<map.count { out[map[i]] += g[i] }
+                    }
                 }
             }
         }
         return result
     }
 
-    /// The adjoint of ``expand``: sums a gradient of the output shape back onto the input's elements.
-    static func reduce(_ gradient: [Float], offsets: [Int]?, inputCount: Int) -> [Float] {
-        guard let offsets else { return gradient }
-        var result = [Float](repeating: 0, count: inputCount)
+    /// result[i] = input[offsets[i]].
+    static func gather(_ input: [Float], offsets: [Int]) -> [Float] {
+        var result = [Float](repeating: 0, count: offsets.count)
         result.withUnsafeMutableBufferPointer { out in
-            gradient.withUnsafeBufferPointer { g in
+            input.withUnsafeBufferPointer { source in
                 offsets.withUnsafeBufferPointer { map in
-                    for i in 0..<map.count { out[map[i]] += g[i] }
+                    for i in 0..<map.count { out[i] = source[map[i]] }
                 }
             }
         }

@@ -5,21 +5,17 @@ extension Tensor {
     /// z = a (op) b, broadcasting both to a common shape.
     static func binary(_ a: Tensor, _ b: Tensor, _ operation: BinaryOperation) -> Tensor {
         let shape = Broadcast.shape(a.shape, b.shape)
-        let offsetsA = Broadcast.offsets(from: a.shape, to: shape)
-        let offsetsB = Broadcast.offsets(from: b.shape, to: shape)
-        let x = Broadcast.expand(a.scalars, offsets: offsetsA)   // a stretched to `shape`
-        let y = Broadcast.expand(b.scalars, offsets: offsetsB)   // b stretched to `shape`
-        var z = [Float](repeating: 0, count: shape.reduce(1, *))
-        z.withUnsafeMutableBufferPointer { z in
-            x.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in
-                    switch operation {
-                    case .add: for i in 0..<z.count { z[i] = x[i] + y[i] }
-                    case .subtract: for i in 0..<z.count { z[i] = x[i] - y[i] }
-                    case .multiply: for i in 0..<z.count { z[i] = x[i] * y[i] }
-                    case .divide: for i in 0..<z.count { z[i] = x[i] / y[i] }
-                    }
-                }
+        let count = shape.reduce(1, *)
+        let mapA = Broadcast.map(from: a.shape, to: shape)
+        let mapB = Broadcast.map(from: b.shape, to: shape)
+        let x = Broadcast.expand(a.scalars, mapA, outputCount: count)   // a stretched to `shape`
+        let y = Broadcast.expand(b.scalars, mapB, outputCount: count)   // b stretched to `shape`
+        let z = elementwise(x, y) { x, y, z, n in
+            switch operation {
+            case .add: for i in 0..<n { z[i] = x[i] + y[i] }
+            case .subtract: for i in 0..<n { z[i] = x[i] - y[i] }
+            case .multiply: for i in 0..<n { z[i] = x[i] * y[i] }
+            case .divide: for i in 0..<n { z[i] = x[i] / y[i] }
             }
         }
         let (countA, countB) = (a.count, b.count)
@@ -33,17 +29,35 @@ extension Tensor {
                 if needB { gb = g }
             case .subtract:
                 if needA { ga = g }
-                if needB { gb = g.map { -$0 } }
+                if needB { gb = elementwise(g, g) { g, _, d, n in for i in 0..<n { d[i] = -g[i] } } }
             case .multiply:                       // z = x y: dz/dx = y, dz/dy = x
-                if needA { ga = zip(g, y).map { $0 * $1 } }
-                if needB { gb = zip(g, x).map { $0 * $1 } }
-            case .divide:                         // z = x / y: dz/dx = 1/y, dz/dy = -x / y^2
-                if needA { ga = zip(g, y).map { $0 / $1 } }
-                if needB { gb = (0..<g.count).map { -g[$0] * x[$0] / (y[$0] * y[$0]) } }
+                if needA { ga = elementwise(g, y) { g, y, d, n in for i in 0..<n { d[i] = g[i] * y[i] } } }
+                if needB { gb = elementwise(g, x) { g, x, d, n in for i in 0..<n { d[i] = g[i] * x[i] } } }
+            case .divide:                         // z = x / y: dz/dx = 1/y, dz/dy = -x / y^2 = -z / y
+                if needA { ga = elementwise(g, y) { g, y, d, n in for i in 0..<n { d[i] = g[i] / y[i] } } }
+                if needB {
+                    gb = elementwise(g, y) { g, y, d, n in
+                        x.withUnsafeBufferPointer { x in for i in 0..<n { d[i] = -g[i] * x[i] / (y[i] * y[i]) } }
+                    }
+                }
             }
-            return [ga.map { Broadcast.reduce($0, offsets: offsetsA, inputCount: countA) },
-                    gb.map { Broadcast.reduce($0, offsets: offsetsB, inputCount: countB) }]
+            return [ga.map { Broadcast.reduce($0, mapA, inputCount: countA) },
+                    gb.map { Broadcast.reduce($0, mapB, inputCount: countB) }]
         }
+    }
+
+    /// Runs `body(x, y, out, n)` over raw buffers of two equal-length arrays and a fresh output.
+    static func elementwise(_ x: [Float], _ y: [Float],
+                            _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
+        precondition(x.count == y.count, "elementwise: \(x.count) != \(y.count) elements")
+        var out = [Float](repeating: 0, count: x.count)
+        guard !x.isEmpty else { return out }
+        out.withUnsafeMutableBufferPointer { o in
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in body(x.baseAddress!, y.baseAddress!, o.baseAddress!, o.count) }
+            }
+        }
+        return out
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .add) }

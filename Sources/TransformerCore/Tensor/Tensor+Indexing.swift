@@ -27,7 +27,7 @@ extension Tensor {
     public func maskedFill(where mask: Tensor, with value: Float) -> Tensor {
         precondition(Broadcast.shape(shape, mask.shape) == shape,
                      "mask of shape \(mask.shape) does not broadcast to \(shape)")
-        let m = Broadcast.expand(mask.scalars, offsets: Broadcast.offsets(from: mask.shape, to: shape))
+        let m = Broadcast.expand(mask.scalars, Broadcast.map(from: mask.shape, to: shape), outputCount: count)
         let y = (0..<count).map { m[$0] != 0 ? value : scalars[$0] }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
             [(0..<g.count).map { m[$0] != 0 ? 0 : g[$0] }]

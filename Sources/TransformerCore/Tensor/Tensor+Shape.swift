@@ -38,7 +38,7 @@ extension Tensor {
         let inputStrides = strides(of: shape)
         let offsets = Broadcast.offsets(outputShape: outputShape,
                                         strides: order.map { inputStrides[$0] })
-        return Broadcast.expand(x, offsets: offsets)
+        return Broadcast.gather(x, offsets: offsets)
     }
 
     /// Joins tensors along `axis`; all other dimensions must agree.

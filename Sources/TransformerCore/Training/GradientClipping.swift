@@ -1,0 +1,28 @@
+/// Gradient clipping by global norm (Pascanu et al. 2013), as PyTorch's `clip_grad_norm_`:
+///
+///     n = sqrt(sum over all parameters p of |grad p|^2)
+///     if n > maxNorm: grad p <- grad p * maxNorm / (n + 1e-6) for every p
+///
+/// Returns n, the norm before clipping (infinite or NaN when a gradient is; then nothing is scaled, so the
+/// caller can stop on divergence). Parameters without a gradient are skipped.
+@discardableResult
+public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Float {
+    var sumOfSquares: Double = 0
+    for parameter in parameters {
+        guard let gradient = parameter.gradientScalars else { continue }
+        gradient.withUnsafeBufferPointer { g in
+            var partial: Float = 0
+            for value in g { partial += value * value }
+            sumOfSquares += Double(partial)
+        }
+    }
+    let norm = Float(sumOfSquares.squareRoot())
+    guard norm.isFinite, norm > maximumNorm else { return norm }
+    let factor = maximumNorm / (norm + 1e-6)
+    for parameter in parameters where parameter.gradientScalars != nil {
+        parameter.gradientScalars!.withUnsafeMutableBufferPointer { g in
+            for i in 0..<g.count { g[i] *= factor }
+        }
+    }
+    return norm
+}
