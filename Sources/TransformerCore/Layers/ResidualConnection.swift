@@ -4,7 +4,7 @@
 ///     post-norm (paper):   y = LayerNorm(x + dropout(sublayer(x)))
 ///
 /// Shapes: `[B, T, C]` -> `[B, T, C]`. Pre-norm is a deliberate deviation from the paper: it trains
-/// stably without a long warmup; it needs a final LayerNorm after each stack (see ``Encoder``).
+/// stably without a long warmup; it needs a final LayerNorm after each stack (see ``TransformerEncoder``).
 public final class ResidualConnection: Layer {
     public let norm: LayerNorm
     public let placement: TransformerConfiguration.NormPlacement

@@ -24,8 +24,8 @@ public final class Transformer: Layer {
     public let sourceEmbedding: Embedding        // [V_src, C]
     public let targetEmbedding: Embedding        // [V, C]
     public let positionalEncoding: PositionalEncoding
-    public let encoder: Encoder
-    public let decoder: Decoder
+    public let encoder: TransformerEncoder
+    public let decoder: TransformerDecoder
     public let projection: Linear                // [V, C] weight (shared with targetEmbedding when tied), [V] bias
 
     /// Builds the model with weights drawn from `generator`; dropout masks are drawn from it later.
@@ -37,8 +37,8 @@ public final class Transformer: Layer {
         targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
                                                 dimension: c.modelDimension, dropout: c.dropout, generator: generator)
-        encoder = try Encoder(configuration: c, generator: generator)
-        decoder = try Decoder(configuration: c, generator: generator)
+        encoder = try TransformerEncoder(configuration: c, generator: generator)
+        decoder = try TransformerDecoder(configuration: c, generator: generator)
         if c.tieTargetEmbedding {
             let bound = 1 / Float(c.modelDimension).squareRoot()
             projection = Linear(weight: targetEmbedding.weight,

@@ -3,7 +3,7 @@
 /// Deviation stated: with pre-norm the stack output would otherwise be un-normalized, so a final
 /// LayerNorm follows (as in most modern implementations); with post-norm (the paper) every layer already
 /// ends in a LayerNorm and there is no final one. Shapes: `[B, S, C]` -> `[B, S, C]`.
-public final class Encoder: Layer {
+public final class TransformerEncoder: Layer {
     public let layers: [EncoderLayer]
     public let norm: LayerNorm?
 

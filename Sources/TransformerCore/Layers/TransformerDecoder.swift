@@ -1,6 +1,6 @@
 /// The decoder stack: N ``DecoderLayer``s, then a final LayerNorm when residuals are pre-norm (see
-/// ``Encoder`` for why). Shapes: x `[B, T, C]`, memory `[B, S, C]` -> `[B, T, C]`.
-public final class Decoder: Layer {
+/// ``TransformerEncoder`` for why). Shapes: x `[B, T, C]`, memory `[B, S, C]` -> `[B, T, C]`.
+public final class TransformerDecoder: Layer {
     public let layers: [DecoderLayer]
     public let norm: LayerNorm?
 

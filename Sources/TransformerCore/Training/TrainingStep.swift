@@ -1,0 +1,52 @@
+/// What one optimization step measured.
+public struct StepResult: Sendable {
+    /// The label-smoothed cross-entropy, averaged over the batch's non-padding target tokens.
+    public let loss: Float
+    /// The global gradient norm before clipping.
+    public let gradientNorm: Float
+    /// The learning rate the step used.
+    public let learningRate: Float
+    /// Non-padding target tokens in the batch.
+    public let tokenCount: Int
+}
+
+/// A step whose loss or gradients are not finite: training has diverged.
+public struct DivergenceError: Error, CustomStringConvertible {
+    /// The step (counted from 1) that produced the non-finite value.
+    public let step: Int
+    public let loss: Float
+    public let gradientNorm: Float
+
+    public var description: String {
+        "training diverged at step \(step): loss \(loss), gradient norm \(gradientNorm); the parameters were not updated"
+    }
+}
+
+/// One optimization step on one batch, the unit of training:
+///
+///     zero gradients -> logits = model(source, targetInput) -> loss = CE(logits, targetOutput)
+///     -> backward -> clip by global norm -> optimizer step with lr(step)
+///
+/// Shapes: source `[B, S]`, targetInput `[B, T]` (starting with the start token), targetOutput `B * T`
+/// labels (the target shifted left, padding = ``Transformer/paddingIndex`` ignored).
+/// Throws ``DivergenceError`` and leaves the parameters untouched when the loss or a gradient is not finite.
+public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [[Int]], targetInput: [[Int]],
+                         targetOutput: [Int], step: Int, schedule: LearningRateSchedule,
+                         labelSmoothing: Float, maximumGradientNorm: Float?) throws(DivergenceError) -> StepResult {
+    optimizer.zeroGradients()
+    let logits = model(source: source, targetInput: targetInput)                   // [B, T, V]
+    let loss = crossEntropy(logits: logits, targets: targetOutput, ignoreIndex: Transformer.paddingIndex,
+                            labelSmoothing: labelSmoothing)
+    loss.backward()
+    let norm = maximumGradientNorm.map { clipGradientNorm(optimizer.parameters, maximumNorm: $0) }
+        ?? clipGradientNorm(optimizer.parameters, maximumNorm: .infinity)
+    guard loss.item.isFinite, norm.isFinite else {
+        optimizer.zeroGradients()
+        throw DivergenceError(step: step, loss: loss.item, gradientNorm: norm)
+    }
+    let rate = schedule.rate(at: step)
+    optimizer.learningRate = rate
+    optimizer.step()
+    let tokens = targetOutput.lazy.filter { $0 != Transformer.paddingIndex }.count
+    return StepResult(loss: loss.item, gradientNorm: norm, learningRate: rate, tokenCount: tokens)
+}
