@@ -36,9 +36,23 @@ extension Tensor {
     static func permute(_ x: [Float], shape: [Int], order: [Int]) -> [Float] {
         let outputShape = order.map { shape[$0] }
         let inputStrides = strides(of: shape)
-        let offsets = Broadcast.offsets(outputShape: outputShape,
-                                        strides: order.map { inputStrides[$0] })
-        return Broadcast.gather(x, offsets: offsets)
+        guard let last = order.last, last == shape.count - 1, shape[last] > 1 else {
+            let offsets = Broadcast.offsets(outputShape: outputShape, strides: order.map { inputStrides[$0] })
+            return Broadcast.gather(x, offsets: offsets)
+        }
+        // The last axis stays last (as in splitting heads): move whole contiguous rows.
+        let width = shape[last]
+        let rowOffsets = Broadcast.offsets(outputShape: Array(outputShape.dropLast()),
+                                           strides: order.dropLast().map { inputStrides[$0] })
+        var y = [Float](repeating: 0, count: x.count)
+        y.withUnsafeMutableBufferPointer { y in
+            x.withUnsafeBufferPointer { x in
+                for (row, offset) in rowOffsets.enumerated() {
+                    (y.baseAddress! + row * width).update(from: x.baseAddress! + offset, count: width)
+                }
+            }
+        }
+        return y
     }
 
     /// Joins tensors along `axis`; all other dimensions must agree.
