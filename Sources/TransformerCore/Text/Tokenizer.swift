@@ -1,0 +1,92 @@
+/// How a text is cut into tokens.
+public enum TokenizerKind: String, Codable, Sendable, CaseIterable {
+    /// Each Unicode grapheme cluster (Swift `Character`) is a token: `"naïve"` -> `n a ï v e`,
+    /// a flag emoji is one token, and spaces inside the text are tokens too.
+    case character
+    /// Runs of whitespace (`Character.isWhitespace`) separate tokens; the whitespace itself is dropped.
+    case word
+
+    /// The tokens of `text`, with no vocabulary involved (so lengths can be checked before one exists).
+    public func tokens(_ text: String) -> [String] {
+        switch self {
+        case .character: return text.map { String($0) }
+        case .word: return text.split(whereSeparator: \.isWhitespace).map { String($0) }
+        }
+    }
+
+    /// The number of tokens of `text` (same as `tokens(text).count`, without building the strings).
+    public func tokenCount(_ text: String) -> Int {
+        switch self {
+        case .character: return text.count
+        case .word: return text.split(whereSeparator: \.isWhitespace).count
+        }
+    }
+
+    /// What joins tokens back into text: nothing for characters, one space for words.
+    public var separator: String { self == .character ? "" : " " }
+}
+
+/// A tokenizer: a way of cutting text (``TokenizerKind``) and a ``Vocabulary`` mapping tokens to ids.
+///
+/// ```swift
+/// let tokenizer = try Tokenizer.build(kind: .character, texts: ["team", "eamtay"])
+/// let (ids, unknown) = tokenizer.encode("tea")   // ids without <sos>/<eos>; unknown == 0
+/// tokenizer.decode(ids)                          // "tea"
+/// ```
+///
+/// Codable as `{"kind": "character", "vocabulary": {"tokens": [...]}}`; it travels inside checkpoints.
+public struct Tokenizer: Codable, Equatable, Sendable {
+    public let kind: TokenizerKind
+    public let vocabulary: Vocabulary
+
+    public init(kind: TokenizerKind, vocabulary: Vocabulary) {
+        self.kind = kind
+        self.vocabulary = vocabulary
+    }
+
+    /// The tokens of `text` (see ``TokenizerKind/tokens(_:)``).
+    public func tokens(_ text: String) -> [String] { kind.tokens(text) }
+
+    /// The ids of `text`'s tokens, without `<sos>` / `<eos>`. Tokens not in the vocabulary become
+    /// `<unk>` (id 3) and are counted in `unknownCount`; encoding never fails.
+    public func encode(_ text: String) -> (ids: [Int], unknownCount: Int) {
+        var unknownCount = 0
+        let ids = kind.tokens(text).map { token in
+            let id = vocabulary.id(for: token)
+            if id == Vocabulary.unknown { unknownCount += 1 }
+            return id
+        }
+        return (ids, unknownCount)
+    }
+
+    /// The text of `ids`: `<pad>`, `<sos>` and `<eos>` are skipped wherever they are (decoding does not
+    /// stop at `<eos>`; cut the ids first if you want that), `<unk>` and any id outside the vocabulary
+    /// decode as the text `<unk>`. Word tokens are joined with one space, characters with nothing.
+    public func decode(_ ids: [Int]) -> String {
+        ids.filter { !Vocabulary.isControl($0) }
+            .map { vocabulary.token(for: $0) ?? Vocabulary.specialTokens[Vocabulary.unknown] }
+            .joined(separator: kind.separator)
+    }
+
+    /// A tokenizer whose vocabulary holds the tokens of `texts` seen at least `minimumFrequency` times.
+    /// Throws when the vocabulary would exceed ``Vocabulary/maximumSize``.
+    public static func build<S: Sequence>(kind: TokenizerKind, texts: S,
+                                          minimumFrequency: Int = 1) throws(DataError) -> Tokenizer
+    where S.Element == String {
+        let counts = Vocabulary.counts(of: texts.lazy.map { kind.tokens($0) })
+        return Tokenizer(kind: kind, vocabulary: try Vocabulary(counts: counts, minimumFrequency: minimumFrequency))
+    }
+
+    /// Source and target tokenizers sharing one vocabulary (`--shared-vocab`), counted over both sides:
+    /// each side is cut with its own kind, the counts are added, and both tokenizers get the same
+    /// vocabulary (so a token has the same id on both sides, as weight tying across languages needs).
+    public static func buildShared<S: Sequence, T: Sequence>(
+        sourceKind: TokenizerKind, sourceTexts: S, targetKind: TokenizerKind, targetTexts: T,
+        minimumFrequency: Int = 1
+    ) throws(DataError) -> (source: Tokenizer, target: Tokenizer) where S.Element == String, T.Element == String {
+        var counts = Vocabulary.counts(of: sourceTexts.lazy.map { sourceKind.tokens($0) })
+        counts.merge(Vocabulary.counts(of: targetTexts.lazy.map { targetKind.tokens($0) }), uniquingKeysWith: +)
+        let vocabulary = try Vocabulary(counts: counts, minimumFrequency: minimumFrequency)
+        return (Tokenizer(kind: sourceKind, vocabulary: vocabulary), Tokenizer(kind: targetKind, vocabulary: vocabulary))
+    }
+}
