@@ -4,16 +4,34 @@
 /// single dash (`--layers -1` reaches the range check and is reported as out of range), but a token
 /// starting with `--` is never taken as a value. A repeated option keeps its last value. Every problem
 /// is a ``UsageError`` naming the option. `--help` / `-h` are handled before parsing, by the dispatcher.
+///
+/// A command that declares a ``PositionalSpec`` also takes positional arguments: any token that does not
+/// start with a dash, wherever it appears among the options, and every token after `--` (so a text may
+/// start with a dash: `translate -- -ing`). Commands without one reject both.
 enum ArgumentParser {
-    static func parse(_ arguments: [String], options: [OptionSpec], command: String) throws(UsageError)
-        -> ParsedArguments {
+    static func parse(_ arguments: [String], options: [OptionSpec], positional: PositionalSpec? = nil,
+                      command: String) throws(UsageError) -> ParsedArguments {
         var given: [String: ArgumentValue] = [:]
+        var positionals: [String] = []
         var index = 0
         while index < arguments.count {
             let token = arguments[index]
             index += 1
+            if token == "--", positional != nil {
+                positionals += arguments[index...]
+                break
+            }
             guard token.hasPrefix("--"), token.count > 2 else {
-                let what = token.hasPrefix("-") && token.count > 1 ? "unknown option" : "unexpected argument"
+                let looksLikeOption = token.hasPrefix("-") && token.count > 1
+                if let positional {
+                    if !looksLikeOption {
+                        positionals.append(token)
+                        continue
+                    }
+                    throw UsageError("unknown option \(UsageError.quoted(token)) for '\(command)'; put '--' before "
+                                     + "a \(positional.label) that starts with '-'" + Self.helpHint(command))
+                }
+                let what = looksLikeOption ? "unknown option" : "unexpected argument"
                 throw UsageError("\(what) \(UsageError.quoted(token)); '\(command)' takes only --options"
                                  + Self.helpHint(command))
             }
@@ -55,7 +73,7 @@ enum ArgumentParser {
                 throw .invalidValue(option: spec.name, expected: spec.expected + " (required)", found: "nothing")
             }
         }
-        return ParsedArguments(values: values, explicitlyGiven: Set(given.keys))
+        return ParsedArguments(values: values, explicitlyGiven: Set(given.keys), positionals: positionals)
     }
 
     static func helpHint(_ command: String) -> String {
@@ -96,10 +114,32 @@ struct ParsedArguments {
     /// Names of the options given on the command line rather than defaulted (for a command that
     /// takes defaults from elsewhere, e.g. a checkpoint, and lets explicit options override them).
     let explicitlyGiven: Set<String>
+    /// The positional arguments, in order (empty for a command without a ``PositionalSpec``).
+    let positionals: [String]
 
-    init(values: [String: ArgumentValue], explicitlyGiven: Set<String>) {
+    init(values: [String: ArgumentValue], explicitlyGiven: Set<String>, positionals: [String] = []) {
         self.values = values
         self.explicitlyGiven = explicitlyGiven
+        self.positionals = positionals
+    }
+
+    /// Whether the option was typed on the command line (rather than defaulted).
+    func isGiven(_ name: String) -> Bool { explicitlyGiven.contains(name) }
+
+    /// The value of an option without a default: nil when it was not given.
+    func optionalInteger(_ name: String) -> Int? {
+        values[name] == nil ? nil : integer(name)
+    }
+
+    /// The value of a number option without a default: nil when it was not given.
+    func optionalNumber(_ name: String) -> Float? {
+        values[name] == nil ? nil : number(name)
+    }
+
+    /// The enum case named by a `.choice` option without a default: nil when it was not given.
+    func optionalChoice<Value: RawRepresentable>(_ name: String, as type: Value.Type) -> Value?
+        where Value.RawValue == String {
+        values[name] == nil ? nil : choice(name, as: type)
     }
 
     func integer(_ name: String) -> Int {

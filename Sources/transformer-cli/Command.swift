@@ -13,6 +13,8 @@ protocol Command {
     static var discussion: String { get }
     /// Every option the command accepts, in help order.
     static var options: [OptionSpec] { get }
+    /// The positional arguments it accepts, if any (most commands take options only).
+    static var positional: PositionalSpec? { get }
 
     /// Reads the typed values; anything a single option cannot express is left to ``validate()``.
     init(parsing arguments: ParsedArguments) throws(UsageError)
@@ -25,6 +27,7 @@ protocol Command {
 
 extension Command {
     static var discussion: String { "" }
+    static var positional: PositionalSpec? { nil }
     func validate() throws(UsageError) {}
 }
 
@@ -46,7 +49,9 @@ enum TransformerCLI {
     static let abstract = "A Transformer (Vaswani et al. 2017) built from scratch in Swift."
 
     /// Every command, in help order. Add new commands here.
-    static var commands: [any Command.Type] { [ModelCommand.self] }
+    static var commands: [any Command.Type] {
+        [ModelCommand.self, TrainCommand.self, TranslateCommand.self, EvaluateCommand.self]
+    }
 
     /// Decides what `arguments` (without the program name) ask for.
     static func resolve(_ arguments: [String]) -> Invocation {
@@ -72,8 +77,11 @@ enum TransformerCLI {
         do throws(UsageError) {
             let type = try command(named: first)
             let rest = Array(arguments.dropFirst())
-            if rest.contains("--help") || rest.contains("-h") { return .help(HelpFormatter.commandHelp(type)) }
-            let parsed = try ArgumentParser.parse(rest, options: type.options, command: type.name)
+            // After `--` everything is a positional argument, even "--help".
+            let optionPart = type.positional == nil ? rest[...] : rest.prefix { $0 != "--" }
+            if optionPart.contains("--help") || optionPart.contains("-h") { return .help(HelpFormatter.commandHelp(type)) }
+            let parsed = try ArgumentParser.parse(rest, options: type.options, positional: type.positional,
+                                                  command: type.name)
             let command = try type.init(parsing: parsed)
             try command.validate()
             return .run(command)

@@ -1,4 +1,4 @@
-/// Renders help in the layout of swift-argument-parser: OVERVIEW, USAGE, OPTIONS, SUBCOMMANDS.
+/// Renders help in the layout of swift-argument-parser: OVERVIEW, USAGE, ARGUMENTS, OPTIONS, SUBCOMMANDS.
 ///
 /// Labels are indented 2 columns and their text starts at column 26; a label too long for that goes
 /// on its own line. Text wraps at 80 columns. Each option's help ends with its default, and a choice
@@ -28,7 +28,14 @@ enum HelpFormatter {
         if !command.discussion.isEmpty {
             sections.append(wrap(command.discussion, width: screenWidth).joined(separator: "\n"))
         }
-        sections.append("USAGE: \(TransformerCLI.name) \(command.name)\(command.options.isEmpty ? "" : " [<options>]")")
+        var usage = "USAGE: \(TransformerCLI.name) \(command.name)\(command.options.isEmpty ? "" : " [<options>]")"
+        if let positional = command.positional {
+            usage += " [\(positional.label) ...]"
+            sections.append(usage)
+            sections.append("ARGUMENTS:\n" + row(positional.label, positional.help))
+        } else {
+            sections.append(usage)
+        }
         let optionRows = command.options.map { row($0.label, optionText($0)) } + [row("-h, --help", "Show help information.")]
         sections.append("OPTIONS:\n" + optionRows.joined(separator: "\n"))
         return sections.joined(separator: "\n\n")

@@ -71,9 +71,29 @@ extension OptionSpec {
                    help: help, isRequired: false)
     }
 
+    /// A choice with no default: absent unless given (its meaning then comes from another option).
+    static func choice<Value: CaseIterable & RawRepresentable>(_ name: String, _ type: Value.Type,
+                                                               help: String) -> OptionSpec
+        where Value.RawValue == String {
+        OptionSpec(name: name, kind: .choice(Value.allCases.map(\.rawValue)), defaultValue: nil, help: help,
+                   isRequired: false)
+    }
+
     static func text(_ name: String, default value: String?, required: Bool = false, help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .text, defaultValue: value, help: help, isRequired: required)
     }
+}
+
+/// The positional arguments a command accepts: zero or more values after (or among) its options, e.g.
+/// the texts of `translate`. Shown in help as `[<text> ...]` and in an ARGUMENTS section.
+struct PositionalSpec: Sendable {
+    /// The placeholder without brackets: `text`.
+    let name: String
+    /// One sentence for the ARGUMENTS section.
+    let help: String
+
+    /// `<text>`.
+    var label: String { "<\(name)>" }
 }
 
 /// Which Float values a `.number` option accepts, and how to say so.

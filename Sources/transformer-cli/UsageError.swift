@@ -43,11 +43,21 @@ struct UsageError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Process exit statuses used by the tool.
+/// Process exit statuses used by the tool (the README has the table).
 enum ExitCode {
     static let success: Int32 = 0
-    /// A command failed at run time (unreadable file, bad checkpoint, ...).
+    /// A command failed at run time (a corrupt checkpoint, training diverged, a write failed, ...).
     static let failure: Int32 = 1
     /// EX_USAGE (sysexits.h): the command line was wrong.
     static let usage: Int32 = 64
+    /// EX_DATAERR: an input file is malformed (a bad line of a pairs file, an input too long to translate).
+    static let dataError: Int32 = 65
+    /// EX_NOINPUT: an input file (pairs, checkpoint) is missing or cannot be read.
+    static let noInput: Int32 = 66
+    /// EX_CANTCREAT: an output directory cannot be created or written, or holds another run's files.
+    static let cannotCreate: Int32 = 73
+    /// 128 + SIGINT: training stopped by Ctrl-C after saving its checkpoint.
+    static let interrupted: Int32 = 130
+    /// 128 + SIGTERM: training stopped by SIGTERM after saving its checkpoint.
+    static let terminated: Int32 = 143
 }

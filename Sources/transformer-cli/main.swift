@@ -4,7 +4,9 @@ import Foundation
 //   help            -> stdout, exit 0
 //   no command      -> usage on stderr, exit 64 (EX_USAGE)
 //   usage error     -> one `error:` line on stderr, exit 64
-//   run() throws    -> one `error:` line on stderr, exit 1 (a UsageError found late still exits 64)
+//   run() throws    -> `error:` line(s) on stderr and the status of CommandFailure.report: 64 for a usage
+//                      error found late, 65 for bad data, 66 for a missing input file, 73 for an output
+//                      directory that cannot be used, 1 for anything else. See ExitCode.
 
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -24,12 +26,11 @@ func main(_ arguments: [String]) -> Int32 {
     case .run(let command):
         do {
             return try command.run()
-        } catch let error as UsageError {
-            printError(error.description)
-            return ExitCode.usage
         } catch {
-            printError("error: " + UsageError.singleLine("\(error)"))
-            return ExitCode.failure
+            let failure = CommandFailure.report(error)
+            fflush(nil)   // what the command printed so far comes before the error
+            failure.lines.forEach(printError)
+            return failure.status
         }
     }
 }

@@ -84,6 +84,83 @@ struct CLIArgumentParserTests {
         #expect(error(["--"]) == "error: unknown option '--'; 'test' takes only --options; see 'transformer-cli test --help'")
     }
 
+    // MARK: Positional arguments
+
+    static let text = PositionalSpec(name: "text", help: "A text.")
+
+    func parseWithText(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
+        try ArgumentParser.parse(arguments, options: Self.options, positional: Self.text, command: "test")
+    }
+
+    @Test func positionalArgumentsAreCollectedInOrderAmongOptions() throws {
+        let parsed = try parseWithText(["a", "--size", "3", "b c", "--verbose", "d", "", "-"])
+        #expect(parsed.positionals == ["a", "b c", "d", "", "-"])
+        #expect(parsed.integer("size") == 3 && parsed.flag("verbose"))
+        #expect(try parse(["--size", "3"]).positionals.isEmpty)
+    }
+
+    @Test func doubleDashEndsTheOptions() throws {
+        let parsed = try parseWithText(["--size", "3", "--", "--size", "-x", "--", "--help"])
+        #expect(parsed.positionals == ["--size", "-x", "--", "--help"])
+        #expect(parsed.integer("size") == 3)
+    }
+
+    @Test func aTextStartingWithADashNeedsTheSeparator() {
+        do {
+            _ = try parseWithText(["-ing"])
+            Issue.record("accepted '-ing'")
+        } catch {
+            #expect(error.description == "error: unknown option '-ing' for 'test'; put '--' before a <text> that starts with '-'; "
+                    + "see 'transformer-cli test --help'")
+        }
+    }
+
+    @Test func translateTakesTextsAndHelpAfterTheSeparatorIsText() throws {
+        guard case .run(let command) = TransformerCLI.resolve(["translate", "--checkpoint", "c.safetensors", "team", "--json",
+                                                               "--", "--help"]) else {
+            Issue.record("did not parse")
+            return
+        }
+        let translate = try #require(command as? TranslateCommand)
+        #expect(translate.texts == ["team", "--help"] && translate.json && translate.checkpointPath == "c.safetensors")
+        guard case .help = TransformerCLI.resolve(["translate", "--checkpoint", "c", "--help", "--", "x"]) else {
+            Issue.record("--help before -- is help")
+            return
+        }
+    }
+
+    @Test func trainTurnsFlagsIntoOptionsAndAConfiguration() throws {
+        guard case .run(let command) = TransformerCLI.resolve([
+            "train", "--data", "p.tsv", "--lr", "0.001", "--clip", "0", "--steps", "50", "--batch-tokens", "500",
+            "--max-len", "20", "--d-model", "32", "--heads", "4", "--layers", "2", "--d-ff", "64", "--seed", "7",
+            "--tgt-tokenizer", "word", "--label-smoothing", "0", "--samples", "1", "--log-every", "5",
+        ]) else { Issue.record("did not parse"); return }
+        let train = try #require(command as? TrainCommand)
+        #expect(train.newOptions(modelDimension: 32) == TrainingOptions(
+            epochs: 10, maximumSteps: 50, batchSentences: 64, batchTokens: 500, schedule: .constant(0.001),
+            labelSmoothing: 0, maximumGradientNorm: nil, seed: 7, logInterval: 5, sampleCount: 1, maximumDecodeLength: 21))
+        #expect(train.newConfiguration(sourceVocabularySize: 30, targetVocabularySize: 40) == TransformerConfiguration(
+            sourceVocabularySize: 30, targetVocabularySize: 40, modelDimension: 32, headCount: 4, layerCount: 2,
+            feedForwardDimension: 64, maximumLength: 21))
+        #expect(train.sourceKind == .character && train.targetKind == .word)
+    }
+
+    @Test func trainDefaultsAreThePapersScheduleAndBaseModel() throws {
+        guard case .run(let command) = TransformerCLI.resolve(["train", "--data", "p.tsv"]) else {
+            Issue.record("did not parse")
+            return
+        }
+        let train = try #require(command as? TrainCommand)
+        let options = train.newOptions(modelDimension: 512)
+        #expect(options.schedule == .inverseSquareRoot(modelDimension: 512, warmupSteps: 4000, scale: 1))
+        #expect(options.epochs == 10 && options.maximumSteps == nil && options.batchSize == .sentences(64))
+        #expect(options.labelSmoothing == 0.1 && options.maximumGradientNorm == 1 && options.seed == 0)
+        var base = TransformerConfiguration()
+        base.maximumLength = 101
+        #expect(train.newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10) == base)
+        #expect(train.newDataOptions.validationFraction == 0.1 && train.newDataOptions.minimumFrequency == 1)
+    }
+
     @Test func errorsStayOnOneLine() {
         let message = error(["--norm", "a\nb\tc"])
         #expect(message == "error: --norm: expected pre or post, got 'a\\nb\\tc'")
@@ -132,10 +209,12 @@ struct CLIArgumentParserTests {
             guard case .help(let text) = TransformerCLI.resolve(arguments) else { Issue.record("\(arguments)"); continue }
             #expect(text == HelpFormatter.commandHelp(ModelCommand.self))
         }
-        #expect(failure(["modl"]) == "error: unknown command 'modl'; expected one of: model; did you mean 'model'?")
-        #expect(failure(["help", "nope"]) == "error: unknown command 'nope'; expected one of: model; see 'transformer-cli --help'")
+        let commands = "model, train, translate, evaluate"
+        #expect(failure(["modl"]) == "error: unknown command 'modl'; expected one of: \(commands); did you mean 'model'?")
+        #expect(failure(["trian"]) == "error: unknown command 'trian'; expected one of: \(commands); did you mean 'train'?")
+        #expect(failure(["help", "nope"]) == "error: unknown command 'nope'; expected one of: \(commands); see 'transformer-cli --help'")
         #expect(failure(["--d-model", "8"])
-                == "error: expected a command (model) before any option, got '--d-model'; see 'transformer-cli --help'")
+                == "error: expected a command (\(commands)) before any option, got '--d-model'; see 'transformer-cli --help'")
     }
 
     @Test func modelCommandReadsEveryOption() throws {

@@ -14,6 +14,9 @@ struct CLIHelpTests {
 
         SUBCOMMANDS:
           model                   Build a random-weight model and run one forward pass.
+          train                   Train a translation model on source<TAB>target pairs.
+          translate               Translate texts with a trained checkpoint.
+          evaluate                Score a checkpoint on a file of pairs.
 
           See 'transformer-cli help <subcommand>' for detailed help.
         """
@@ -47,6 +50,32 @@ struct CLIHelpTests {
           --seed <seed>           Seed for the weights and the token ids. (default: 0)
           -h, --help              Show help information.
         """
+
+    static let translateUsage = """
+        USAGE: transformer-cli translate [<options>] [<text> ...]
+
+        ARGUMENTS:
+          <text>                  A text to translate; none: read standard input, one
+                                  text a line.
+
+        OPTIONS:
+          --checkpoint <checkpoint>
+        """
+
+    @Test func translateHelpShowsItsPositionalArguments() {
+        let help = HelpFormatter.commandHelp(TranslateCommand.self)
+        #expect(help.contains("\n\n" + Self.translateUsage + "\n"), "\(help)")
+        #expect(!HelpFormatter.commandHelp(TrainCommand.self).contains("ARGUMENTS:"))
+    }
+
+    @Test func trainHelpListsModelFlagsButNotVocabularySizes() {
+        let names = TrainCommand.options.map(\.name)
+        for name in ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation", "positional", "tie-embeddings"] {
+            #expect(names.contains(name), "--\(name) missing")
+        }
+        #expect(!names.contains("src-vocab") && !names.contains("tgt-vocab"))
+        #expect(Set(names).count == names.count, "an option is declared twice")
+    }
 
     @Test func toolHelpIsExact() {
         #expect(HelpFormatter.toolHelp() == Self.toolHelp)

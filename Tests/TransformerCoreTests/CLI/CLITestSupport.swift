@@ -53,8 +53,10 @@ enum CLITool {
         return directories.map { $0.standardizedFileURL.resolvingSymlinksInPath() }
     }
 
-    /// Runs the executable with `arguments` and waits for it to exit.
-    static func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
+    /// Runs the executable with `arguments` and waits for it to exit; `input` becomes its standard input
+    /// (none: an empty one).
+    static func run(_ arguments: [String], input: String? = nil,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
         let executable = try #require(url, "transformer-cli not found in \(candidateDirectories().map(\.path))",
                                       sourceLocation: sourceLocation)
         // Temporary files rather than pipes: no deadlock whatever the output size.
@@ -72,6 +74,11 @@ enum CLITool {
         process.arguments = arguments
         process.standardOutput = output
         process.standardError = error
+        let inputURL = directory.appendingPathComponent("stdin")
+        try Data((input ?? "").utf8).write(to: inputURL)
+        let inputHandle = try FileHandle(forReadingFrom: inputURL)
+        defer { try? inputHandle.close() }
+        process.standardInput = inputHandle
         try process.run()
         process.waitUntilExit()
         try output.close()

@@ -1,0 +1,134 @@
+import Foundation
+import TransformerCore
+
+/// `transformer-cli evaluate`: scores a checkpoint on a pairs file with the usual translation metrics.
+struct EvaluateCommand: Command {
+    static let name = "evaluate"
+    static let abstract = "Score a checkpoint on a file of pairs."
+    static let discussion = """
+        Translates every source of --data and compares the outputs with the targets: exact match (the \
+        whole output right, token for token), character error rate and word error rate (edit distance \
+        over reference length, summed over the corpus), and corpus BLEU-4 as sacreBLEU computes it by \
+        default (13a tokenization, exp smoothing; a corpus of single-word outputs scores 0). Token \
+        accuracy and the loss per token are teacher forced: each target token is predicted from the true \
+        prefix. The file is read as in training: strict unless --skip-invalid, and a token the \
+        vocabulary does not hold becomes <unk>.
+        """
+
+    static let options: [OptionSpec] = [
+        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train."),
+        .text("data", default: nil, required: true, help: "Pairs to score, one 'source<TAB>target' a line."),
+    ] + DecodingOptions.all + [
+        .integer("batch-size", in: ConfigurationOptions.sizes, default: 64, help: "Pairs run through the model at once."),
+        .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
+        .integer("errors", in: 0...1_000_000, default: 5, help: "Wrong translations listed after the table."),
+        .flag("json", help: "Print the metrics as one JSON object instead of a table."),
+    ]
+
+    let checkpointPath: String
+    let dataPath: String
+    let decoding: DecodingOptions
+    let batchSize: Int
+    let skipInvalid: Bool
+    let errorCount: Int
+    let json: Bool
+
+    init(parsing arguments: ParsedArguments) throws(UsageError) {
+        checkpointPath = arguments.text("checkpoint")!
+        dataPath = arguments.text("data")!
+        decoding = DecodingOptions(arguments)
+        batchSize = arguments.integer("batch-size")
+        skipInvalid = arguments.flag("skip-invalid")
+        errorCount = arguments.integer("errors")
+        json = arguments.flag("json")
+    }
+
+    func run() throws -> Int32 {
+        let checkpoint = try TrainedCheckpoint.load(checkpointPath)
+        let model = checkpoint.model
+        model.setTraining(false)
+        let tokenizers = checkpoint.tokenizers
+        let (pairs, skipped) = try PairReading.read(dataPath, name: dataPath, sourceKind: tokenizers.source.kind,
+                                                    targetKind: tokenizers.target.kind,
+                                                    maximumLength: checkpoint.configuration.maximumLength - 1,
+                                                    skipInvalid: skipInvalid)
+        if let warning = PairReading.skipWarning(skipped, name: dataPath) { printError(warning) }
+        let encoded = PairReading.encode(pairs, with: tokenizers)
+        if encoded.unknownTokens > 0 {
+            printError("note: \(dataPath): \(TextFormatting.grouped(encoded.unknownTokens)) tokens in "
+                       + "\(TextFormatting.grouped(encoded.pairsWithUnknown)) pairs are not in the model's vocabulary; "
+                       + "they map to <unk>")
+        }
+
+        let teacherForced = try teacherForcedMetrics(model: model, examples: encoded.examples, batchSize: .sentences(batchSize))
+        let translations = try Translator(model: model, tokenizers: tokenizers)
+            .translate(pairs.map(\.source), search: decoding.search,
+                       maximumLength: decoding.maximumLength ?? checkpoint.configuration.maximumLength, batchSize: batchSize)
+        let target = tokenizers.target
+        let referenceTokens = pairs.map { target.tokens($0.target) }
+        let references = referenceTokens.map { $0.joined(separator: target.kind.separator) }
+        let outputs = translations.map(\.output)
+        let scores = Scores(
+            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.tokens), references: referenceTokens),
+            tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
+            characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
+            wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
+            bleu: try BLEU.corpus(hypotheses: outputs, references: references))
+
+        if json {
+            print(JSONLine.render(jsonObject(scores, pairs: pairs.count, skipped: skipped.count,
+                                             unknown: encoded.unknownTokens)))
+            return ExitCode.success
+        }
+        print("Evaluated \(checkpointPath) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(decoding.description)")
+        print(TextFormatting.table(scores.rows, rightAligned: [1]))
+        let wrong = pairs.indices.filter { translations[$0].tokens != referenceTokens[$0] }
+        if errorCount > 0 && !wrong.isEmpty {
+            print("\nWrong (\(min(errorCount, wrong.count)) of \(TextFormatting.grouped(wrong.count))):")
+            for index in wrong.prefix(errorCount) {
+                print("  \(pairs[index].source) -> \(outputs[index])  (expected \(references[index]))")
+            }
+        }
+        return ExitCode.success
+    }
+
+    func jsonObject(_ scores: Scores, pairs: Int, skipped: Int, unknown: Int) -> JSONLine.Value {
+        .object([
+            ("checkpoint", .string(checkpointPath)), ("data", .string(dataPath)), ("pairs", .integer(pairs)),
+            ("skipped_lines", .integer(skipped)), ("unknown_source_and_target_tokens", .integer(unknown)),
+            ("decoding", .string(decoding.beamWidth == 1 ? "greedy" : "beam")), ("beam", .integer(decoding.beamWidth)),
+            ("alpha", JSONLine.number(decoding.alpha)),
+            ("exact_match", .number(scores.exactMatch.value)), ("exact_matches", .integer(scores.exactMatch.correct)),
+            ("token_accuracy", .number(scores.tokenAccuracy.value)), ("loss", JSONLine.number(scores.loss)),
+            ("cer", .number(scores.characterErrorRate.value)), ("wer", .number(scores.wordErrorRate.value)),
+            ("bleu", .number(scores.bleu.score)),
+        ])
+    }
+}
+
+/// The metrics `evaluate` reports.
+struct Scores {
+    let exactMatch: Accuracy
+    let tokenAccuracy: Accuracy
+    let loss: Float
+    let characterErrorRate: ErrorRate
+    let wordErrorRate: ErrorRate
+    let bleu: BLEU
+
+    /// The table rows: metric, value, note.
+    var rows: [[String]] {
+        func percent(_ value: Double) -> String { String(format: "%.2f%%", 100 * value) }
+        let grouped = TextFormatting.grouped
+        return [
+            ["exact match", percent(exactMatch.value), "\(grouped(exactMatch.correct)) of \(grouped(exactMatch.total)) outputs"],
+            ["token accuracy", percent(tokenAccuracy.value),
+             "teacher forced, \(grouped(tokenAccuracy.total)) tokens with <eos>"],
+            ["CER", percent(characterErrorRate.value),
+             "\(grouped(characterErrorRate.edits)) edits / \(grouped(characterErrorRate.referenceLength)) characters"],
+            ["WER", percent(wordErrorRate.value),
+             "\(grouped(wordErrorRate.edits)) edits / \(grouped(wordErrorRate.referenceLength)) words"],
+            ["BLEU-4", String(format: "%.2f", bleu.score), "corpus, sacreBLEU defaults (13a, exp smoothing)"],
+            ["loss", String(format: "%.4f", loss), "nats per token, teacher forced"],
+        ]
+    }
+}

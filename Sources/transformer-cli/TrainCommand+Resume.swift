@@ -1,0 +1,112 @@
+import Foundation
+import TransformerCore
+
+/// What a run uses, decided from the command line (a new run) or from the `--resume` checkpoint.
+struct TrainSettings {
+    var sourceKind: TokenizerKind
+    var targetKind: TokenizerKind
+    var data: TrainDataOptions
+    /// `--data` and `--val-data` as shown in messages: as typed, or as stored in the checkpoint.
+    var dataName: String
+    var validationDataName: String?
+    var options: TrainingOptions
+    /// The checkpoint being resumed, with its optimizer and state restored.
+    var resumed: (checkpoint: TrainedCheckpoint, resume: TrainingResume)?
+}
+
+extension TrainCommand {
+    /// The settings of this run. With `--resume`, everything but the stopping point and the logging
+    /// comes from the checkpoint, and a flag given with a different value is a ``UsageError``.
+    /// `generator` is the one the checkpoint was loaded with; it gets the saved state.
+    func settings(resuming checkpoint: TrainedCheckpoint?, generator: SeededGenerator) throws -> TrainSettings {
+        guard let checkpoint else {
+            let dataName = dataPath!   // validate() requires --data without --resume
+            return TrainSettings(sourceKind: sourceKind, targetKind: targetKind, data: newDataOptions, dataName: dataName,
+                                 validationDataName: validationDataPath,
+                                 options: newOptions(modelDimension: arguments.integer("d-model")), resumed: nil)
+        }
+        let resume = try TrainingResume(checkpoint: checkpoint.loaded, generator: generator)
+        var options = resume.options
+        try checkConflicts(with: checkpoint, options: options)
+        var data = checkpoint.dataOptions ?? newDataOptions
+        if checkpoint.dataOptions == nil && dataPath == nil {
+            throw UsageError.invalidValue(option: "data", expected: "the training pairs (the checkpoint does not record its data file)",
+                                          found: "nothing")
+        }
+        if let dataPath { data.data = Self.absolute(dataPath) }
+        if let validationDataPath {
+            if checkpoint.dataOptions != nil && data.validationData == nil {
+                throw UsageError("--val-data: the checkpoint's run held out --val-fraction \(data.validationFraction) of "
+                                 + "--data for validation; leave --val-data out with --resume")
+            }
+            data.validationData = Self.absolute(validationDataPath)
+        }
+        data.skipInvalid = data.skipInvalid || arguments.flag("skip-invalid")
+        if arguments.isGiven("epochs") { options.epochs = arguments.integer("epochs") }
+        if arguments.isGiven("steps") { options.maximumSteps = arguments.integer("steps") }
+        if arguments.isGiven("log-every") { options.logInterval = arguments.integer("log-every") }
+        if arguments.isGiven("samples") { options.sampleCount = arguments.integer("samples") }
+        return TrainSettings(sourceKind: checkpoint.tokenizers.source.kind, targetKind: checkpoint.tokenizers.target.kind,
+                             data: data, dataName: dataPath ?? data.data,
+                             validationDataName: validationDataPath ?? data.validationData, options: options,
+                             resumed: (checkpoint, resume))
+    }
+
+    /// Throws for the first flag given explicitly whose setting differs from the checkpoint's.
+    func checkConflicts(with checkpoint: TrainedCheckpoint, options: TrainingOptions) throws(UsageError) {
+        let c = checkpoint.configuration
+        let tokenizers = checkpoint.tokenizers
+        let stored = Self.settingText(configuration: c, options: options, sourceKind: tokenizers.source.kind,
+                                      targetKind: tokenizers.target.kind,
+                                      sharedVocabulary: checkpoint.dataOptions?.sharedVocabulary
+                                          ?? (tokenizers.source.vocabulary == tokenizers.target.vocabulary),
+                                      data: checkpoint.dataOptions)
+        let given = Self.settingText(configuration: newConfiguration(sourceVocabularySize: c.sourceVocabularySize,
+                                                                     targetVocabularySize: c.targetVocabularySize),
+                                     options: newOptions(modelDimension: arguments.integer("d-model")),
+                                     sourceKind: sourceKind, targetKind: targetKind,
+                                     sharedVocabulary: arguments.flag("shared-vocab"), data: newDataOptions)
+        for option in Self.options where arguments.isGiven(option.name) {
+            let keys = option.name == "tokenizer" ? ["src-tokenizer", "tgt-tokenizer"] : [option.name]
+            for key in keys {
+                guard let storedValue = stored[key], let givenValue = given[key], storedValue != givenValue else { continue }
+                throw UsageError("--\(option.name): the checkpoint has \(key == option.name ? "" : "--\(key) ")"
+                                 + "\(storedValue), got \(givenValue); with --resume leave it out (the checkpoint's "
+                                 + "settings are used) or start a new run")
+            }
+        }
+    }
+
+    /// Each setting that --resume takes from the checkpoint, as text by flag name.
+    static func settingText(configuration c: TransformerConfiguration, options: TrainingOptions,
+                            sourceKind: TokenizerKind, targetKind: TokenizerKind, sharedVocabulary: Bool,
+                            data: TrainDataOptions?) -> [String: String] {
+        var text: [String: String] = [
+            "d-model": "\(c.modelDimension)", "heads": "\(c.headCount)", "layers": "\(c.layerCount)",
+            "d-ff": "\(c.feedForwardDimension)", "dropout": "\(c.dropout)", "norm": c.normPlacement.rawValue,
+            "activation": c.activation.rawValue, "positional": c.positionalEncoding.rawValue,
+            "tie-embeddings": "\(c.tieTargetEmbedding)", "max-len": "\(c.maximumLength - 1)",
+            "src-tokenizer": sourceKind.rawValue, "tgt-tokenizer": targetKind.rawValue,
+            "shared-vocab": "\(sharedVocabulary)",
+            "batch-size": options.batchTokens == nil ? "\(options.batchSentences)" : "none (--batch-tokens)",
+            "batch-tokens": options.batchTokens.map { "\($0)" } ?? "none (--batch-size)",
+            "label-smoothing": "\(options.labelSmoothing)", "clip": "\(options.maximumGradientNorm ?? 0)",
+            "seed": "\(options.seed)",
+        ]
+        switch options.schedule {
+        case let .constant(rate):
+            text["lr"] = "\(rate)"
+            text["warmup"] = "none (a constant --lr)"
+            text["lr-scale"] = "none (a constant --lr)"
+        case let .inverseSquareRoot(_, warmup, scale):
+            text["lr"] = "none (the schedule)"
+            text["warmup"] = "\(warmup)"
+            text["lr-scale"] = "\(scale)"
+        }
+        if let data {
+            text["min-freq"] = "\(data.minimumFrequency)"
+            text["val-fraction"] = data.validationData == nil ? "\(Float(data.validationFraction))" : "none (--val-data)"
+        }
+        return text
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import TransformerCore
+
+/// `transformer-cli train`: reads a pairs file, builds vocabularies, trains a Transformer with Adam and
+/// the paper's schedule, validates and checkpoints every epoch, logs to TensorBoard and a CSV.
+///
+/// This file declares the options and checks them; `TrainCommand+Run.swift` does the work,
+/// `TrainCommand+Data.swift` reads and encodes the data, `TrainCommand+Resume.swift` checks a
+/// `--resume` command line against its checkpoint.
+struct TrainCommand: Command {
+    static let name = "train"
+    static let abstract = "Train a translation model on source<TAB>target pairs."
+    static let discussion = """
+        Reads --data (one pair a line: source, TAB, target), builds the vocabularies from the training \
+        part, and trains an encoder-decoder Transformer with Adam (beta1 0.9, beta2 0.98, eps 1e-9) and \
+        the paper's learning-rate schedule. After every epoch it validates, prints a few translations and \
+        saves last.safetensors (and best.safetensors when the validation loss improved) in --out. \
+        TensorBoard events and metrics.csv go to --logdir: see them with 'tensorboard --logdir runs'.
+
+        Ctrl-C (SIGINT) or SIGTERM finishes the current step, saves last.safetensors and exits with 130 \
+        or 143; --resume CKPT continues from it to the same weights as a run that never stopped. With \
+        --resume, the data files, vocabularies, model and training settings come from the checkpoint: \
+        give --epochs or --steps to train further; a setting that differs from the checkpoint's is an error.
+
+        The model defaults are the paper's base model (d_model 512, 6 layers: 44M parameters plus \
+        embeddings), slow on a CPU. For small character-level tasks try --d-model 64 --heads 4 --layers 2 \
+        --d-ff 256.
+        """
+
+    static let modelOptionNames = ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation",
+                                   "positional", "tie-embeddings"]
+
+    static let options: [OptionSpec] = {
+        let sizes = ConfigurationOptions.sizes
+        let data: [OptionSpec] = [
+            .text("data", default: nil,
+                  help: "Training pairs, one 'source<TAB>target' a line (UTF-8); required unless --resume."),
+            .text("val-data", default: nil, help: "Validation pairs; default: hold out --val-fraction of --data."),
+            .number("val-fraction", .probability, default: 0.1,
+                    help: "Share of --data held out for validation, drawn with --seed; 0: none."),
+            .choice("tokenizer", TokenizerKind.self, default: .character,
+                    help: "How both sides are cut into tokens: characters, or words between whitespace."),
+            .choice("src-tokenizer", TokenizerKind.self, help: "Source tokenizer; default: --tokenizer."),
+            .choice("tgt-tokenizer", TokenizerKind.self, help: "Target tokenizer; default: --tokenizer."),
+            .integer("min-freq", in: 1...Int.max, default: 1,
+                     help: "Keep tokens seen this often in the training pairs; rarer ones become <unk>."),
+            .flag("shared-vocab", help: "One vocabulary for both sides (default: one per side)."),
+            .integer("max-len", in: 1...(TransformerConfiguration.maximumSize - 1), default: 100,
+                     help: "Most tokens on a side of a pair; longer pairs are invalid. The model gets "
+                         + "--max-len + 1 positions, for <eos> and <sos>."),
+            .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
+        ]
+        let training: [OptionSpec] = [
+            .integer("epochs", in: 1...1_000_000, default: 10, help: "Passes over the training pairs."),
+            .integer("steps", in: 1...Int.max, default: nil,
+                     help: "Stop after this many optimizer steps; with --epochs whichever comes first."),
+            .integer("batch-size", in: sizes, default: 64, help: "Pairs per batch."),
+            .integer("batch-tokens", in: sizes, default: nil,
+                     help: "Batch by size instead: at most this many padded tokens a side."),
+            .integer("warmup", in: 1...Int.max, default: 4000,
+                     help: "Warm-up steps of lr = d_model^-0.5 min(step^-0.5, step warmup^-1.5)."),
+            .number("lr-scale", .positive, default: 1, help: "Factor on that learning rate."),
+            .number("lr", .positive, default: nil, help: "A constant learning rate instead of the schedule."),
+            .number("label-smoothing", .probability, default: 0.1, help: "Label smoothing epsilon_ls."),
+            .number("clip", .nonNegative, default: 1, help: "Clip gradients to this global norm; 0: no clipping."),
+            .seed(default: 0, help: "Seed for the weights, the validation split, the batch order and dropout."),
+        ]
+        let model = ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
+        let output: [OptionSpec] = [
+            .text("logdir", default: nil,
+                  help: "Directory for TensorBoard events and metrics.csv; default: runs/<date-time>, "
+                      + "or the --resume checkpoint's directory."),
+            .text("out", default: nil, help: "Directory for last.safetensors and best.safetensors; default: --logdir."),
+            .text("resume", default: nil, help: "Continue the run that saved this checkpoint."),
+            .integer("log-every", in: 1...Int.max, default: 50,
+                     help: "Steps between logged scalars, and between progress lines when not on a terminal."),
+            .integer("samples", in: 0...1000, default: 3, help: "Validation translations printed after each epoch."),
+        ]
+        return data + training + model + output
+    }()
+
+    let arguments: ParsedArguments
+    let dataPath: String?
+    let validationDataPath: String?
+    let resumePath: String?
+
+    init(parsing arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        dataPath = arguments.text("data")
+        validationDataPath = arguments.text("val-data")
+        resumePath = arguments.text("resume")
+    }
+
+    func validate() throws(UsageError) {
+        if dataPath == nil && resumePath == nil {
+            throw .invalidValue(option: "data", expected: "a file of source<TAB>target pairs (required unless --resume)",
+                                found: "nothing")
+        }
+        for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
+                                ("val-data", "val-fraction")]
+        where arguments.isGiven(option) && arguments.isGiven(other) {
+            throw UsageError("--\(option): cannot be combined with --\(other); give one of them")
+        }
+        for path in [("data", dataPath), ("val-data", validationDataPath), ("resume", resumePath),
+                     ("logdir", arguments.text("logdir")), ("out", arguments.text("out"))] {
+            if let value = path.1, value.isEmpty {
+                throw .invalidValue(option: path.0, expected: "a path", found: "''")
+            }
+        }
+        if resumePath == nil { try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10)) }
+    }
+
+    // MARK: - Settings from the command line (a new run)
+
+    var sourceKind: TokenizerKind {
+        arguments.optionalChoice("src-tokenizer", as: TokenizerKind.self) ?? arguments.choice("tokenizer", as: TokenizerKind.self)
+    }
+
+    var targetKind: TokenizerKind {
+        arguments.optionalChoice("tgt-tokenizer", as: TokenizerKind.self) ?? arguments.choice("tokenizer", as: TokenizerKind.self)
+    }
+
+    /// The model the flags describe, with the vocabulary sizes of the data.
+    func newConfiguration(sourceVocabularySize: Int, targetVocabularySize: Int) -> TransformerConfiguration {
+        TransformerConfiguration(
+            sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
+            modelDimension: arguments.integer("d-model"), headCount: arguments.integer("heads"),
+            layerCount: arguments.integer("layers"), feedForwardDimension: arguments.integer("d-ff"),
+            dropout: arguments.number("dropout"), maximumLength: arguments.integer("max-len") + 1,
+            normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
+            activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
+            positionalEncoding: arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self),
+            tieTargetEmbedding: arguments.flag("tie-embeddings"))
+    }
+
+    /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).
+    func newOptions(modelDimension: Int) -> TrainingOptions {
+        let schedule: LearningRateSchedule = arguments.optionalNumber("lr").map { .constant($0) }
+            ?? .inverseSquareRoot(modelDimension: modelDimension, warmupSteps: arguments.integer("warmup"),
+                                  scale: arguments.number("lr-scale"))
+        let clip = arguments.number("clip")
+        return TrainingOptions(epochs: arguments.integer("epochs"), maximumSteps: arguments.optionalInteger("steps"),
+                               batchSentences: arguments.integer("batch-size"),
+                               batchTokens: arguments.optionalInteger("batch-tokens"), schedule: schedule,
+                               labelSmoothing: arguments.number("label-smoothing"),
+                               maximumGradientNorm: clip > 0 ? clip : nil, seed: arguments.unsignedInteger("seed"),
+                               logInterval: arguments.integer("log-every"), sampleCount: arguments.integer("samples"),
+                               maximumDecodeLength: arguments.integer("max-len") + 1)
+    }
+
+    /// The data settings the flags describe (pair counts filled in once the data is read).
+    var newDataOptions: TrainDataOptions {
+        TrainDataOptions(data: dataPath.map(Self.absolute) ?? "", validationData: validationDataPath.map(Self.absolute),
+                         validationFraction: Double("\(arguments.number("val-fraction"))") ?? 0.1,
+                         minimumFrequency: arguments.integer("min-freq"), sharedVocabulary: arguments.flag("shared-vocab"),
+                         maximumLength: arguments.integer("max-len"), skipInvalid: arguments.flag("skip-invalid"),
+                         trainingPairs: 0, validationPairs: 0)
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import TransformerCore
+
+/// A checkpoint written by `train`, loaded and checked: the model, its tokenizers and (for `--resume`)
+/// the training record. Errors name the file as the user typed it.
+struct TrainedCheckpoint {
+    /// The path as typed.
+    let path: String
+    let loaded: LoadedCheckpoint
+    let record: TrainingRecord
+    /// The CLI's data settings, when the checkpoint has them (`train` writes them).
+    let dataOptions: TrainDataOptions?
+
+    var model: Transformer { loaded.model }
+    var configuration: TransformerConfiguration { loaded.configuration }
+    var tokenizers: TokenizerPair { record.tokenizers }
+    var url: URL { URL(fileURLWithPath: path) }
+
+    /// Loads everything and checks that the tokenizers fit the model: each vocabulary's size is the
+    /// model's vocabulary size on that side.
+    /// - Parameter generator: becomes the model's dropout source (see ``Checkpoint/load(from:generator:)``).
+    static func load(_ path: String, generator: SeededGenerator = SeededGenerator(seed: 0)) throws -> TrainedCheckpoint {
+        func named(_ error: CheckpointError) -> CheckpointError {
+            CheckpointError(file: path, kind: error.kind, detail: error.detail)
+        }
+        let loaded: LoadedCheckpoint
+        let record: TrainingRecord
+        do {
+            loaded = try Checkpoint.load(from: URL(fileURLWithPath: path), generator: generator)
+            record = try TrainingRecord(metadata: loaded.metadata, file: path)
+        } catch {
+            throw named(error)
+        }
+        let c = loaded.configuration
+        for (side, tokenizer, size) in [("source", record.tokenizers.source, c.sourceVocabularySize),
+                                        ("target", record.tokenizers.target, c.targetVocabularySize)]
+        where tokenizer.vocabulary.count != size {
+            throw CheckpointError(file: path, kind: .invalidMetadata,
+                                  detail: "the \(side) vocabulary has \(tokenizer.vocabulary.count) tokens but the model's \(side) vocabulary size is \(size)")
+        }
+        var dataOptions: TrainDataOptions?
+        if let json = loaded.metadata[TrainDataOptions.metadataKey] {
+            do {
+                dataOptions = try JSONDecoder().decode(TrainDataOptions.self, from: Data(json.utf8))
+            } catch {
+                throw CheckpointError(file: path, kind: .invalidMetadata,
+                                      detail: "metadata \"\(TrainDataOptions.metadataKey)\" is not valid: \(error)")
+            }
+        }
+        return TrainedCheckpoint(path: path, loaded: loaded, record: record, dataOptions: dataOptions)
+    }
+
+    /// One line describing the model: "64 d_model, 4 heads, 2 layers, d_ff 256: 204,830 parameters".
+    var modelSummary: String {
+        Self.modelSummary(configuration, parameterCount: model.parameterCount)
+    }
+
+    static func modelSummary(_ c: TransformerConfiguration, parameterCount: Int) -> String {
+        "\(TextFormatting.grouped(parameterCount)) parameters (d_model \(c.modelDimension), \(c.headCount) heads, "
+            + "\(c.layerCount) layer\(c.layerCount == 1 ? "" : "s"), d_ff \(c.feedForwardDimension), dropout \(c.dropout), "
+            + "\(c.normPlacement.rawValue)-norm, \(c.activation.rawValue), \(c.positionalEncoding.rawValue) positions"
+            + "\(c.tieTargetEmbedding ? ", tied embeddings" : ""), up to \(c.maximumLength - 1) tokens a side)"
+    }
+}
+
+/// The data settings of a `train` run, stored in its checkpoints (metadata `data_options`) so that
+/// `--resume` splits and encodes the data exactly as the run it continues.
+struct TrainDataOptions: Codable, Equatable {
+    static let metadataKey = "data_options"
+
+    /// `--data`, as an absolute path.
+    var data: String
+    /// `--val-data`, as an absolute path.
+    var validationData: String?
+    var validationFraction: Double
+    var minimumFrequency: Int
+    var sharedVocabulary: Bool
+    /// `--max-len`: tokens per side.
+    var maximumLength: Int
+    var skipInvalid: Bool
+    /// Pairs trained on and validated on (to warn when resumed on different data).
+    var trainingPairs: Int
+    var validationPairs: Int
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Strings, numbers and booleans always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}

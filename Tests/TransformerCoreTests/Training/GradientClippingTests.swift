@@ -1,0 +1,48 @@
+import Testing
+@testable import TransformerCore
+
+/// Clipping by global norm, as PyTorch's clip_grad_norm_.
+@Suite struct GradientClippingTests {
+    /// Parameters with gradients [3, 4] and [12]: global norm sqrt(9 + 16 + 144) = 13.
+    func parameters() -> [Tensor] {
+        let a = Tensor(shape: [2], scalars: [0, 0], requiresGradient: true)
+        let b = Tensor(shape: [1], scalars: [0], requiresGradient: true)
+        (a * Tensor(shape: [2], scalars: [3, 4])).sum().backward()
+        (b * Tensor(shape: [1], scalars: [12])).sum().backward()
+        return [a, b]
+    }
+
+    @Test func returnsTheNormAndScalesToTheMaximum() throws {
+        let p = parameters()
+        let norm = clipGradientNorm(p, maximumNorm: 6.5)
+        #expect(norm == 13)
+        let factor: Float = 6.5 / (13 + 1e-6)
+        expectClose(try #require(p[0].gradientScalars), [3 * factor, 4 * factor], tolerance: Tolerance.exact)
+        expectClose(try #require(p[1].gradientScalars), [12 * factor], tolerance: Tolerance.exact)
+        let after = clipGradientNorm(p, maximumNorm: .infinity)
+        #expect(abs(after - 6.5) < 1e-5)
+    }
+
+    @Test func leavesSmallGradientsAlone() {
+        let p = parameters()
+        #expect(clipGradientNorm(p, maximumNorm: 13) == 13)
+        #expect(p[0].gradientScalars == [3, 4])
+        #expect(p[1].gradientScalars == [12])
+    }
+
+    @Test func leavesNonFiniteGradientsAloneAndReportsThem() throws {
+        let p = parameters()
+        p[1].gradientScalars = [.nan]
+        let norm = clipGradientNorm(p, maximumNorm: 1)
+        #expect(norm.isNaN)
+        #expect(p[0].gradientScalars == [3, 4])
+        p[1].gradientScalars = [.infinity]
+        #expect(clipGradientNorm(p, maximumNorm: 1) == .infinity)
+        #expect(p[0].gradientScalars == [3, 4])
+    }
+
+    @Test func skipsParametersWithoutGradients() {
+        let p = parameters() + [Tensor(shape: [3], scalars: [1, 2, 3], requiresGradient: true)]
+        #expect(clipGradientNorm(p, maximumNorm: 100) == 13)
+    }
+}
