@@ -9,7 +9,9 @@ let package = Package(
         .executable(name: "transformer-cli", targets: ["transformer-cli"]),
     ],
     targets: [
-        .target(name: "TransformerCore"),
+        // GEMM micro-kernels in C (AVX2 + FMA, AVX-512, picked at run time); see Sources/CKernels/include/CKernels.h.
+        .target(name: "CKernels"),
+        .target(name: "TransformerCore", dependencies: ["CKernels"]),
         .executableTarget(name: "transformer-cli", dependencies: ["TransformerCore"]),
         .testTarget(name: "TransformerCoreTests", dependencies: ["TransformerCore", "transformer-cli"]),
     ]

@@ -1,74 +1,39 @@
-import Dispatch
+import CKernels
 
 /// The hot loops. Every matrix multiply in TransformerCore goes through ``Kernels/gemm``, so a faster
 /// kernel can replace this one without touching any op.
 enum Kernels {
-    /// Raw pointers that may cross into `concurrentPerform` workers; each worker writes disjoint rows.
-    struct SharedPointers: @unchecked Sendable {
-        let a: UnsafePointer<Float>
-        let b: UnsafePointer<Float>
-        let c: UnsafeMutablePointer<Float>
-    }
-
-    /// Work (multiply-adds) below which a GEMM runs on the calling thread only.
-    static let parallelThreshold = 1 << 18
-
     /// General matrix multiply: C[m, n] = op(A)[m, k] * op(B)[k, n] (+ C when `accumulate`).
     ///
     /// op(A) is A ([m, k], row stride `lda`) or, when `transposeA`, A^T with A stored as [k, m].
     /// op(B) is B ([k, n], row stride `ldb`) or, when `transposeB`, B^T with B stored as [n, k].
-    /// C is [m, n] with row stride `ldc`. Rows of C are split across cores for large problems.
+    /// C is [m, n] with row stride `ldc`; only its first n columns are written. m, n or k may be 0.
+    /// Every product is computed (no zero skipping), so NaN and Inf propagate as in ``referenceGemm``;
+    /// sums are reassociated, so results differ from it by rounding (see GEMMTests' tolerance).
+    ///
+    /// Blocked and packed (see GEMM+Blocked.swift); the tiles run on the widest micro-kernel this CPU
+    /// has (AVX-512, AVX2 + FMA, else ``portableMicroKernel``); large problems use every core.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        guard m > 0, n > 0 else { return }
-        if !accumulate {
-            for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
-        }
-        guard k > 0 else { return }
-        let pointers = SharedPointers(a: a, b: b, c: c)
-        let rowsPerChunk = 16
-        let chunks = (m + rowsPerChunk - 1) / rowsPerChunk
-        let work: @Sendable (Int) -> Void = { chunk in
-            let rows = (chunk * rowsPerChunk)..<min(m, (chunk + 1) * rowsPerChunk)
-            gemmRows(rows, transposeA: transposeA, transposeB: transposeB, n: n, k: k,
-                     a: pointers.a, lda: lda, b: pointers.b, ldb: ldb, c: pointers.c, ldc: ldc)
-        }
-        if m * n * k >= parallelThreshold && chunks > 1 {
-            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
-        } else {
-            for chunk in 0..<chunks { work(chunk) }
-        }
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, options: GEMMOptions())
     }
 
-    /// C[rows, :] += op(A)[rows, :] * op(B). Loop orders keep the innermost loop contiguous.
-    private static func gemmRows(_ rows: Range<Int>, transposeA: Bool, transposeB: Bool, n: Int, k: Int,
-                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                 c: UnsafeMutablePointer<Float>, ldc: Int) {
-        for i in rows {
-            let cRow = c + i * ldc
-            if transposeB {
-                // C[i, j] += sum_p op(A)[i, p] * B[j, p]: a dot product over contiguous rows of B.
-                for j in 0..<n {
-                    let bRow = b + j * ldb
-                    var sum: Float = 0
-                    if transposeA {
-                        for p in 0..<k { sum += a[p * lda + i] * bRow[p] }
-                    } else {
-                        let aRow = a + i * lda
-                        for p in 0..<k { sum += aRow[p] * bRow[p] }
-                    }
-                    cRow[j] += sum
-                }
-            } else {
-                // C[i, :] += op(A)[i, p] * B[p, :]: an axpy over contiguous rows of B and C.
-                for p in 0..<k {
-                    let scale = transposeA ? a[p * lda + i] : a[i * lda + p]
-                    let bRow = b + p * ldb
-                    for j in 0..<n { cRow[j] += scale * bRow[j] }
-                }
-            }
+    /// ``gemm(transposeA:transposeB:m:n:k:a:lda:b:ldb:c:ldc:accumulate:)`` with explicit tuning, so that
+    /// tests can pick the micro-kernel and shrink the blocks and the threading threshold.
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, options: GEMMOptions) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "gemm sizes must not be negative: m \(m), n \(n), k \(k)")
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+            return
         }
+        let operands = GEMMOperands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                    a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        blockedGemm(operands, kernel: options.implementation.microKernel(m: m, n: n), options: options)
     }
 
     /// The obvious triple loop, kept as the oracle that tests compare ``gemm`` against.
@@ -88,4 +53,61 @@ enum Kernels {
         }
         return c
     }
+}
+
+/// Which micro-kernel computes the tiles of C.
+enum GEMMImplementation: Sendable, CustomStringConvertible {
+    /// The widest kernel this CPU runs: AVX-512, else AVX2 + FMA, else the portable one.
+    case automatic
+    /// ``Kernels/portableMicroKernel``: Swift SIMD, any CPU. The fallback, and a second oracle.
+    case portable
+    /// The C kernel `ck_sgemm_6x16_avx2`. Precondition: ``Kernels/hasAVX2FMA``.
+    case avx2
+    /// The C kernel `ck_sgemm_12x32_avx512`. Precondition: ``Kernels/hasAVX512``.
+    case avx512
+
+    /// The kernel for an m x n C. Automatic: AVX-512's 12 x 32 tiles where they fill (n > 16, m > 6),
+    /// else AVX2's 6 x 16 (faster on the tiny attention products: 12 x 12 in a 12 x 32 tile wastes 5/8).
+    func microKernel(m: Int, n: Int) -> Kernels.MicroKernel {
+        switch self {
+        case .automatic:
+            if Kernels.hasAVX512 && n > 16 && m > 6 { return .avx512 }
+            return Kernels.hasAVX2FMA ? .avx2 : .portable
+        case .portable: return .portable
+        case .avx2:
+            precondition(Kernels.hasAVX2FMA, "the AVX2 + FMA GEMM kernel needs a CPU with AVX2 and FMA")
+            return .avx2
+        case .avx512:
+            precondition(Kernels.hasAVX512, "the AVX-512 GEMM kernel needs a CPU with AVX-512F")
+            return .avx512
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .automatic: "automatic"
+        case .portable: "portable"
+        case .avx2: "avx2"
+        case .avx512: "avx512"
+        }
+    }
+}
+
+/// Tuning of ``Kernels/gemm``. The defaults were measured on the project machine (see GEMM+Blocked.swift);
+/// tests shrink them to reach every block edge and the threaded path with small matrices.
+struct GEMMOptions: Sendable {
+    var implementation: GEMMImplementation = .automatic
+    /// Depth of a packed block (the k extent every micro-kernel call runs over).
+    var blockDepth = Kernels.defaultBlockDepth
+    /// Rows of A per block (rounded down to a multiple of the tile height).
+    var blockRows = Kernels.defaultBlockRows
+    /// Floats of packed B held at once; a wider B is processed in column blocks.
+    var packedBCapacity = Kernels.defaultPackedBCapacity
+    /// Multiply-adds (m * n * k) a thread must get before a second thread is used.
+    var workPerThread = Kernels.defaultWorkPerThread
+    /// Most threads used; nil means one per active core.
+    var maximumThreads: Int? = nil
+    /// Whether A is copied into contiguous panels, or read in place by the micro-kernel; nil decides
+    /// from the shape.
+    var packA: Bool? = nil
 }

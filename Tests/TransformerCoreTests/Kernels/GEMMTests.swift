@@ -1,50 +1,28 @@
 import Testing
 @testable import TransformerCore
 
-/// Kernels.gemm against the triple-loop oracle Kernels.referenceGemm.
+/// Kernels.gemm against the triple-loop oracle Kernels.referenceGemm, for every micro-kernel this CPU can
+/// run (AVX-512 and AVX2 + FMA in C, and the portable Swift one), all four transpose combinations, sizes
+/// around every tile and block edge, padded strides, accumulation, non-finite values and the threaded
+/// path. Tolerance: ``GEMMTolerance``.
 @Suite struct GEMMTests {
-    static let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
-
-    /// Runs gemm on tightly packed operands (A as [m, k] or [k, m], B as [k, n] or [n, k]) and
-    /// compares with the reference; with `accumulate`, C starts from random values that must be kept.
-    func check(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, accumulate: Bool,
-               seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) {
-        let a = randomTensor([m * k], seed: seed).scalars
-        let b = randomTensor([k * n], seed: seed + 1).scalars
-        let initial = randomTensor([m * n], seed: seed + 2).scalars
-        var c = initial
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            Kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                         a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!, ldb: transposeB ? k : n,
-                         c: c.baseAddress!, ldc: n, accumulate: accumulate)
-        } } }
-        var expected = Kernels.referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                             a: a, b: b)
-        if accumulate { expected = zip(expected, initial).map { $0 + $1 } }
-        expectClose(c, expected, tolerance: Tolerance.float32, sourceLocation: sourceLocation)
+    /// Small blocks so that modest sizes cross k-block, row-block and column-block edges.
+    static func smallBlocks(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+        var options = GEMMOptions()
+        options.implementation = implementation
+        options.blockDepth = 7            // k = 20 runs as 3 blocks of 7, 7, 6
+        options.blockRows = 12            // 2 tile rows (1 of AVX-512's) per row block
+        options.packedBCapacity = 16 * 40 // 2 16-column panels (1 32-column one) per packed block at k = 20
+        options.packA = packA
+        options.maximumThreads = 1
+        return options
     }
 
-    @Test(arguments: transposes)
-    func oddSizes(transposeA: Bool, transposeB: Bool) {
-        let sizes = [1, 3, 17, 33]
-        var seed: UInt64 = 200
-        for m in sizes { for n in sizes { for k in sizes {
-            for accumulate in [false, true] {
-                check(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                      accumulate: accumulate, seed: seed)
-                seed += 3
-            }
-        } } }
-    }
-
-    @Test(arguments: transposes)
-    func parallelPath(transposeA: Bool, transposeB: Bool) {
-        let (m, n, k) = (70, 65, 80)
-        // Large enough to split rows across cores, with a ragged last chunk (70 = 4 * 16 + 6).
-        #expect(m * n * k >= Kernels.parallelThreshold)
-        for accumulate in [false, true] {
-            check(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, accumulate: accumulate, seed: 300)
-        }
+    static func options(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+        var options = GEMMOptions()
+        options.implementation = implementation
+        options.packA = packA
+        return options
     }
 
     @Test func handExample() {
@@ -55,53 +33,159 @@ import Testing
         // A^T B with A^T = [[1, 3], [2, 4]].
         #expect(Kernels.referenceGemm(transposeA: true, transposeB: false, m: 2, n: 2, k: 2, a: a, b: b)
                 == [26, 30, 38, 44])
-        var c = [Float](repeating: 9, count: 4)
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            Kernels.gemm(transposeA: false, transposeB: true, m: 2, n: 2, k: 2, a: a.baseAddress!, lda: 2,
-                         b: b.baseAddress!, ldb: 2, c: c.baseAddress!, ldc: 2, accumulate: false)
-        } } }
-        // A B^T = [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]].
-        #expect(c == [17, 23, 39, 53])
-    }
-
-    @Test(arguments: transposes)
-    func leadingDimensionsLargerThanTheMatrix(transposeA: Bool, transposeB: Bool) {
-        // Sub-matrices of wider buffers: only the addressed columns are read, only C's first n columns written.
-        let (m, n, k, pad) = (5, 4, 3, 2)
-        let (aRows, aCols) = transposeA ? (k, m) : (m, k)
-        let (bRows, bCols) = transposeB ? (n, k) : (k, n)
-        let (lda, ldb, ldc) = (aCols + pad, bCols + pad, n + pad)
-        let aBuffer = randomTensor([aRows * lda], seed: 400).scalars
-        let bBuffer = randomTensor([bRows * ldb], seed: 401).scalars
-        var c = [Float](repeating: 7, count: m * ldc)
-        aBuffer.withUnsafeBufferPointer { a in bBuffer.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            Kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                         a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                         c: c.baseAddress!, ldc: ldc, accumulate: false)
-        } } }
-        let packedA = (0..<aRows).flatMap { r in aBuffer[(r * lda)..<(r * lda + aCols)] }
-        let packedB = (0..<bRows).flatMap { r in bBuffer[(r * ldb)..<(r * ldb + bCols)] }
-        let expected = Kernels.referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                             a: packedA, b: packedB)
-        for i in 0..<m {
-            expectClose(Array(c[(i * ldc)..<(i * ldc + n)]), Array(expected[(i * n)..<((i + 1) * n)]))
-            #expect(c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0 == 7 }, "padding of row \(i) was written")
+        for implementation in GEMMImplementation.testable + [.automatic] {
+            var c = [Float](repeating: 9, count: 4)
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
+                Kernels.gemm(transposeA: false, transposeB: true, m: 2, n: 2, k: 2, a: a.baseAddress!, lda: 2,
+                             b: b.baseAddress!, ldb: 2, c: c.baseAddress!, ldc: 2, accumulate: false,
+                             options: Self.options(implementation))
+            } } }
+            // A B^T = [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]]: small integers, exact in any order.
+            #expect(c == [17, 23, 39, 53], "\(implementation)")
         }
     }
 
-    @Test func emptyInnerDimension() {
-        // k = 0: C = 0 (or unchanged when accumulating).
+    /// Every tile edge: m around the 6- and 12-row tiles, n around the 16- and 32-column tiles, k around
+    /// the 2- and 4-step unrolls; every kernel, A packed or read in place, against one reference each.
+    @Test(arguments: GEMMLayout.all)
+    func tileEdges(layout: GEMMLayout) {
+        var seed: UInt64 = 1000
+        for m in [1, 5, 6, 7, 11, 12, 13, 25] { for n in [1, 15, 16, 17, 31, 32, 33] { for k in [1, 3, 4, 9] {
+            let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: (m + n + k) % 3, seed: seed)
+            let accumulate = seed % 2 == 0
+            let expected = fixture.expectation(accumulate: accumulate)
+            for implementation in GEMMImplementation.testable { for packA in [false, true] {
+                fixture.check(accumulate: accumulate, options: Self.options(implementation, packA: packA),
+                              expected: expected)
+            } }
+            seed += 3
+        } } }
+    }
+
+    /// Block edges with shrunken blocks: several k blocks (with C stored, then added to), row blocks and
+    /// packed-B column blocks, A packed or read in place, accumulating or not, strides padded.
+    @Test(arguments: GEMMLayout.all)
+    func blockEdges(layout: GEMMLayout) {
+        var seed: UInt64 = 2000
+        for (m, n, k) in [(13, 33, 20), (25, 47, 14), (30, 65, 21), (7, 95, 8), (97, 17, 15)] {
+            for accumulate in [false, true] {
+                let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 3, seed: seed)
+                let expected = fixture.expectation(accumulate: accumulate)
+                for implementation in GEMMImplementation.testable { for packA in [false, true] {
+                    fixture.check(accumulate: accumulate, options: Self.smallBlocks(implementation, packA: packA),
+                                  expected: expected)
+                } }
+                seed += 3
+            }
+        }
+    }
+
+    /// The default blocks' own edges: k just past one 256-deep block, m past one 168-row block.
+    @Test(arguments: [(GEMMLayout.all[0], 169, 17, 257), (GEMMLayout.all[3], 33, 130, 257),
+                      (GEMMLayout.all[1], 175, 33, 95), (GEMMLayout.all[2], 97, 16, 300)])
+    func defaultBlockEdges(layout: GEMMLayout, m: Int, n: Int, k: Int) {
+        let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: UInt64(3000 + m))
+        let expected = fixture.expectation(accumulate: m % 2 == 1)
+        for implementation in GEMMImplementation.testable {
+            fixture.check(accumulate: m % 2 == 1, options: Self.options(implementation), expected: expected)
+        }
+    }
+
+    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), with 2 and
+    /// 3 workers (uneven shares).
+    @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
+    func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
+        var seed: UInt64 = 4000
+        for (m, n, k) in [(61, 20, 9), (13, 100, 11)] { for threads in [2, 3] {
+            var options = Self.smallBlocks(implementation)
+            options.maximumThreads = threads
+            options.workPerThread = 1
+            let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
+            fixture.check(accumulate: threads == 3, options: options)
+            seed += 3
+        } }
+    }
+
+    /// The threaded path at the default threshold, through the plain entry point. Splitting the tiles
+    /// between threads changes no tile's arithmetic, so the result must equal the one-thread result bit
+    /// for bit (which the tests above compare with the reference; doing that here at 8M multiply-adds
+    /// would take seconds in a debug build).
+    @Test(arguments: GEMMLayout.all)
+    func defaultThreadedPath(layout: GEMMLayout) {
+        let (m, n, k) = (203, 161, 257)   // ragged in every tile size and past one k block; 8.4M multiply-adds
+        #expect(m * n * k >= 2 * Kernels.defaultWorkPerThread, "large enough for two threads by default")
+        let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: 4100)
+        var oneThread = GEMMOptions()
+        oneThread.maximumThreads = 1
+        let threaded = fixture.run(accumulate: true, options: nil)
+        let serial = fixture.run(accumulate: true, options: oneThread)
+        #expect(threaded == serial, "\(layout): threaded and one-thread results differ")
+        #expect(threaded[n] == GEMMFixture.sentinel, "padding of row 0 was written")
+    }
+
+    @Test(arguments: GEMMLayout.all)
+    func leadingDimensionsLargerThanTheMatrix(layout: GEMMLayout) {
+        // Sub-matrices of wider buffers through the plain entry point: only C's first n columns written.
+        GEMMFixture(layout, m: 5, n: 4, k: 3, padding: 2, seed: 400).check(accumulate: false, options: nil)
+        GEMMFixture(layout, m: 33, n: 17, k: 19, padding: 5, seed: 403).check(accumulate: true, options: nil)
+    }
+
+    @Test(arguments: GEMMImplementation.testable)
+    func emptyDimensions(implementation: GEMMImplementation) {
+        let options = Self.options(implementation)
         let a: [Float] = [0], b: [Float] = [0]
         var c: [Float] = [1, 2, 3, 4, 5, 6]
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            Kernels.gemm(transposeA: false, transposeB: false, m: 2, n: 3, k: 0, a: a.baseAddress!, lda: 0,
-                         b: b.baseAddress!, ldb: 3, c: c.baseAddress!, ldc: 3, accumulate: true)
-        } } }
+        func run(m: Int, n: Int, k: Int, accumulate: Bool) {
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
+                Kernels.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a.baseAddress!, lda: 0,
+                             b: b.baseAddress!, ldb: 3, c: c.baseAddress!, ldc: 3, accumulate: accumulate,
+                             options: options)
+            } } }
+        }
+        // k = 0: C = 0 (or unchanged when accumulating); m = 0 or n = 0: nothing to write.
+        run(m: 2, n: 3, k: 0, accumulate: true)
         #expect(c == [1, 2, 3, 4, 5, 6])
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            Kernels.gemm(transposeA: false, transposeB: false, m: 2, n: 3, k: 0, a: a.baseAddress!, lda: 0,
-                         b: b.baseAddress!, ldb: 3, c: c.baseAddress!, ldc: 3, accumulate: false)
-        } } }
+        run(m: 0, n: 3, k: 2, accumulate: false)
+        run(m: 2, n: 0, k: 2, accumulate: false)
+        #expect(c == [1, 2, 3, 4, 5, 6])
+        run(m: 2, n: 3, k: 0, accumulate: false)
         #expect(c == [0, 0, 0, 0, 0, 0])
+    }
+
+    /// No zero is skipped: 0 * Inf and NaN reach C exactly where the reference puts them, in every tile
+    /// position (first and last row and column of tiles, edge tiles) and with A packed or in place.
+    @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
+    func nonFiniteValuesPropagate(implementation: GEMMImplementation, layout: GEMMLayout) {
+        let (m, n, k) = (13, 19, 6)
+        for packA in [false, true] {
+            var fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: 500)
+            func setA(_ i: Int, _ p: Int, _ value: Float) {
+                fixture.a[layout.transposeA ? p * fixture.lda + i : i * fixture.lda + p] = value
+            }
+            func setB(_ p: Int, _ j: Int, _ value: Float) {
+                fixture.b[layout.transposeB ? j * fixture.ldb + p : p * fixture.ldb + j] = value
+            }
+            for p in 0..<k { setA(5, p, 0) }   // row 5 of A is zero ...
+            setB(2, 16, .infinity)             // ... and meets an infinity: C[5, 16] = 0 * Inf + ... = NaN
+            setA(12, 3, .nan)                  // a NaN in the edge row: row 12 of C is all NaN
+            setB(4, 0, -.infinity)             // column 0 of C is -Inf or NaN (or +-Inf where it meets NaN)
+            let actual = fixture.run(accumulate: false, options: Self.options(implementation, packA: packA))
+            let reference = Kernels.referenceGemm(transposeA: layout.transposeA, transposeB: layout.transposeB,
+                                                  m: m, n: n, k: k, a: fixture.packedA, b: fixture.packedB)
+            #expect(actual[5 * fixture.ldc + 16].isNaN && actual[12 * fixture.ldc + 7].isNaN)
+            var mismatches: [String] = []
+            for i in 0..<m { for j in 0..<n {
+                let (value, expected) = (actual[i * fixture.ldc + j], reference[i * n + j])
+                let same = expected.isNaN ? value.isNaN : expected.isInfinite ? value == expected : value.isFinite
+                if !same { mismatches.append("C[\(i), \(j)] = \(value), expected \(expected)") }
+            } }
+            #expect(mismatches.isEmpty, "\(implementation) \(layout) packA \(packA): \(mismatches.prefix(5))")
+        }
+    }
+
+    /// A transformer-like shape (96 rows of d_model 64) through the plain entry point.
+    @Test(arguments: GEMMLayout.all)
+    func transformerShape(layout: GEMMLayout) {
+        GEMMFixture(layout, m: 96, n: 64, k: 64, padding: 0, seed: 600).check(accumulate: false, options: nil)
     }
 }

@@ -1,0 +1,48 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+// Micro-kernels for TransformerCore's GEMM (Sources/TransformerCore/Kernels). Only the innermost tile
+// loops live here; blocking, packing, threading and the choice of kernel are Swift. The portable Swift
+// kernel (Kernels.portableMicroKernel, same contract with 6 x 16 tiles) is the fallback on CPUs without
+// these instruction sets (and on arm64, where these functions are stubs), and a second test oracle.
+// The x86 functions carry __attribute__((target(...))), so the target builds for the baseline CPU with
+// no flags; Swift calls a kernel only after its ck_cpu_has_* check returned 1.
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and the OS support AVX2 and FMA (so `ck_sgemm_6x16_avx2` may be called), else 0.
+/// Always 0 off x86-64.
+int ck_cpu_has_avx2_fma(void);
+
+/// One 6 x 16 tile of C += A B (or C = A B when `accumulate` is 0) over `k` steps, with AVX2 + FMA.
+///
+/// - A: element (i, p) of the 6 x k block is `a[i * rowStrideA + p * columnStrideA]`; only rows
+///   i < `rows` are read (row i >= rows reuses row rows - 1, whose results are discarded), so `a` may
+///   point straight into the caller's matrix, transposed or not, or into a packed panel.
+/// - B: a packed panel, 16 floats per step p (`b[p * 16 + j]`), zero-padded past the matrix edge.
+/// - C: row stride `ldc`; only the top-left `rows` x `columns` (1...6 x 1...16) elements are written.
+/// Every product is computed: zeros are never skipped, so NaN and Inf propagate as in the reference.
+/// Precondition: `ck_cpu_has_avx2_fma()` returned 1 (off x86-64 the function traps).
+void ck_sgemm_6x16_avx2(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
+                        const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
+                        int accumulate);
+
+/// 1 when the CPU and the OS support AVX-512F and FMA (so `ck_sgemm_12x32_avx512` may be called), else 0.
+/// Always 0 off x86-64.
+int ck_cpu_has_avx512f(void);
+
+/// The AVX-512 twin of `ck_sgemm_6x16_avx2`: one 12 x 32 tile, same contract, with B packed 32 floats
+/// per step; `rows` is 1...12 and `columns` 1...32. Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
+                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
+                           int accumulate);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,202 @@
+import CKernels
+import Dispatch
+import Foundation
+
+/// The blocked GEMM driver (the Goto / BLIS scheme) around an MR x NR micro-kernel (6 x 16 for AVX2 and
+/// the portable kernel, 12 x 32 for AVX-512).
+///
+/// For each block of `packedBCapacity` floats of B: B is packed into NR-column panels, zero-padded past n
+/// (the transposes of B are resolved here); then, for each k block of `blockDepth` and each block of
+/// `blockRows` rows of A (read in place, or packed into MR-row panels), every NR-column panel of B
+/// (kc x NR floats, kept in L1) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
+/// The first k block stores into C, later ones (and all of them when accumulating) add to it.
+/// Large problems split the tiles of C between threads, by rows of panels or by columns of panels.
+extension Kernels {
+    // Block sizes. kc = 256: a kc x 16 B panel (16 KiB) plus a 6 x kc A panel stay in a 32 KiB L1d (Zen 3;
+    // 48 KiB on Ice Lake also holds AVX-512's 32 KiB + 12 KiB); 128 and 192 measured no better. 168 rows
+    // x 256 of A (168 KiB) stay in a 512 KiB L2. Packed B is capped at 8 MiB, beyond that column blocks.
+    static let defaultBlockDepth = 256
+    static let defaultBlockRows = 168
+    static let defaultPackedBCapacity = 1 << 21
+    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM:
+    /// an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64 (3.1M) ran slower
+    /// on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64 (12.6M) gained
+    /// 1.2-1.5x, 1024^3 1.9x.
+    static let defaultWorkPerThread = 1 << 22
+
+    /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
+    static let hasAVX2FMA = ck_cpu_has_avx2_fma() != 0
+    /// Whether this CPU can run the AVX-512 micro-kernel (read once).
+    static let hasAVX512 = ck_cpu_has_avx512f() != 0
+    /// Cores available to the threaded path (read once).
+    static let activeCores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// The micro-kernels the driver can call; all share the contract of `ck_sgemm_6x16_avx2`.
+    enum MicroKernel: Sendable {
+        case portable, avx2, avx512
+
+        /// Tile height (MR): rows of C per call.
+        var rows: Int { self == .avx512 ? 12 : 6 }
+        /// Tile width (NR): columns of C per call, and floats per step of a packed B panel.
+        var columns: Int { self == .avx512 ? 32 : 16 }
+    }
+
+    /// One GEMM's arguments. Raw pointers that cross into `concurrentPerform` workers; workers write
+    /// disjoint tiles of C.
+    struct GEMMOperands: @unchecked Sendable {
+        let transposeA: Bool, transposeB: Bool
+        let m: Int, n: Int, k: Int
+        let a: UnsafePointer<Float>, lda: Int
+        let b: UnsafePointer<Float>, ldb: Int
+        let c: UnsafeMutablePointer<Float>, ldc: Int
+        let accumulate: Bool
+    }
+
+    /// How one GEMM is cut into blocks (derived from the shape and ``GEMMOptions``).
+    struct BlockPlan: Sendable {
+        let kernel: MicroKernel
+        /// k extent of a block (balanced: k = 300 with depth 256 runs as 2 x 150, not 256 + 44).
+        let depth: Int
+        /// Row panels (of MR rows) of A per block.
+        let blockRowPanels: Int
+        /// Most floats of packed B held at once.
+        let packedBCapacity: Int
+        let packA: Bool
+    }
+
+    static func blockedGemm(_ g: GEMMOperands, kernel: MicroKernel, options: GEMMOptions) {
+        let panelCount = (g.n + kernel.columns - 1) / kernel.columns
+        let rowPanelCount = (g.m + kernel.rows - 1) / kernel.rows
+        let depth: Int
+        if g.k <= options.blockDepth {   // (small problems skip two integer divisions: they showed in
+            depth = g.k                  // the profile of the tiny attention products)
+        } else {
+            let kBlockCount = (g.k + options.blockDepth - 1) / max(options.blockDepth, 1)
+            depth = (g.k + kBlockCount - 1) / kBlockCount
+        }
+        let plan = BlockPlan(kernel: kernel, depth: depth, blockRowPanels: max(1, options.blockRows / kernel.rows),
+                             packedBCapacity: options.packedBCapacity,
+                             packA: options.packA ?? shouldPackA(g))
+        let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
+        guard threads > 1 else {
+            multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
+            return
+        }
+        // Split the larger side of the tile grid, so that each worker gets whole panels. Each worker packs
+        // the B panels it needs (all of them when splitting rows: a cheap copy next to its share of the
+        // work), so one dispatch suffices and no buffer is shared.
+        let splitRows = rowPanelCount >= panelCount
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
+            let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
+            multiplyTiles(g, plan: plan, rowPanels: rows, panels: columns)
+        }
+    }
+
+    /// C[rowPanels, panels] (in MR x NR tiles) = op(A) op(B) (+ C): packs B column block by column block
+    /// into a buffer of its own, then runs the tiles.
+    static func multiplyTiles(_ g: GEMMOperands, plan: BlockPlan, rowPanels: Range<Int>, panels: Range<Int>) {
+        guard !rowPanels.isEmpty, !panels.isEmpty else { return }
+        let width = plan.kernel.columns
+        let panelsPerBlock = panels.count * width * g.k <= plan.packedBCapacity
+            ? panels.count : max(1, plan.packedBCapacity / (g.k * width))
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: panelsPerBlock * width * g.k) { packedB in
+            for firstPanel in stride(from: panels.lowerBound, to: panels.upperBound, by: panelsPerBlock) {
+                let blockPanels = firstPanel..<min(panels.upperBound, firstPanel + panelsPerBlock)
+                let block = PanelBlock(panels: blockPanels, width: width, depth: plan.depth,
+                                       packedB: packedB.baseAddress!)
+                packB(g, block: block)
+                computeTiles(g, plan: plan, block: block, rowPanels: rowPanels)
+            }
+        }
+    }
+
+    /// The packed B of one column block: for k block [p0, p0 + kc) and panel q, a kc x NR panel at
+    /// `p0 * panels.count * NR + (q - panels.lowerBound) * kc * NR`, NR = `width`.
+    struct PanelBlock {
+        let panels: Range<Int>
+        let width: Int
+        let depth: Int
+        let packedB: UnsafeMutablePointer<Float>
+
+        func panel(_ q: Int, depthStart p0: Int, depth kc: Int) -> UnsafeMutablePointer<Float> {
+            packedB + p0 * panels.count * width + (q - panels.lowerBound) * kc * width
+        }
+    }
+
+    /// Threads for a problem: one per `workPerThread` multiply-adds, at most one per core and per tile.
+    static func threadCount(_ g: GEMMOperands, options: GEMMOptions, tiles: Int) -> Int {
+        let work = g.m * g.n * g.k
+        guard work >= 2 * options.workPerThread else { return 1 }
+        let cores = options.maximumThreads ?? activeCores
+        return max(1, min(cores, tiles, work / max(options.workPerThread, 1)))
+    }
+
+    /// Packing A costs a copy of A per column block and pays off only when very many column panels reuse
+    /// it: measured, reading A in place was faster up to n = 512 (by 2x at n = 64) and packing about
+    /// 10% faster at n = 1024.
+    static func shouldPackA(_ g: GEMMOperands) -> Bool {
+        g.n >= 1024
+    }
+
+    /// Worker `worker`'s contiguous share of `range` among `workers`.
+    static func share(_ range: Range<Int>, worker: Int, of workers: Int) -> Range<Int> {
+        let count = range.count
+        return (range.lowerBound + count * worker / workers)..<(range.lowerBound + count * (worker + 1) / workers)
+    }
+
+    /// Multiplies rows `rowPanels` (in MR-row panels) of op(A) by the packed B of `block` into C, k block
+    /// by k block.
+    static func computeTiles(_ g: GEMMOperands, plan: BlockPlan, block: PanelBlock, rowPanels: Range<Int>) {
+        let kernel = plan.kernel, packA = plan.packA, blockRowPanels = plan.blockRowPanels
+        let (tileRows, tileColumns) = (kernel.rows, kernel.columns)
+        let capacity = packA ? min(blockRowPanels, rowPanels.count) * tileRows * block.depth : 0
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity) { packedA in
+            for p0 in stride(from: 0, to: g.k, by: block.depth) {
+                let kc = min(block.depth, g.k - p0)
+                let add = g.accumulate || p0 > 0
+                for firstRowPanel in stride(from: rowPanels.lowerBound, to: rowPanels.upperBound, by: blockRowPanels) {
+                    let rowBlock = firstRowPanel..<min(rowPanels.upperBound, firstRowPanel + blockRowPanels)
+                    if packA {
+                        packRowsOfA(g, rowPanels: rowBlock, height: tileRows, depthStart: p0, depth: kc,
+                                    into: packedA.baseAddress!)
+                    }
+                    for q in block.panels {
+                        let bPanel = UnsafePointer(block.panel(q, depthStart: p0, depth: kc))
+                        let j = q * tileColumns
+                        let columns = min(tileColumns, g.n - j)
+                        for rowPanel in rowBlock {
+                            let i = rowPanel * tileRows
+                            let rows = min(tileRows, g.m - i)
+                            let a: UnsafePointer<Float>, rowStride: Int, columnStride: Int
+                            if packA {
+                                let panel = (rowPanel - rowBlock.lowerBound) * tileRows * kc
+                                a = UnsafePointer(packedA.baseAddress! + panel)
+                                (rowStride, columnStride) = (1, tileRows)
+                            } else if g.transposeA {   // op(A)[i, p] = A[p, i]
+                                a = g.a + p0 * g.lda + i
+                                (rowStride, columnStride) = (1, g.lda)
+                            } else {
+                                a = g.a + i * g.lda + p0
+                                (rowStride, columnStride) = (g.lda, 1)
+                            }
+                            let c = g.c + i * g.ldc + j
+                            switch kernel {
+                            case .avx2:
+                                ck_sgemm_6x16_avx2(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
+                                                   add ? 1 : 0)
+                            case .avx512:
+                                ck_sgemm_12x32_avx512(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
+                                                      add ? 1 : 0)
+                            case .portable:
+                                portableMicroKernel(depth: kc, a: a, rowStrideA: rowStride, columnStrideA: columnStride,
+                                                    b: bPanel, c: c, ldc: g.ldc, rows: rows, columns: columns,
+                                                    accumulate: add)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// Packing: copies of B (and optionally A) laid out in the order the micro-kernel reads them.
+extension Kernels {
+    /// Packs the columns of `block` (NR-column panels) of op(B) into its buffer: for each k block and
+    /// panel, kc rows of NR floats, zero-padded past column n. The transpose of B is resolved here.
+    static func packB(_ g: GEMMOperands, block: PanelBlock) {
+        let width = block.width
+        for p0 in stride(from: 0, to: g.k, by: block.depth) {
+            let kc = min(block.depth, g.k - p0)
+            for q in block.panels {
+                let destination = block.panel(q, depthStart: p0, depth: kc)
+                let j0 = q * width
+                let columns = min(width, g.n - j0)
+                if g.transposeB {   // op(B)[p, j] = B[j, p]: each row of B becomes a column of the panel.
+                    if columns < width {
+                        for p in 0..<kc { zeroRow(destination + p * width, width: width) }
+                    }
+                    transposeIntoPanel(g.b + j0 * g.ldb + p0, ldb: g.ldb, columns: columns, depth: kc,
+                                       into: destination, width: width)
+                } else if columns == width {   // op(B)[p, j] = B[p, j]: row segments, in chunks of 16 floats.
+                    for p in 0..<kc {
+                        let row = UnsafeRawPointer(g.b + (p0 + p) * g.ldb + j0)
+                        let target = UnsafeMutableRawPointer(destination + p * width)
+                        for offset in stride(from: 0, to: width * 4, by: 64) {
+                            target.storeBytes(of: row.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self),
+                                              toByteOffset: offset, as: SIMD16<Float>.self)
+                        }
+                    }
+                } else {
+                    for p in 0..<kc {
+                        let row = destination + p * width
+                        zeroRow(row, width: width)
+                        copyShortRow(from: g.b + (p0 + p) * g.ldb + j0, count: columns, to: row)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `columns` rows of B (row stride `ldb`, `depth` floats each) as the columns of a panel
+    /// (`width` floats per step), in 4 x 4 blocks transposed in registers, then scalar tails.
+    static func transposeIntoPanel(_ source: UnsafePointer<Float>, ldb: Int, columns: Int, depth: Int,
+                                   into destination: UnsafeMutablePointer<Float>, width: Int) {
+        typealias Quad = SIMD4<Float>
+        let quadDepth = depth & ~3
+        var j = 0
+        while j + 4 <= columns {
+            let rows = (UnsafeRawPointer(source + j * ldb), UnsafeRawPointer(source + (j + 1) * ldb),
+                        UnsafeRawPointer(source + (j + 2) * ldb), UnsafeRawPointer(source + (j + 3) * ldb))
+            for p in stride(from: 0, to: quadDepth, by: 4) {
+                let offset = p * MemoryLayout<Float>.stride
+                let r0 = rows.0.loadUnaligned(fromByteOffset: offset, as: Quad.self)
+                let r1 = rows.1.loadUnaligned(fromByteOffset: offset, as: Quad.self)
+                let r2 = rows.2.loadUnaligned(fromByteOffset: offset, as: Quad.self)
+                let r3 = rows.3.loadUnaligned(fromByteOffset: offset, as: Quad.self)
+                let target = UnsafeMutableRawPointer(destination + p * width + j)
+                let stepBytes = width * MemoryLayout<Float>.stride
+                target.storeBytes(of: Quad(r0[0], r1[0], r2[0], r3[0]), as: Quad.self)
+                target.storeBytes(of: Quad(r0[1], r1[1], r2[1], r3[1]), toByteOffset: stepBytes, as: Quad.self)
+                target.storeBytes(of: Quad(r0[2], r1[2], r2[2], r3[2]), toByteOffset: 2 * stepBytes, as: Quad.self)
+                target.storeBytes(of: Quad(r0[3], r1[3], r2[3], r3[3]), toByteOffset: 3 * stepBytes, as: Quad.self)
+            }
+            for t in 0..<4 {
+                let row = source + (j + t) * ldb
+                for p in quadDepth..<depth { destination[p * width + j + t] = row[p] }
+            }
+            j += 4
+        }
+        for j in j..<columns {
+            let row = source + j * ldb
+            for p in 0..<depth { destination[p * width + j] = row[p] }
+        }
+    }
+
+    /// Zeroes a panel row of `width` (a multiple of 16) floats.
+    @inline(__always)
+    static func zeroRow(_ row: UnsafeMutablePointer<Float>, width: Int) {
+        for offset in stride(from: 0, to: width, by: 16) {
+            UnsafeMutableRawPointer(row + offset).storeBytes(of: SIMD16<Float>(), as: SIMD16<Float>.self)
+        }
+    }
+
+    /// Copies `count` (< 32) floats without a memmove call per row (those dominated the packing of tiny
+    /// GEMMs): chunks of 16, 8, 4, 2 and 1 floats.
+    @inline(__always)
+    static func copyShortRow(from source: UnsafePointer<Float>, count: Int,
+                             to destination: UnsafeMutablePointer<Float>) {
+        let target = UnsafeMutableRawPointer(destination), origin = UnsafeRawPointer(source)
+        var offset = 0
+        if count & 16 != 0 {
+            target.storeBytes(of: origin.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+            offset += 16 * MemoryLayout<Float>.stride
+        }
+        if count & 8 != 0 {
+            target.storeBytes(of: origin.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                              toByteOffset: offset, as: SIMD8<Float>.self)
+            offset += 8 * MemoryLayout<Float>.stride
+        }
+        if count & 4 != 0 {
+            target.storeBytes(of: origin.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self),
+                              toByteOffset: offset, as: SIMD4<Float>.self)
+            offset += 4 * MemoryLayout<Float>.stride
+        }
+        if count & 2 != 0 {
+            target.storeBytes(of: origin.loadUnaligned(fromByteOffset: offset, as: SIMD2<Float>.self),
+                              toByteOffset: offset, as: SIMD2<Float>.self)
+            offset += 2 * MemoryLayout<Float>.stride
+        }
+        if count & 1 != 0 {
+            target.storeBytes(of: origin.load(fromByteOffset: offset, as: Float.self), toByteOffset: offset,
+                              as: Float.self)
+        }
+    }
+
+    /// Packs rows `rowPanels` (MR-row panels, MR = `height`) x columns [p0, p0 + kc) of op(A) into
+    /// consecutive MR x kc panels, MR floats per step p. Rows past m are left unset: the micro-kernels
+    /// never read them.
+    static func packRowsOfA(_ g: GEMMOperands, rowPanels: Range<Int>, height: Int, depthStart p0: Int, depth kc: Int,
+                            into buffer: UnsafeMutablePointer<Float>) {
+        for rowPanel in rowPanels {
+            let destination = buffer + (rowPanel - rowPanels.lowerBound) * height * kc
+            let i0 = rowPanel * height
+            let rows = min(height, g.m - i0)
+            if g.transposeA {   // op(A)[i, p] = A[p, i]: 6 consecutive floats of each row of A.
+                for p in 0..<kc {
+                    let source = g.a + (p0 + p) * g.lda + i0
+                    for i in 0..<rows { destination[p * height + i] = source[i] }
+                }
+            } else {
+                for i in 0..<rows {
+                    let source = g.a + (i0 + i) * g.lda + p0
+                    for p in 0..<kc { destination[p * height + i] = source[p] }
+                }
+            }
+        }
+    }
+}
