@@ -28,9 +28,9 @@ extension Tensor {
         precondition(Broadcast.shape(shape, mask.shape) == shape,
                      "mask of shape \(mask.shape) does not broadcast to \(shape)")
         let m = Broadcast.expand(mask.scalars, Broadcast.map(from: mask.shape, to: shape), outputCount: count)
-        let y = (0..<count).map { m[$0] != 0 ? value : scalars[$0] }
+        let y = Tensor.elementwise(scalars, m) { x, m, y, n in for i in 0..<n { y[i] = m[i] != 0 ? value : x[i] } }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
-            [(0..<g.count).map { m[$0] != 0 ? 0 : g[$0] }]
+            [Tensor.elementwise(g, m) { g, m, d, n in for i in 0..<n { d[i] = m[i] != 0 ? 0 : g[i] } }]
         }
     }
 
@@ -41,10 +41,15 @@ extension Tensor {
         precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
         guard p > 0 else { return self }
         let keep = 1 / (1 - p)
-        let mask = (0..<count).map { _ in generator.nextUnitFloat() < p ? 0 : keep }
-        let y = (0..<count).map { scalars[$0] * mask[$0] }
+        // Drop when u < p for u uniform in [0, 1) with 24 bits, as SeededGenerator.nextUnitFloat.
+        let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
+        var mask = [Float](repeating: 0, count: count)
+        mask.withUnsafeMutableBufferPointer { mask in
+            for i in 0..<mask.count { mask[i] = (generator.next() >> 40) < threshold ? 0 : keep }
+        }
+        let y = Tensor.elementwise(scalars, mask) { x, m, y, n in for i in 0..<n { y[i] = x[i] * m[i] } }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
-            [(0..<g.count).map { g[$0] * mask[$0] }]
+            [Tensor.elementwise(g, mask) { g, m, d, n in for i in 0..<n { d[i] = g[i] * m[i] } }]
         }
     }
 }

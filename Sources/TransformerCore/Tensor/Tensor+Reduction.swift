@@ -67,8 +67,9 @@ extension Tensor {
         precondition(size > 0, "max along an empty axis of shape \(shape)")
         var y = [Float](repeating: -.infinity, count: outer * inner)
         var argmax = [Int](repeating: 0, count: outer * inner)
+        let x = scalars
         for o in 0..<outer { for a in 0..<size { for i in 0..<inner {
-            let v = scalars[(o * size + a) * inner + i]
+            let v = x[(o * size + a) * inner + i]
             if v > y[o * inner + i] || a == 0 { y[o * inner + i] = v; argmax[o * inner + i] = a }
         } } }
         let n = count
