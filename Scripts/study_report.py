@@ -23,7 +23,7 @@ for name in names:
     d, dataset = name[1:].split("-")
     rows.append((d, dataset, epochs, test, min(v for _, v in val), seconds))
 
-table = ["| d_model | data (train words) | epochs | held-out exact match | held-out CER | held-out loss / token | best val loss / token | training time |",
+table = ["| d_model | data (train words) | epochs | held-out exact match | held-out CER | held-out loss / token | best val loss / token | wall time of `train` |",
          "|---|---|---|---|---|---|---|---|"]
 sizes = {"small": "small (2,880)", "large": "large (19,800)"}
 for d, dataset, epochs, test, best_val, seconds in rows:
