@@ -84,23 +84,12 @@ extension TrainCommand {
             print("Resume with: transformer-cli train --resume \(last)")
             return StopSignals.exitStatus(number)
         }
-        print("Finished at \(place) after \(ProgressReporterFormat.duration(seconds)) of training, \(rate) target tokens/s")
+        print("Finished at \(place) after \(ProgressReporter.formatDuration(seconds)) of training, \(rate) target tokens/s")
         if let best = state.bestValidationLoss {
             print("Best validation loss \(String(format: "%.4f", best)) per token: \(trainer.bestCheckpoint.relativePath)")
         }
         let chosen = settings.data.validationPairs == 0 ? last : trainer.bestCheckpoint.relativePath
         print("Translate with: transformer-cli translate --checkpoint \(chosen) <text>")
         return ExitCode.success
-    }
-}
-
-/// Durations as the progress lines show them: m:ss, or h:mm:ss from an hour on.
-enum ProgressReporterFormat {
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
-        let total = Int(seconds.rounded())
-        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
-        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return hours > 0 ? "\(hours):\(two(minutes)):\(two(secs))" : "\(minutes):\(two(secs))"
     }
 }

@@ -102,7 +102,7 @@ public final class ProgressReporter {
     public func endEpoch(extra: String = "") {
         let elapsed = clock() - epochStart
         let meanLoss = lossCount > 0 ? Self.formatLoss(Float(lossSum / Double(lossCount))) : "n/a"
-        var summary = "\(epochLabel) done: \(Self.grouped(completedSteps)) steps, mean loss \(meanLoss), "
+        var summary = "\(epochLabel) done: \(Self.grouped(completedSteps)) step\(completedSteps == 1 ? "" : "s"), mean loss \(meanLoss), "
             + "\(Self.rate(tokenCount, elapsed)) tok/s, \(Self.formatDuration(elapsed))"
         if !extra.isEmpty { summary += ", " + extra }
         emitLine(summary)
@@ -175,7 +175,7 @@ public final class ProgressReporter {
     }
 
     /// Seconds as m:ss below an hour, h:mm:ss from an hour on; "--:--" when unknown.
-    static func formatDuration(_ seconds: Double) -> String {
+    public static func formatDuration(_ seconds: Double) -> String {
         guard seconds.isFinite && seconds >= 0 && seconds < 1e9 else { return "--:--" }
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
