@@ -69,6 +69,11 @@ extension TrainCommand {
                               progress: ProgressReporter(lineInterval: settings.options.logInterval),
                               shouldStop: { signals.received != nil },
                               extraMetadata: [TrainDataOptions.metadataKey: settings.data.json()])
+        #if DEBUG
+        // Only once everything is checked, so errors stay one line: unoptimized loops train many times slower.
+        printError("note: this is a debug build, which trains many times slower than a release build; "
+                   + "for real runs use 'swift run -c release transformer-cli train ...'")
+        #endif
         let summary: TrainingSummary
         do {
             summary = try trainer.run()

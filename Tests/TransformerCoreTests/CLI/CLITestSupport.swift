@@ -9,6 +9,8 @@ struct CLIRun: CustomStringConvertible {
 
     /// Lines of stderr, without the final newline's empty line.
     var errorLines: [String] { standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    /// Standard error without the note `train` prints when it runs from a debug build (as the tests do).
+    var errorLinesBesidesDebugNote: [String] { errorLines.filter { !$0.hasPrefix("note: this is a debug build") } }
 
     /// The value after `label` in a printed table (`  total   44,155,914` -> 44155914).
     func count(_ label: String) -> Int? {
