@@ -50,7 +50,7 @@ enum TransformerCLI {
 
     /// Every command, in help order. Add new commands here.
     static var commands: [any Command.Type] {
-        [ModelCommand.self, TrainCommand.self, TranslateCommand.self, EvaluateCommand.self]
+        [ModelCommand.self, TrainCommand.self, TranslateCommand.self, EvaluateCommand.self, BenchCommand.self]
     }
 
     /// Decides what `arguments` (without the program name) ask for.

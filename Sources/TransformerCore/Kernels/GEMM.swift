@@ -105,8 +105,8 @@ struct GEMMOptions: Sendable {
     var packedBCapacity = Kernels.defaultPackedBCapacity
     /// Multiply-adds (m * n * k) a thread must get before a second thread is used.
     var workPerThread = Kernels.defaultWorkPerThread
-    /// Most threads used; nil means one per active core.
-    var maximumThreads: Int? = nil
+    /// Most threads used; nil means one per active core. Defaults to ``ComputeThreads/limit``.
+    var maximumThreads: Int? = ComputeThreads.limit
     /// Whether A is copied into contiguous panels, or read in place by the micro-kernel; nil decides
     /// from the shape.
     var packA: Bool? = nil

@@ -17,6 +17,7 @@ struct CLIHelpTests {
           train                   Train a translation model on source<TAB>target pairs.
           translate               Translate texts with a trained checkpoint.
           evaluate                Score a checkpoint on a file of pairs.
+          bench                   Time training and decoding (compare with PyTorch).
 
           See 'transformer-cli help <subcommand>' for detailed help.
         """

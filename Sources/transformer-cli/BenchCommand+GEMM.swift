@@ -1,0 +1,48 @@
+import Foundation
+import TransformerCore
+
+extension BenchCommand {
+    /// The shapes `bench --gemm` times: square 64 ... min(1024, maximum), then (when maximum >= 1024) the largest training products of the
+    /// base config (B*T = 1024 rows, d_model 512, d_ff 2048) as forward computes them (A B^T with a
+    /// [out, in] weight) and as backward does (A B for the input gradient, A^T B for the weight gradient).
+    static func gemmShapes(maximum: Int) -> [GEMMBenchmark] {
+        let squares = sequence(first: 64) { $0 * 2 }.prefix { $0 <= 1024 }.map { GEMMBenchmark(m: $0, n: $0, k: $0) }
+        let training = [(1024, 512, 2048), (1024, 2048, 512)].flatMap { (m, n, k) in
+            [GEMMBenchmark(m: m, n: n, k: k), GEMMBenchmark(m: m, n: n, k: k, transposeB: true),
+             GEMMBenchmark(m: m, n: n, k: k, transposeA: true)]
+        }
+        return squares.filter { $0.m <= maximum } + (maximum >= 1024 ? training : [])
+    }
+
+    func runGEMM() {
+        let threads = ComputeThreads.effective
+        var rows: [(GEMMBenchmark, Double)] = []
+        for shape in Self.gemmShapes(maximum: gemmMaximum) {
+            let (gflops, calls) = shape.run()
+            printError("[gemm t=\(threads)] \(shape.label): " + String(format: "%.1f GFLOP/s (best of %d)", gflops, calls))
+            rows.append((shape, gflops))
+        }
+        if json {
+            print(JSONLine.render(.object([
+                ("threads", .integer(threads)),
+                ("gemm", .array(rows.map { shape, gflops in
+                    .object([("m", .integer(shape.m)), ("n", .integer(shape.n)), ("k", .integer(shape.k)),
+                             ("transpose_a", .bool(shape.transposeA)), ("transpose_b", .bool(shape.transposeB)),
+                             ("gflops", .number(Self.rounded(gflops, 1)))])
+                })),
+            ])))
+        } else {
+            print("GEMM kernel, \(threads) thread\(threads == 1 ? "" : "s"), C[m, n] = op(A)[m, k] op(B)[k, n]:")
+            let table = [["m x n x k", "op", "GFLOP/s"]] + rows.map { shape, gflops in
+                let parts = shape.label.split(separator: " ", maxSplits: 1).map(String.init)
+                return [parts[0], parts[1], String(format: "%.1f", gflops)]
+            }
+            print(TextFormatting.table(table, rightAligned: [2]))
+        }
+    }
+
+    static func rounded(_ value: Double, _ digits: Int) -> Double {
+        let scale = pow(10, Double(digits))
+        return (value * scale).rounded() / scale
+    }
+}

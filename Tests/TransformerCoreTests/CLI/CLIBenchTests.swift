@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import TransformerCore
+
+/// `transformer-cli bench` as a process. Debug builds are slow (tiny trains at ~1.3 s a step and decodes
+/// in ~3 s each way), so the runs here are the smallest that still exercise every path.
+@Suite("transformer-cli bench")
+struct CLIBenchTests {
+    /// torch_ref.py's training fields, which Scripts/bench-vs-pytorch.sh reads from both sides.
+    static let trainingFields = ["config", "threads", "train_tokens_per_s", "step_ms_median", "step_ms_p10",
+                                 "step_ms_p90", "fwd_ms_median", "bwd_ms_median", "clip_opt_ms_median",
+                                 "peak_rss_mb", "params", "tokens_per_step", "loss_first", "loss_last"]
+
+    static func object(_ run: CLIRun, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        let lines = run.standardOutput.split(separator: "\n")
+        #expect(lines.count == 1, "\(run)", sourceLocation: sourceLocation)
+        let json = try JSONSerialization.jsonObject(with: Data(String(lines.first ?? "").utf8))
+        return try #require(json as? [String: Any], "\(run)", sourceLocation: sourceLocation)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func tinyTrainingPrintsOneJSONLine() throws {
+        let run = try CLITool.run(["bench", "--config", "tiny", "--steps", "2", "--warmup", "0", "--threads", "1",
+                                   "--no-infer", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let object = try Self.object(run)
+        for field in Self.trainingFields { #expect(object[field] != nil, "\(field) missing: \(run)") }
+        #expect(object["config"] as? String == "tiny")
+        #expect(object["threads"] as? Int == 1)
+        #expect(object["params"] as? Int == 62_624, "torch_ref.py's count for tiny")
+        #expect(object["tokens_per_step"] as? Int == 64 * 16)
+        #expect(object["steps"] as? Int == 2)
+        #expect(object["infer_kv_tokens_per_s"] == nil, "--no-infer still decoded: \(run)")
+        #expect((object["train_tokens_per_s"] as? Double ?? 0) > 0)
+        #expect(run.standardError.contains("step 2/2"), "progress goes to stderr: \(run)")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func gemmPrintsGigaflops() throws {
+        let run = try CLITool.run(["bench", "--gemm", "--gemm-max", "64", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let object = try Self.object(run)
+        let rows = try #require(object["gemm"] as? [[String: Any]], "\(run)")
+        #expect(rows.count == 1 && rows.first?["m"] as? Int == 64, "\(run)")
+        #expect((rows.first?["gflops"] as? Double ?? 0) > 0, "\(run)")
+
+        let table = try CLITool.run(["bench", "--gemm", "--gemm-max", "64", "--threads", "1"])
+        #expect(table.status == 0, "\(table)")
+        #expect(table.standardOutput.contains("64x64x64"), "\(table)")
+        #expect(table.standardOutput.hasPrefix("GEMM kernel, 1 thread,"), "\(table)")
+    }
+
+    /// `--threads` reaches every GEMM through the task-local limit, and only inside its scope.
+    @Test func threadLimitIsScoped() {
+        #expect(GEMMOptions().maximumThreads == nil)
+        ComputeThreads.$limit.withValue(1) {
+            #expect(GEMMOptions().maximumThreads == 1)
+            #expect(ComputeThreads.effective == 1)
+        }
+        #expect(GEMMOptions().maximumThreads == nil)
+    }
+
+    static let badLines: [(arguments: [String], message: String)] = [
+        (["--config", "huge"], "error: --config: expected one of tiny, small, medium, base, got 'huge'"),
+        (["--steps", "0"], "error: --steps: expected an integer from 1 to 1000000, got 0"),
+        (["--threads", "0"], "error: --threads: expected an integer from 1 to 1024, got 0"),
+        (["--gemm", "--steps", "2"], "error: --steps: cannot be combined with --gemm; give one of them"),
+        (["--gemm-max", "64"], "error: --gemm-max: only applies with --gemm"),
+    ]
+
+    @Test(arguments: badLines)
+    func badFlagsExit64WithOneLine(arguments: [String], message: String) throws {
+        let run = try CLITool.run(["bench"] + arguments)
+        #expect(run.status == 64, "\(run)")
+        #expect(run.standardOutput.isEmpty, "\(run)")
+        #expect(run.errorLines == [message], "\(run)")
+    }
+}
