@@ -101,18 +101,7 @@ final class LogFile {
     }
 
     /// The system's text for the current errno, e.g. "Permission denied".
-    static func systemReason() -> String {
-        String(cString: strerror(errno))
-    }
+    static func systemReason() -> String { POSIX.reason() }
 }
 
-/// close(2), named apart from `LogFile.close()`.
-private func closeDescriptor(_ descriptor: Int32) -> Int32 {
-    #if canImport(Darwin)
-    Darwin.close(descriptor)
-    #elseif canImport(Musl)
-    Musl.close(descriptor)
-    #else
-    Glibc.close(descriptor)
-    #endif
-}
+private func closeDescriptor(_ descriptor: Int32) -> Int32 { POSIX.close(descriptor) }

@@ -96,16 +96,7 @@ final class FileByteSource: ByteSource {
         }
     }
 
-    /// The system's text for the current errno, e.g. "No such file or directory".
-    static func systemReason() -> String { String(cString: strerror(errno)) }
+    static func systemReason() -> String { POSIX.reason() }
 
-    static func closeDescriptor(_ descriptor: Int32) -> Int32 {
-        #if canImport(Darwin)
-        Darwin.close(descriptor)
-        #elseif canImport(Musl)
-        Musl.close(descriptor)
-        #else
-        Glibc.close(descriptor)
-        #endif
-    }
+    static func closeDescriptor(_ descriptor: Int32) -> Int32 { POSIX.close(descriptor) }
 }
