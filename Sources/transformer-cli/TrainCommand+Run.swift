@@ -81,6 +81,7 @@ extension TrainCommand {
             throw divergenceFailure(error, trainer: trainer)
         }
         try logger.close()
+        writeLossPlot(logDirectory: logDirectory)
         return finish(summary, trainer: trainer, settings: settings, signal: signals.received)
     }
 

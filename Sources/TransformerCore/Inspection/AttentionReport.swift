@@ -2,7 +2,7 @@
 /// its token labels, ready to print, test or render (see ``AttentionMap``).
 ///
 /// Built by ``Translator/attentionReport(for:maximumLength:)`` (greedy translation, then one
-/// teacher-forced forward pass), or from any forward pass with ``init(input:sourceTokens:outputTokens:isComplete:unknownTokens:attention:)``.
+/// teacher-forced forward pass), or from any forward pass with ``init(input:sourceTokens:output:outputTokens:isComplete:unknownTokens:attention:)``.
 ///
 /// Labels:
 /// - encoder queries and keys, and cross-attention keys: the source tokens then `<eos>` (the encoder
@@ -21,6 +21,8 @@ public struct AttentionReport: Equatable, Sendable {
     public let input: String
     /// The source tokens as text (a token unknown to the vocabulary keeps its text here).
     public let sourceTokens: [String]
+    /// The output tokens joined as the target tokenizer joins them.
+    public let output: String
     /// The output tokens as text, without `<sos>` / `<eos>`.
     public let outputTokens: [String]
     /// False when decoding stopped at the maximum length before `<eos>`.
@@ -35,7 +37,7 @@ public struct AttentionReport: Equatable, Sendable {
     /// Splits one forward pass's weights (batch row 0) into per-head maps with the labels described on
     /// the type. `attention` must come from `source = ids(sourceTokens) + [<eos>]` and
     /// `targetInput = [<sos>] + ids(outputTokens)` (minus the last output token when incomplete).
-    public init(input: String, sourceTokens: [String], outputTokens: [String], isComplete: Bool,
+    public init(input: String, sourceTokens: [String], output: String, outputTokens: [String], isComplete: Bool,
                 unknownTokens: [String], attention: AttentionWeights) {
         let end = Vocabulary.specialTokens[Vocabulary.end], start = Vocabulary.specialTokens[Vocabulary.start]
         let sourceLabels = sourceTokens + [end]
@@ -61,6 +63,7 @@ public struct AttentionReport: Equatable, Sendable {
         split(attention.decoderCross, .decoderCross, queryLabels, sourceLabels)
         self.input = input
         self.sourceTokens = sourceTokens
+        self.output = output
         self.outputTokens = outputTokens
         self.isComplete = isComplete
         self.unknownTokens = unknownTokens
@@ -93,5 +96,12 @@ public struct AttentionReport: Equatable, Sendable {
     /// the share of the top encoder output at source position i that flows from each input position.
     public func encoderRollout() -> AttentionMap {
         AttentionRollout.rollout(of: (0..<layerCount).map { maps(kind: .encoderSelf, layer: $0) })
+    }
+
+    /// "shopping -> oppingshay", each side cut to `limit` characters with "...", for figure titles (ASCII
+    /// arrows, so the PNG bitmap font can draw them).
+    public func caption(limit: Int = 32) -> String {
+        func cut(_ text: String) -> String { text.count > limit ? String(text.prefix(limit - 3)) + "..." : text }
+        return "\(cut(input)) -> \(cut(output))" + (isComplete ? "" : " (no <eos>)")
     }
 }

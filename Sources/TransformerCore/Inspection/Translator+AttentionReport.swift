@@ -25,7 +25,8 @@ extension Translator {
         let decoderInput = Array(([Vocabulary.start] + translation.ids)
             .prefix(translation.ids.count + (translation.isComplete ? 1 : 0)))        // [T]
         let output = model.inferring { model.forward(source: [source], targetInput: [decoderInput]) }
-        return AttentionReport(input: text, sourceTokens: tokenizers.source.tokens(text), outputTokens: translation.tokens,
+        return AttentionReport(input: text, sourceTokens: tokenizers.source.tokens(text),
+                               output: translation.output, outputTokens: translation.tokens,
                                isComplete: translation.isComplete, unknownTokens: translation.unknownTokens,
                                attention: output.attention)
     }

@@ -1,0 +1,120 @@
+import Foundation
+import TransformerCore
+
+/// `transformer-cli plot-attention`: translates one text greedily and draws every attention map of that
+/// translation as heatmaps (SVG or PNG, one picture per kind and layer), or one interactive HTML page.
+struct PlotAttentionCommand: Command {
+    static let name = "plot-attention"
+    static let abstract = "Draw the attention weights of one translation."
+    static let discussion = """
+        Translates --text greedily with --checkpoint, then draws the attention weights the model used: \
+        encoder self-attention (source x source), decoder masked self-attention (output x decoder \
+        input) and decoder cross-attention (output x source), for every layer and head. Rows are \
+        queries, columns keys; the colour scale runs from 0 to 1 and every row sums to 1. The source \
+        axis shows the input's tokens and <eos>; a decoder row is labelled with the token the model \
+        produced at that step.
+
+        --format svg or png writes one picture per kind and layer with the heads in a grid \
+        (cross-layer1.svg, ...); --kind, --layer and --head narrow that down, to a single map when all \
+        three are given (cross-layer1-head2.svg). --format html writes attention.html, one \
+        self-contained page where you pick kind, layer and head and hover a cell to read its weight. \
+        --rollout adds the encoder's attention rollout (Abnar & Zuidema 2020: heads averaged, the \
+        identity added for the residual, rows renormalised, multiplied through the layers). Layers \
+        and heads count from 1. Files are written into --out (created if missing), each path printed.
+        """
+
+    static let options: [OptionSpec] = [
+        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train (last or best.safetensors)."),
+        .text("text", default: nil, required: true, help: "The text to translate and inspect."),
+        .text("out", default: nil, required: true, help: "Directory for the pictures; created if missing."),
+        .choice("format", AttentionPictureFormat.self, default: .svg,
+                help: "Pictures (one per kind and layer) or one interactive page."),
+        .choice("kind", AttentionKind.self, help: "Only this attention: encoder self, decoder self, or cross; default: all three."),
+        .integer("layer", in: 1...Int.max, default: nil, help: "Only this layer (from 1); default: every layer."),
+        .integer("head", in: 1...Int.max, default: nil, help: "Only this head (from 1); default: all heads in a grid."),
+        .flag("rollout", help: "Also draw the encoder's attention rollout through all layers."),
+        .integer("max-len", in: 1...TransformerConfiguration.maximumSize, default: nil,
+                 help: "Most output tokens, <eos> included; default and upper bound: the model's length."),
+    ]
+
+    let checkpointPath: String
+    let text: String
+    let out: OutputDirectory
+    let format: AttentionPictureFormat
+    let kind: AttentionKind?
+    let layer: Int?
+    let head: Int?
+    let rollout: Bool
+    let maximumLength: Int?
+
+    init(parsing arguments: ParsedArguments) throws(UsageError) {
+        checkpointPath = arguments.text("checkpoint")!
+        text = arguments.text("text")!.trimmingCharacters(in: .whitespacesAndNewlines)
+        out = OutputDirectory(option: "out", path: arguments.text("out")!)
+        format = arguments.choice("format", as: AttentionPictureFormat.self)
+        kind = arguments.optionalChoice("kind", as: AttentionKind.self)
+        layer = arguments.optionalInteger("layer")
+        head = arguments.optionalInteger("head")
+        rollout = arguments.flag("rollout")
+        maximumLength = arguments.optionalInteger("max-len")
+    }
+
+    func validate() throws(UsageError) {
+        if text.isEmpty { throw .invalidValue(option: "text", expected: "a text with at least one token", found: "an empty text") }
+        if out.path.isEmpty { throw .invalidValue(option: "out", expected: "a directory", found: "an empty path") }
+    }
+
+    func run() throws -> Int32 {
+        try out.check()
+        let checkpoint = try TrainedCheckpoint.load(checkpointPath)
+        let c = checkpoint.configuration
+        if let layer, layer > c.layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(c.layerCount) (the model's layers)", found: "\(layer)")
+        }
+        if let head, head > c.headCount {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(c.headCount) (the model's heads)", found: "\(head)")
+        }
+        let translator = Translator(model: checkpoint.model, tokenizers: checkpoint.tokenizers)
+        let count = checkpoint.tokenizers.source.kind.tokenCount(text)
+        if count > translator.maximumSourceTokens {
+            throw CommandFailure("--text: \(count) \(checkpoint.tokenizers.source.kind.rawValue) tokens, more than the "
+                                 + "\(translator.maximumSourceTokens) the model was trained for (its --max-len)",
+                                 status: ExitCode.dataError)
+        }
+        checkpoint.model.setTraining(false)
+        let report = try translator.attentionReport(for: text, maximumLength: maximumLength ?? c.maximumLength)
+        if !report.unknownTokens.isEmpty {
+            printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens)
+                       + "; labelled with their text")
+        }
+        print("Translation: \(report.caption(limit: 80))")
+        var files = PlotFiles(directory: out)
+        let kinds = kind.map { [$0] } ?? AttentionKind.allCases
+        let layers = layer.map { [$0 - 1] } ?? Array(0..<c.layerCount)
+        let heads = head.map { [$0 - 1] }
+        switch format {
+        case .html:
+            let page = report.viewerPage(kinds: kinds, layers: layers, heads: heads, includingRollout: rollout)
+            files.add("attention.html", text: page.html())
+        case .svg, .png:
+            var figures: [(name: String, figure: HeatmapFigure)] = []
+            for kind in kinds {
+                for layer in layers {
+                    let name = "\(kind.name)-layer\(layer + 1)" + (heads.map { "-head\($0[0] + 1)" } ?? "")
+                    figures.append((name, report.figure(kind: kind, layer: layer, heads: heads)))
+                }
+            }
+            if rollout { figures.append(("encoder-rollout", report.rolloutFigure())) }
+            for (name, figure) in figures {
+                files.add(name + "." + format.rawValue, bytes: format == .svg ? Array(figure.svg().utf8) : figure.png())
+            }
+        }
+        try files.write()
+        return ExitCode.success
+    }
+}
+
+/// `--format` of `plot-attention`.
+enum AttentionPictureFormat: String, CaseIterable {
+    case svg, png, html
+}
