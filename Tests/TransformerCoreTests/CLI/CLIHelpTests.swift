@@ -18,6 +18,10 @@ struct CLIHelpTests {
           translate               Translate texts with a trained checkpoint.
           evaluate                Score a checkpoint on a file of pairs.
           bench                   Time training and decoding (compare with PyTorch).
+          plot-attention          Draw the attention weights of one translation.
+          plot-loss               Draw a run's loss and learning rate against step.
+          plot-positional-encoding
+                                  Draw the sinusoidal positional-encoding table.
 
           See 'transformer-cli help <subcommand>' for detailed help.
         """
