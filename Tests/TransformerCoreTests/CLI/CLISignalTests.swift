@@ -36,6 +36,8 @@ struct CLISignalTests {
         #expect(state.step >= 2)
         let remaining = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.contains(".tmp-") }
         #expect(remaining.isEmpty, "temporary files left: \(remaining)")
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("loss.svg").path),
+                "train draws loss.svg also when a signal stops it")
 
         // Resume and finish the epoch the signal interrupted (and one more).
         let epochs = state.completedEpochs + 2
