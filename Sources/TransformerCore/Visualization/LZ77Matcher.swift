@@ -31,59 +31,65 @@ struct LZ77Matcher {
         previous = [Int32](repeating: -1, count: Self.window)
     }
 
-    private func hash(at index: Int) -> Int {
-        let a = Int(input[index]), b = Int(input[index + 1]), c = Int(input[index + 2])
-        return ((a << 10) ^ (b << 5) ^ c) & ((1 << Self.hashBits) - 1)
-    }
-
-    private mutating func insert(_ index: Int) {
-        guard index + Self.minimumMatch <= input.count else { return }
-        let h = hash(at: index)
-        previous[index % Self.window] = head[h]
-        head[h] = Int32(index)
-    }
-
-    /// The longest match for `index` ending at or before `limit`: (length, distance), length 0 if none.
-    private func longestMatch(at index: Int, limit: Int) -> (length: Int, distance: Int) {
-        let available = min(Self.maximumMatch, limit - index)
-        guard available >= Self.minimumMatch else { return (0, 0) }
-        var best = (length: 0, distance: 0)
-        var candidate = Int(head[hash(at: index)])
-        var chain = 0
-        input.withUnsafeBufferPointer { data in
-            while candidate >= 0, index - candidate <= Self.window, chain < Self.maximumChain {
-                if data[candidate + best.length] == data[index + best.length] {
-                    var length = 0
-                    while length < available && data[candidate + length] == data[index + length] { length += 1 }
-                    if length > best.length {
-                        best = (length, index - candidate)
-                        if length >= Self.goodEnough || length == available { break }
-                    }
-                }
-                let next = Int(previous[candidate % Self.window])
-                if next >= candidate { break }   // a stale slot from a position one window back
-                candidate = next
-                chain += 1
-            }
-        }
-        return best.length >= Self.minimumMatch ? best : (0, 0)
+    /// Hash of the 3 bytes at `index` (which must have 2 bytes after it).
+    @inline(__always)
+    private static func hash(_ data: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
+        ((Int(data[index]) << 10) ^ (Int(data[index + 1]) << 5) ^ Int(data[index + 2])) & ((1 << hashBits) - 1)
     }
 
     /// Tokens for input[position..<end]; afterwards `position == end`. Matches never cross `end`.
     mutating func tokens(upTo end: Int) -> [Token] {
         var tokens: [Token] = []
-        while position < end {
-            let match = longestMatch(at: position, limit: end)
-            if match.length > 0 {
-                tokens.append(Token(length: UInt16(match.length), value: UInt16(match.distance)))
-                for index in position..<(position + match.length) { insert(index) }
-                position += match.length
-            } else {
-                tokens.append(Token(length: 0, value: UInt16(input[position])))
-                insert(position)
-                position += 1
+        tokens.reserveCapacity((end - position) / 4)
+        var position = self.position
+        let count = input.count
+        input.withUnsafeBufferPointer { data in
+            head.withUnsafeMutableBufferPointer { head in
+                previous.withUnsafeMutableBufferPointer { previous in
+                    func insert(_ index: Int) {
+                        guard index + Self.minimumMatch <= count else { return }
+                        let h = Self.hash(data, index)
+                        previous[index & (Self.window - 1)] = head[h]
+                        head[h] = Int32(index)
+                    }
+                    while position < end {
+                        let available = min(Self.maximumMatch, end - position)
+                        var bestLength = 0, bestDistance = 0
+                        if available >= Self.minimumMatch {
+                            var candidate = Int(head[Self.hash(data, position)])
+                            var chain = 0
+                            while candidate >= 0, position - candidate <= Self.window, chain < Self.maximumChain {
+                                if data[candidate + bestLength] == data[position + bestLength] {
+                                    var length = 0
+                                    while length < available && data[candidate + length] == data[position + length] {
+                                        length += 1
+                                    }
+                                    if length > bestLength {
+                                        bestLength = length
+                                        bestDistance = position - candidate
+                                        if length >= Self.goodEnough || length == available { break }
+                                    }
+                                }
+                                let next = Int(previous[candidate & (Self.window - 1)])
+                                if next >= candidate { break }   // a stale slot from one window back
+                                candidate = next
+                                chain += 1
+                            }
+                        }
+                        if bestLength >= Self.minimumMatch {
+                            tokens.append(Token(length: UInt16(bestLength), value: UInt16(bestDistance)))
+                            for index in position..<(position + bestLength) { insert(index) }
+                            position += bestLength
+                        } else {
+                            tokens.append(Token(length: 0, value: UInt16(data[position])))
+                            insert(position)
+                            position += 1
+                        }
+                    }
+                }
             }
         }
+        self.position = position
         return tokens
     }
 }

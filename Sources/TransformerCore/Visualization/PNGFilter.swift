@@ -17,50 +17,73 @@ enum PNGFilter: UInt8, CaseIterable {
         return pb <= pc ? b : c
     }
 
-    /// The prediction for byte `i` of a row, given the raw row and the raw row above.
-    func prediction(_ row: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>?, _ i: Int) -> UInt8 {
-        let a = i >= Self.bytesPerPixel ? row[i - Self.bytesPerPixel] : 0
-        let b = above?[i] ?? 0
-        let c = i >= Self.bytesPerPixel ? (above?[i - Self.bytesPerPixel] ?? 0) : 0
-        switch self {
-        case .none: return 0
-        case .sub: return a
-        case .up: return b
-        case .average: return UInt8((Int(a) + Int(b)) / 2)
-        case .paeth: return Self.paeth(a, b, c)
+    /// Writes the filtered `row` into `output` (same length), given the raw row above (all zeros for
+    /// the first row); returns the heuristic score, the sum of |byte| with bytes read as signed.
+    /// Stops early (output incomplete) once the score exceeds `limit`.
+    func apply(_ row: UnsafeBufferPointer<UInt8>, above: UnsafeBufferPointer<UInt8>,
+               into output: UnsafeMutableBufferPointer<UInt8>, limit: Int = .max) -> Int {
+        let left = Self.bytesPerPixel, count = row.count
+        var score = 0
+        @inline(__always) func emit(_ i: Int, _ value: UInt8) {
+            output[i] = value
+            score += value < 128 ? Int(value) : 256 - Int(value)
         }
+        // One loop per filter, the first pixel (no left neighbour) handled before it.
+        switch self {
+        case .none:
+            for i in 0..<count { emit(i, row[i]); if score > limit { return score } }
+        case .sub:
+            for i in 0..<min(left, count) { emit(i, row[i]) }
+            for i in min(left, count)..<count { emit(i, row[i] &- row[i - left]); if score > limit { return score } }
+        case .up:
+            for i in 0..<count { emit(i, row[i] &- above[i]); if score > limit { return score } }
+        case .average:
+            for i in 0..<min(left, count) { emit(i, row[i] &- above[i] >> 1) }
+            for i in min(left, count)..<count {
+                emit(i, row[i] &- UInt8((Int(row[i - left]) + Int(above[i])) >> 1))
+                if score > limit { return score }
+            }
+        case .paeth:
+            for i in 0..<min(left, count) { emit(i, row[i] &- above[i]) }   // Paeth(0, b, 0) = b
+            for i in min(left, count)..<count {
+                emit(i, row[i] &- Self.paeth(row[i - left], above[i], above[i - left]))
+                if score > limit { return score }
+            }
+        }
+        return score
     }
 
     /// The filtered image data: for each row, a filter type byte then the filtered bytes;
     /// `height * (1 + 3 * width)` bytes in all.
     static func filtered(_ image: RasterImage) -> [UInt8] {
         let stride = image.width * bytesPerPixel
-        var output: [UInt8] = []
-        output.reserveCapacity(image.height * (stride + 1))
+        var output = [UInt8](repeating: 0, count: image.height * (stride + 1))
         var candidate = [UInt8](repeating: 0, count: stride)
-        var best = [UInt8](repeating: 0, count: stride)
+        let zeros = [UInt8](repeating: 0, count: stride)
+        zeros.withUnsafeBufferPointer { zeros in
         image.pixels.withUnsafeBufferPointer { pixels in
-            for y in 0..<image.height {
-                let row = UnsafeBufferPointer(rebasing: pixels[(y * stride)..<((y + 1) * stride)])
-                let above = y > 0 ? UnsafeBufferPointer(rebasing: pixels[((y - 1) * stride)..<(y * stride)]) : nil
-                var bestFilter = PNGFilter.none
-                var bestScore = Int.max
-                for filter in allCases {
-                    var score = 0
-                    for i in 0..<stride {
-                        let value = row[i] &- filter.prediction(row, above, i)
-                        candidate[i] = value
-                        score += value < 128 ? Int(value) : 256 - Int(value)
-                    }
-                    if score < bestScore {
-                        bestScore = score
-                        bestFilter = filter
-                        swap(&best, &candidate)
+            output.withUnsafeMutableBufferPointer { output in
+                candidate.withUnsafeMutableBufferPointer { candidate in
+                    for y in 0..<image.height {
+                        let row = UnsafeBufferPointer(rebasing: pixels[(y * stride)..<((y + 1) * stride)])
+                        let above = y > 0 ? UnsafeBufferPointer(rebasing: pixels[((y - 1) * stride)..<(y * stride)]) : zeros
+                        let start = y * (stride + 1)
+                        let best = UnsafeMutableBufferPointer(rebasing: output[(start + 1)..<(start + 1 + stride)])
+                        // Up (best on flat backgrounds) goes straight into place; a better filter overwrites it.
+                        var bestScore = PNGFilter.up.apply(row, above: above, into: best)
+                        output[start] = PNGFilter.up.rawValue
+                        for filter in [PNGFilter.sub, .paeth, .average, .none] where bestScore > 0 {
+                            let score = filter.apply(row, above: above, into: candidate, limit: bestScore - 1)
+                            if score < bestScore {
+                                bestScore = score
+                                output[start] = filter.rawValue
+                                _ = best.update(fromContentsOf: candidate)
+                            }
+                        }
                     }
                 }
-                output.append(bestFilter.rawValue)
-                output += best
             }
+        }
         }
         return output
     }
