@@ -19,7 +19,7 @@ import Testing
     }
 
     /// Every panel's cells equal the report's map, cell by cell; each cell's colour is the scale's.
-    static func expectCells(_ svg: SVGDocument, equal maps: [AttentionMap], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectCells(_ svg: PlotSVG, equal maps: [AttentionMap], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(svg.parseError == nil, "not well-formed XML: \(svg.parseError ?? "")", sourceLocation: sourceLocation)
         #expect(svg.panels == maps.map { "head \($0.head! + 1)" }, sourceLocation: sourceLocation)
         #expect(svg.cells.count == maps.reduce(0) { $0 + $1.values.count }, sourceLocation: sourceLocation)
@@ -47,7 +47,7 @@ import Testing
         let report = try Self.report(trained.best, text: "shopping")
         #expect(run.standardOutput.hasPrefix("Translation: shopping -> \(report.output)"))
         for kind in AttentionKind.allCases {
-            let svg = try SVGDocument(url: out.appendingPathComponent("\(kind.name)-layer1.svg"))
+            let svg = try PlotSVG(url: out.appendingPathComponent("\(kind.name)-layer1.svg"))
             Self.expectCells(svg, equal: report.maps(kind: kind, layer: 0))
             let title = svg.texts.first?.content ?? ""
             #expect(title.hasPrefix("\(kind.title), layer 1: shopping -> "), "\(title)")
@@ -56,12 +56,12 @@ import Testing
             #expect(labels.isSuperset(of: tokens.union(["1.0", "0.0"])), "token labels and the legend's ends: \(labels)")
         }
         // Decoder self-attention above the diagonal: weight 0, drawn in the colour of 0.
-        let decoder = try SVGDocument(url: out.appendingPathComponent("decoder-layer1.svg"))
+        let decoder = try PlotSVG(url: out.appendingPathComponent("decoder-layer1.svg"))
         let above = decoder.cells.filter { $0.column > $0.row }
         #expect(!above.isEmpty)
         #expect(above.allSatisfy { $0.value == 0 && $0.fill == AttentionReport.colorScale.color(for: 0).hex })
         // The rollout: [S, S] with rows summing to 1.
-        let rollout = try SVGDocument(url: out.appendingPathComponent("encoder-rollout.svg"))
+        let rollout = try PlotSVG(url: out.appendingPathComponent("encoder-rollout.svg"))
         let n = "shopping".count + 1
         #expect(rollout.cells.count == n * n)
         for row in 0..<n {
@@ -80,7 +80,7 @@ import Testing
         #expect(Self.files(out) == ["cross-layer1-head2.svg"])
         #expect(run.errorLines.count == 1 && run.errorLines[0].hasPrefix("note: --text: "), "unknown characters: \(run)")
         let report = try Self.report(trained.best, text: text)
-        let svg = try SVGDocument(url: out.appendingPathComponent("cross-layer1-head2.svg"))
+        let svg = try PlotSVG(url: out.appendingPathComponent("cross-layer1-head2.svg"))
         Self.expectCells(svg, equal: [report.map(kind: .decoderCross, layer: 0, head: 1)])
         #expect(svg.texts.first?.content.hasPrefix("Decoder cross-attention, layer 1, head 2: a<b & ü \"q\" -> ") == true)
         let labels = svg.texts.map(\.content)

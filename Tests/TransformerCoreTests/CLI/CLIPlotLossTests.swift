@@ -24,7 +24,7 @@ import Testing
     }
 
     /// The numbers among `texts` with the given anchor.
-    static func numbers(_ texts: [SVGDocument.Text], anchor: String) -> [Double] {
+    static func numbers(_ texts: [PlotSVG.Text], anchor: String) -> [Double] {
         texts.filter { $0.anchor == anchor }.compactMap { Double($0.content) }
     }
 
@@ -36,7 +36,7 @@ import Testing
         let run = try CLITool.run(["plot-loss", "--logdir", directory.path])
         #expect(run.status == 0, "\(run)")
         #expect(run.standardOutput == directory.path + "/loss.svg\n")
-        let svg = try SVGDocument(url: directory.appendingPathComponent("loss.svg"))
+        let svg = try PlotSVG(url: directory.appendingPathComponent("loss.svg"))
         #expect(svg.parseError == nil)
         #expect(svg.panels == ["loss", "learning rate"])
         #expect(svg.series.map(\.name) == ["training (label-smoothed)", "validation", "lr"])
@@ -91,7 +91,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try CLITool.run(["plot-positional-encoding", "--d-model", "8", "--length", "5", "--out", directory.path])
         #expect(run.status == 0, "\(run)")
-        let svg = try SVGDocument(url: directory.appendingPathComponent("positional-encoding.svg"))
+        let svg = try PlotSVG(url: directory.appendingPathComponent("positional-encoding.svg"))
         #expect(svg.parseError == nil && svg.cells.count == 40)
         let table = PositionalEncoding.sinusoids(length: 5, dimension: 8)
         #expect(svg.cells.allSatisfy { $0.value == table[$0.row, $0.column] })
@@ -114,7 +114,7 @@ import Testing
         let trained = try CLITraining.trainedModel()
         let runDirectory = trained.best.deletingLastPathComponent()
         #expect(trained.run.standardOutput.contains("Loss plot: \(runDirectory.path)/loss.svg\n"), "\(trained.run)")
-        let svg = try SVGDocument(url: runDirectory.appendingPathComponent("loss.svg"))
+        let svg = try PlotSVG(url: runDirectory.appendingPathComponent("loss.svg"))
         #expect(svg.parseError == nil && svg.panels == ["loss", "learning rate"])
 
         let directory = try CLITraining.temporaryDirectory()

@@ -6,7 +6,7 @@ import FoundationXML
 /// An SVG file read with Foundation's XMLParser (so a parse failure means the file is not well-formed
 /// XML, e.g. an unescaped `<` or `&`): its heatmap cells, its `<text>` strings and its series, each with
 /// the `data-title` of the panel (`<g class="panel">`) it is in.
-final class SVGDocument: NSObject, XMLParserDelegate {
+final class PlotSVG: NSObject, XMLParserDelegate {
     struct Cell {
         let panel: String
         let row: Int, column: Int
