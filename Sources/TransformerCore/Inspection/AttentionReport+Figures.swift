@@ -31,7 +31,9 @@ extension AttentionReport {
     }
 
     /// An interactive page with the chosen maps (default: every kind, layer and head), and the encoder
-    /// rollout when `includingRollout` (listed under its own kind, "encoder rollout", as "combined").
+    /// rollout when `includingRollout` (listed under its own kind, "Encoder attention rollout", as
+    /// "combined"). The page's menus show layer and head numbers as given; they are given counted from
+    /// 1, so the menus agree with the map titles, the file names and the `--layer` / `--head` flags.
     public func viewerPage(kinds: [AttentionKind] = AttentionKind.allCases, layers: [Int]? = nil, heads: [Int]? = nil,
                            includingRollout: Bool = false) -> HeatmapViewerPage {
         var entries: [HeatmapViewerPage.Entry] = []
@@ -39,13 +41,14 @@ extension AttentionReport {
             for layer in layers ?? Array(0..<layerCount) {
                 for head in heads ?? Array(0..<headCount) {
                     let map = map(kind: kind, layer: layer, head: head)
-                    entries.append(.init(kind: kind.title, layer: layer, head: head, heatmap: map.heatmap()))
+                    entries.append(.init(kind: kind.title, layer: layer + 1, head: head + 1, heatmap: map.heatmap()))
                 }
             }
         }
         if includingRollout {
             let rollout = encoderRollout()
-            entries.append(.init(kind: "Encoder attention rollout", layer: rollout.layer, head: nil, heatmap: rollout.heatmap()))
+            entries.append(.init(kind: "Encoder attention rollout", layer: rollout.layer + 1, head: nil,
+                                 heatmap: rollout.heatmap()))
         }
         return HeatmapViewerPage(title: "Attention: \(caption(limit: 80))", entries: entries, scale: Self.colorScale)
     }

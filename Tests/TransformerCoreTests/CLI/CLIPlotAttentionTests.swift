@@ -110,8 +110,9 @@ import Testing
         #expect(!document.contains("<b>&"), "the input appears escaped only")
         let entries = try Self.viewerEntries(document)
         var expected = Set<String>()
-        for kind in AttentionKind.allCases { for head in 0..<2 { expected.insert("\(kind.title)|0|\(head)") } }
-        expected.insert("Encoder attention rollout|0|nil")
+        // Layers and heads counted from 1 on the page, as in titles, file names and flags.
+        for kind in AttentionKind.allCases { for head in 1...2 { expected.insert("\(kind.title)|1|\(head)") } }
+        expected.insert("Encoder attention rollout|1|nil")
         #expect(Set(entries) == expected && entries.count == expected.count)
     }
 
