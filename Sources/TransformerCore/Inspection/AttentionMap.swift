@@ -64,13 +64,13 @@ public struct AttentionMap: Equatable, Sendable {
         return values[query * keyCount + key]
     }
 
-    /// Query `query`'s weights over the keys.
-    public func row(_ query: Int) -> ArraySlice<Float> {
-        values[(query * keyCount)..<((query + 1) * keyCount)]
+    /// Query `query`'s weights over the keys (indexed from 0, like the keys).
+    public func row(_ query: Int) -> [Float] {
+        Array(values[(query * keyCount)..<((query + 1) * keyCount)])
     }
 
     /// The matrix as rows.
-    public var rows: [[Float]] { (0..<queryCount).map { Array(row($0)) } }
+    public var rows: [[Float]] { (0..<queryCount).map(row) }
 
     /// For a picture: "Decoder cross-attention, layer 1, head 2" (1-based), "Encoder self-attention,
     /// layer 2, mean of heads", "Encoder attention rollout, layers 1-2".
