@@ -1,10 +1,10 @@
 /// A DEFLATE compressor (RFC 1951) and its zlib wrapper (RFC 1950), enough for PNG's IDAT.
 ///
 /// The input is cut into blocks of at most 65,535 bytes. Each block is parsed into literals and
-/// back-references by ``LZ77Matcher`` (the 32 KiB window reaches into earlier blocks) and written
-/// with the fixed Huffman codes of section 3.2.6 (BTYPE 01), unless storing it raw (BTYPE 00) is
-/// smaller, as it is for noise. Dynamic Huffman codes (BTYPE 10) are not produced: a deliberate
-/// simplification that costs some size on large flat images.
+/// back-references by ``LZ77Matcher`` (the 32 KiB window reaches into earlier blocks) and written in
+/// whichever of the three block types is smallest: dynamic Huffman codes fitted to the block
+/// (BTYPE 10, ``DeflateDynamicBlock``), the fixed codes of section 3.2.6 (BTYPE 01, best for tiny
+/// blocks), or stored raw (BTYPE 00, best for noise).
 enum Deflate {
     /// Largest block: the limit of a stored block's 16-bit LEN.
     static let blockSize = 65535
@@ -26,8 +26,13 @@ enum Deflate {
             let final: UInt32 = end == input.count ? 1 : 0
             let fixedBits = 3 + tokens.reduce(0) { $0 + fixedCost($1) } + 7
             let storedBits = 3 + (8 - (writer.bitPosition + 3) % 8) % 8 + 32 + 8 * (end - start)
+            let dynamic = DeflateDynamicBlock(tokens: tokens)
+            let dynamicBits = dynamic.cost(of: tokens)
             writer.write(final, bits: 1)
-            if storedBits <= fixedBits {
+            if dynamicBits < fixedBits && dynamicBits < storedBits {
+                writer.write(2, bits: 2)   // BTYPE 10: dynamic Huffman codes
+                dynamic.write(tokens, into: &writer)
+            } else if storedBits <= fixedBits {
                 writer.write(0, bits: 2)   // BTYPE 00: stored
                 writer.alignToByte()
                 let length = UInt32(end - start)

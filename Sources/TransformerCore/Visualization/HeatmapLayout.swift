@@ -21,6 +21,8 @@ struct HeatmapLayout {
     static let margin = 16
     /// Space between a label and the grid.
     static let labelGap = 5
+    /// Extra space between the rotated row axis title and the row labels (room for descenders).
+    static let axisTitleGap = 6
     /// Space between neighbouring panel boxes.
     static let panelGap = 24
     static let maximumPanelsPerRow = 4
@@ -54,7 +56,7 @@ struct HeatmapLayout {
         let gridWidth = maximumColumns * cell
         let widestPanelTitle = heading.maximumWidth(of: figure.panels.map(\.title))
         let axisTitles = max(heading.width(of: figure.columnAxisTitle), widestPanelTitle)
-        panelWidth = headingBand + rowLabelWidth + max(gridWidth, axisTitles) + Self.panelGap
+        panelWidth = headingBand + Self.axisTitleGap + rowLabelWidth + max(gridWidth, axisTitles) + Self.panelGap
         panelHeight = headingBand + maximumRows * cell + columnLabelHeight + headingBand + Self.panelGap / 2
         legend = ColorLegend(scale: figure.scale, barHeight: max(120, min(400, maximumRows * cell)),
                              metrics: label)
@@ -68,7 +70,7 @@ struct HeatmapLayout {
     /// Top-left corner of panel `index`'s grid.
     func gridOrigin(_ index: Int) -> (x: Int, y: Int) {
         let origin = panelOrigin(index)
-        return (origin.x + headingBand + rowLabelWidth, origin.y + headingBand)
+        return (origin.x + headingBand + Self.axisTitleGap + rowLabelWidth, origin.y + headingBand)
     }
 
     /// The whole figure.
@@ -126,7 +128,7 @@ struct HeatmapLayout {
         }
         let axisY = gridY + gridHeight + columnLabelHeight + headingBand / 2
         drawing.text(figure.columnAxisTitle, x: gridX + gridWidth / 2, y: axisY, anchor: .middle, style: .heading)
-        drawing.text(figure.rowAxisTitle, x: gridX - rowLabelWidth - headingBand / 2, y: gridY + gridHeight / 2,
+        drawing.text(figure.rowAxisTitle, x: gridX - rowLabelWidth - Self.axisTitleGap - headingBand / 2, y: gridY + gridHeight / 2,
                      anchor: .middle, rotated: true, style: .heading)
         drawing.add(.endGroup)
     }

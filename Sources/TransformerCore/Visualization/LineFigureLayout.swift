@@ -9,6 +9,8 @@ struct LineFigureLayout {
     static let margin = 16
     static let plotWidth = 560, plotHeight = 200
     static let tickLength = 4, gap = 5, panelGap = 18
+    /// Extra space between the rotated y axis title and the tick labels (room for descenders).
+    static let axisTitleGap = 6
     static let swatchLength = 18
     /// Tableau 10, the colours of series 0, 1, 2, ... (cycling).
     static let palette: [RGB] = [0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
@@ -35,7 +37,7 @@ struct LineFigureLayout {
         headingBand = typesetting.heading.lineHeight + 4
         titleBand = typesetting.title.lineHeight + 8
         let tickLabelWidth = yTicks.reduce(0) { max($0, label.maximumWidth(of: $1.values.map($1.label))) }
-        plotX = Self.margin + headingBand + tickLabelWidth + Self.gap + Self.tickLength
+        plotX = Self.margin + headingBand + Self.axisTitleGap + tickLabelWidth + Self.gap + Self.tickLength
         let names = figure.panels.flatMap { $0.series.map(\.name) }
         legendWidth = Self.gap * 2 + Self.swatchLength + Self.gap + label.maximumWidth(of: names)
     }

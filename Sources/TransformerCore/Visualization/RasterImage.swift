@@ -13,13 +13,8 @@ public struct RasterImage: Sendable {
         precondition(width >= 0 && height >= 0, "raster size \(width)x\(height) must be non-negative")
         self.width = width
         self.height = height
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for offset in stride(from: 0, to: pixels.count, by: 3) {
-            pixels[offset] = background.red
-            pixels[offset + 1] = background.green
-            pixels[offset + 2] = background.blue
-        }
-        self.pixels = pixels
+        pixels = [UInt8](repeating: 0, count: width * height * 3)
+        fill(x: 0, y: 0, width: width, height: height, background)
     }
 
     /// The pixel at column `x`, row `y` (0-based, origin top-left). Precondition: inside the image.
@@ -53,12 +48,16 @@ public struct RasterImage: Sendable {
         let left = max(0, x), right = min(self.width, x + width)
         let top = max(0, y), bottom = min(self.height, y + height)
         guard left < right, top < bottom else { return }
-        for row in top..<bottom {
-            for column in left..<right {
-                let offset = (row * self.width + column) * 3
-                pixels[offset] = color.red
-                pixels[offset + 1] = color.green
-                pixels[offset + 2] = color.blue
+        let stride = self.width * 3
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            for column in left..<right {   // the first row, then copies of it
+                pixels[top * stride + column * 3] = color.red
+                pixels[top * stride + column * 3 + 1] = color.green
+                pixels[top * stride + column * 3 + 2] = color.blue
+            }
+            guard let base = pixels.baseAddress else { return }
+            for row in (top + 1)..<max(top + 1, bottom) {
+                (base + row * stride + left * 3).update(from: base + top * stride + left * 3, count: (right - left) * 3)
             }
         }
     }

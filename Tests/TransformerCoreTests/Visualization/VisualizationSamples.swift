@@ -16,9 +16,11 @@ import Testing
         let heads = VisualizationFixtures.threeHeads()
         try write("attention.svg", Array(heads.svg().utf8))
         try write("attention.png", heads.png())
+        try write("attention.rgb", heads.raster().pixels)   // raw RGB8, to compare with another decoder
         let curves = VisualizationFixtures.trainingCurves()
         try write("training.svg", Array(curves.svg().utf8))
         try write("training.png", curves.png())
+        try write("training.rgb", curves.raster().pixels)
         let long = (0..<40).map { "token\($0)" }
         let causal = HeatmapFigure(title: "decoder self-attention, layer 0 (causal, 40 tokens)", panels: [
             Heatmap(title: "head 0", rowLabels: long, columnLabels: long,
@@ -26,9 +28,24 @@ import Testing
         ])
         try write("causal-40.png", causal.png())
         try write("causal-40.svg", Array(causal.svg().utf8))
-        let page = HeatmapViewerPage(title: "attention viewer", entries: heads.panels.enumerated().map {
+        var entries = heads.panels.enumerated().map {
             HeatmapViewerPage.Entry(kind: "decoder cross-attention", layer: 2, head: $0.offset, heatmap: $0.element)
-        })
+        }
+        let average = Heatmap(title: "mean of heads", rowLabels: heads.panels[0].rowLabels, columnLabels: heads.panels[0].columnLabels,
+                              values: heads.panels[0].values.indices.map { i in heads.panels.map { $0.values[i] }.reduce(0, +) / 3 })
+        entries.append(HeatmapViewerPage.Entry(kind: "decoder cross-attention", layer: 2, head: nil, heatmap: average))
+        let source = VisualizationFixtures.sourceTokens + ["</script><b>x</b>"]
+        for layer in 0..<2 {
+            for head in 0..<2 {
+                entries.append(HeatmapViewerPage.Entry(kind: "encoder self-attention", layer: layer, head: head, heatmap: Heatmap(
+                    title: "encoder layer \(layer) head \(head)", rowLabels: source, columnLabels: source,
+                    values: VisualizationFixtures.attention(rows: source.count, columns: source.count, seed: layer * 2 + head))))
+            }
+        }
+        entries.append(HeatmapViewerPage.Entry(kind: "rollout", layer: 1, head: nil, heatmap: Heatmap(
+            title: "encoder rollout", rowLabels: source, columnLabels: source,
+            values: VisualizationFixtures.attention(rows: source.count, columns: source.count, seed: 9))))
+        let page = HeatmapViewerPage(title: "attention viewer", entries: entries)
         try write("viewer.html", Array(page.html().utf8))
     }
 }
