@@ -11,7 +11,8 @@ struct PlotPositionalEncodingCommand: Command {
         10000^(2i/d_model)) (paper section 3.5) for positions 0 to --length - 1 (rows) and dimensions \
         0 to --d-model - 1 (columns), on a colour scale from -1 to 1: fast waves in the first \
         dimensions, slow ones in the last. Writes positional-encoding.svg or .png into --out and \
-        prints its path. At most \(maximumCells) cells (--length times --d-model).
+        prints its path. At most 262,144 cells (--length times --d-model, e.g. 512 x 512). An odd --d-model is \
+        allowed, as the model allows it: its last column is a sine without its cosine.
         """
 
     /// 512 x 512: the paper's d_model over 512 positions; an SVG of that size is about 40 MB.

@@ -109,7 +109,8 @@ struct CLIProcessTests {
     @Test func unknownCommandIsUsageError() throws {
         let run = try CLITool.run(["modle"])
         #expect(run.status == 64, "\(run)")
-        #expect(run.errorLines == ["error: unknown command 'modle'; expected one of: model, train, translate, evaluate, bench; did you mean 'model'?"])
+        #expect(run.errorLines == ["error: unknown command 'modle'; expected one of: model, train, translate, evaluate, bench, plot-attention, plot-loss, "
+                                 + "plot-positional-encoding; did you mean 'model'?"])
     }
 
     @Test func noCommandPrintsUsageAndExits64() throws {
