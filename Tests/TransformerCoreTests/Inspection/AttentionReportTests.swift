@@ -58,7 +58,8 @@ enum InspectionTolerance {
     }
 
     /// The report's maps are the forward pass's tensors for the same ids, split per head, and the
-    /// teacher-forced logits reproduce the greedy choices (the same computation as decoding).
+    /// teacher-forced pass reproduces the KV-cached greedy decoding: the same choices, and the same
+    /// log-probabilities within the incremental-decoding tolerance.
     @Test func equalsTheForwardPassAndReproducesTheGreedyOutput() throws {
         let translator = try Self.translator(endBias: 2)
         let report = try translator.attentionReport(for: "fade", maximumLength: 10)
@@ -82,6 +83,11 @@ enum InspectionTolerance {
             return (Vocabulary.end..<vocabulary).max { row[row.startIndex + $0] < row[row.startIndex + $1] }!
         }
         #expect(choices == ids + [Vocabulary.end])
+        // Position t's log-probability of the chosen token equals the KV-cached decoder's at step t.
+        let hypothesis = try GreedyDecoder.decode(model: model, source: translator.sourceIDs("fade").ids, maximumLength: 10)
+        let logProbabilities = DecodingFixtures.logProbabilities(output.logits)[0]
+        let teacherForced = zip(logProbabilities, ids + [Vocabulary.end]).map { $0[$1] }
+        expectClose(teacherForced, hypothesis.tokenLogProbabilities, tolerance: DecodingTolerance.incremental)
     }
 
     @Test func meanOfHeadsAndRolloutAreRowStochastic() throws {
