@@ -38,6 +38,18 @@ import Testing
         #expect(texts.contains("5") && texts.contains("0.1"), "log-y ticks cover 0.12...4.25")
     }
 
+    @Test func figureTicksCoverEverySeriesOnBothAxes() {
+        let figure = VisualizationFixtures.trainingCurves()
+        let layout = LineFigureLayout(figure: figure, typesetting: .svg)
+        for (panel, y) in zip(figure.panels, layout.yTicks) {
+            #expect(y.logarithmic == panel.logarithmicY)
+            for point in panel.series.flatMap(\.points) {
+                #expect(layout.xTicks.lower <= point.x && point.x <= layout.xTicks.upper)
+                #expect(y.lower <= point.y && point.y <= y.upper, "\(panel.title): \(point.y) outside \(y.lower)...\(y.upper)")
+            }
+        }
+    }
+
     @Test func pointsStayInsideTheirPlotArea() throws {
         let figure = VisualizationFixtures.trainingCurves()
         let layout = LineFigureLayout(figure: figure, typesetting: .svg)
