@@ -35,6 +35,12 @@ import Testing
         })
         try write("eight-heads.png", eight.png())
         try write("eight-heads.svg", Array(eight.svg().utf8))
+        try write("edge-no-panels.png", HeatmapFigure(title: "no panels", panels: []).png())
+        try write("edge-one-cell.png", HeatmapFigure(title: "", panels: [Heatmap(title: "", rowLabels: [""], columnLabels: [""], values: [0.5])],
+                                                     scale: .viridis(range: -5...5)).png())
+        try write("edge-empty-lines.png", LineFigure(title: "empty", xAxisTitle: "step", panels: [
+            LinePanel(title: "nothing", yAxisTitle: "loss", series: [LineSeries(name: "train", points: [])], logarithmicY: true),
+        ]).png())
         var entries = heads.panels.enumerated().map {
             HeatmapViewerPage.Entry(kind: "decoder cross-attention", layer: 2, head: $0.offset, heatmap: $0.element)
         }
