@@ -119,8 +119,10 @@ struct HeatmapLayout {
         let gridWidth = panel.columns * cell, gridHeight = panel.rows * cell
         let half = cell / 2
         drawing.add(.beginGroup(className: "panel", title: panel.title))
-        drawing.text(panel.title, x: gridX + gridWidth / 2, y: gridY - headingBand / 2 - 1, anchor: .middle,
-                     style: .heading)
+        // Titles are centred over the grid, or over their own width when wider (the box has room for it).
+        let heading = typesetting.heading
+        drawing.text(panel.title, x: gridX + max(gridWidth, heading.width(of: panel.title)) / 2,
+                     y: gridY - headingBand / 2 - 1, anchor: .middle, style: .heading)
         for row in 0..<panel.rows {
             for column in 0..<panel.columns {
                 let value = panel[row, column]
@@ -145,7 +147,8 @@ struct HeatmapLayout {
                          anchor: .end, rotated: true)
         }
         let axisY = gridY + gridHeight + columnLabelHeight + headingBand / 2
-        drawing.text(figure.columnAxisTitle, x: gridX + gridWidth / 2, y: axisY, anchor: .middle, style: .heading)
+        drawing.text(figure.columnAxisTitle, x: gridX + max(gridWidth, heading.width(of: figure.columnAxisTitle)) / 2,
+                     y: axisY, anchor: .middle, style: .heading)
         if drawsRowLabels(index) {
             drawing.text(figure.rowAxisTitle, x: gridX - rowLabelWidth - Self.axisTitleGap - headingBand / 2,
                          y: gridY + gridHeight / 2, anchor: .middle, rotated: true, style: .heading)
