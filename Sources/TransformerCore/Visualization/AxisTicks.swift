@@ -5,8 +5,9 @@ import Foundation
 /// Linear axes step by 1, 2 or 5 times a power of ten, chosen so that about `targetCount` intervals span
 /// the data; the axis runs from the largest multiple of the step at or below the data minimum to the
 /// smallest at or above the maximum (Heckbert, "Nice numbers for graph labels", Graphics Gems 1990).
-/// Logarithmic axes put ticks at powers of ten (every k-th decade when there are many), and at
-/// 1, 2, 5 times a power of ten when the data spans less than two decades.
+/// Logarithmic axes put ticks at powers of ten (every k-th decade when there are many), at 1, 2, 5
+/// times a power of ten when the data spans at most two decades, and at 1, 2, ..., 9 times a power of
+/// ten when that would still leave fewer than three ticks.
 struct AxisTicks: Equatable, Sendable {
     /// Tick values, ascending; the first is `lower`, the last is `upper`.
     var values: [Double]
@@ -50,24 +51,39 @@ struct AxisTicks: Equatable, Sendable {
         guard minimum > 0, maximum >= minimum, maximum.isFinite else {
             return logarithmic(minimum: 0.1, maximum: 1)
         }
+        if maximum <= minimum * 1.000_001 {   // a single value: widen by a factor of two each way
+            return logarithmic(minimum: minimum / 2, maximum: maximum * 2)
+        }
         let low = log10(minimum).rounded(.down), high = max(log10(maximum).rounded(.up), low + 1)
         let decades = Int(high - low)
-        var candidates: [Double] = []
-        if decades <= 2 {
-            for exponent in stride(from: low, through: high, by: 1) {
-                for mantissa in [1.0, 2, 5] { candidates.append(mantissa * pow(10, exponent)) }
-            }
-        } else {
+        if decades > 2 {   // powers of ten, every k-th decade
             let every = Double((decades + 6) / 7)
-            var exponent = low
-            while exponent < high + every { candidates.append(pow(10, exponent)); exponent += every }
+            let candidates = stride(from: low, through: high + every, by: every).map { scaled(1, $0) }
+            return covering(minimum, maximum, candidates, step: pow(10, every))
         }
-        // The axis: last candidate at or below the minimum to the first at or above the maximum.
+        // 1, 2, 5 times powers of ten; 1, 2, ..., 9 when that leaves fewer than 3 ticks.
+        func ticks(_ mantissas: [Double]) -> AxisTicks {
+            let candidates = stride(from: low, through: high, by: 1).flatMap { exponent in
+                mantissas.map { scaled($0, exponent) }
+            }
+            return covering(minimum, maximum, candidates, step: 2)
+        }
+        let coarse = ticks([1, 2, 5])
+        return coarse.values.count >= 3 ? coarse : ticks([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    }
+
+    /// mantissa * 10^exponent for an integral exponent, dividing for negative exponents so that e.g.
+    /// scaled(7, -1) is the Double nearest 0.7 (7 * 0.1 is not).
+    private static func scaled(_ mantissa: Double, _ exponent: Double) -> Double {
+        exponent >= 0 ? mantissa * pow(10, exponent) : mantissa / pow(10, -exponent)
+    }
+
+    /// The log axis from the last candidate at or below `minimum` to the first at or above `maximum`.
+    private static func covering(_ minimum: Double, _ maximum: Double, _ candidates: [Double], step: Double) -> AxisTicks {
         let start = candidates.lastIndex { $0 <= minimum * (1 + 1e-12) } ?? 0
         let end = candidates.firstIndex { $0 >= maximum * (1 - 1e-12) } ?? candidates.count - 1
         let values = Array(candidates[start...max(start + 1, end)])
-        return AxisTicks(values: values, lower: values[0], upper: values[values.count - 1],
-                         step: decades <= 2 ? 2 : pow(10, Double((decades + 6) / 7)), logarithmic: true)
+        return AxisTicks(values: values, lower: values[0], upper: values[values.count - 1], step: step, logarithmic: true)
     }
 
     /// Where `value` falls on the axis, 0 at `lower` to 1 at `upper`.

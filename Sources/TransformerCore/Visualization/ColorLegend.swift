@@ -8,7 +8,8 @@ struct ColorLegend {
     static let barWidth = 14
     static let tickLength = 4
 
-    /// Tick values inside the scale's range, plus both ends.
+    /// "Nice" tick values (1-2-5 steps) inside the scale's range; the ends are labelled only when they
+    /// are nice numbers themselves (0...1 gives 0, 0.2, ..., 1; -5...5 gives -4, -2, 0, 2, 4).
     var ticks: [Double] {
         let lower = Double(scale.range.lowerBound), upper = Double(scale.range.upperBound)
         guard lower < upper, lower.isFinite, upper.isFinite else { return [lower] }

@@ -14,6 +14,9 @@
 ///               column axis title
 /// ```
 /// All panel boxes have the same size (the largest panel's needs), so grids line up across the figure.
+/// When every panel has the same row labels (the usual case: one panel per head of one sentence),
+/// only the panels in the first column draw the row labels and the row axis title, and the other
+/// boxes leave that margin out, as a shared y axis does.
 struct HeatmapLayout {
     let figure: HeatmapFigure
     let typesetting: Typesetting
@@ -36,7 +39,12 @@ struct HeatmapLayout {
     let maximumRows: Int, maximumColumns: Int
     let rowLabelWidth: Int, columnLabelHeight: Int
     let panelsPerRow: Int, panelRows: Int
+    /// Size of a panel box, not counting the row-label margin.
     let panelWidth: Int, panelHeight: Int
+    /// Width of the row-label margin: the rotated row axis title, a gap and the row labels.
+    let rowLabelMargin: Int
+    /// Whether only first-column panels draw row labels (all panels have identical row labels).
+    let sharesRowLabels: Bool
     let titleBand: Int, headingBand: Int
     let legend: ColorLegend
 
@@ -56,26 +64,36 @@ struct HeatmapLayout {
         let gridWidth = maximumColumns * cell
         let widestPanelTitle = heading.maximumWidth(of: figure.panels.map(\.title))
         let axisTitles = max(heading.width(of: figure.columnAxisTitle), widestPanelTitle)
-        panelWidth = headingBand + Self.axisTitleGap + rowLabelWidth + max(gridWidth, axisTitles) + Self.panelGap
+        rowLabelMargin = headingBand + Self.axisTitleGap + rowLabelWidth
+        panelWidth = max(gridWidth, axisTitles) + Self.panelGap
+        sharesRowLabels = figure.panels.count > 1 && figure.panels.allSatisfy { $0.rowLabels == figure.panels[0].rowLabels }
         panelHeight = headingBand + maximumRows * cell + columnLabelHeight + headingBand + Self.panelGap / 2
         legend = ColorLegend(scale: figure.scale, barHeight: max(120, min(400, maximumRows * cell)),
                              metrics: label)
     }
 
+    /// Whether panel `index` draws its row labels and the row axis title.
+    func drawsRowLabels(_ index: Int) -> Bool {
+        !sharesRowLabels || index % panelsPerRow == 0
+    }
+
     /// Top-left corner of panel `index`'s box.
     func panelOrigin(_ index: Int) -> (x: Int, y: Int) {
-        (Self.margin + (index % panelsPerRow) * panelWidth, Self.margin + titleBand + (index / panelsPerRow) * panelHeight)
+        let column = index % panelsPerRow
+        let margins = sharesRowLabels ? (column == 0 ? 0 : 1) : column   // row-label margins to the left
+        return (Self.margin + column * panelWidth + margins * rowLabelMargin,
+                Self.margin + titleBand + (index / panelsPerRow) * panelHeight)
     }
 
     /// Top-left corner of panel `index`'s grid.
     func gridOrigin(_ index: Int) -> (x: Int, y: Int) {
         let origin = panelOrigin(index)
-        return (origin.x + headingBand + Self.axisTitleGap + rowLabelWidth, origin.y + headingBand)
+        return (origin.x + (drawsRowLabels(index) ? rowLabelMargin : 0), origin.y + headingBand)
     }
 
     /// The whole figure.
     func drawing() -> Drawing {
-        let panelsRight = Self.margin + panelsPerRow * panelWidth
+        let panelsRight = Self.margin + panelsPerRow * panelWidth + (sharesRowLabels ? 1 : panelsPerRow) * rowLabelMargin
         let legendX = panelsRight + 4, legendY = Self.margin + titleBand + headingBand
         let width = max(legendX + legend.width + Self.margin,
                         typesetting.title.width(of: figure.title) + 2 * Self.margin)
@@ -101,8 +119,10 @@ struct HeatmapLayout {
         let gridWidth = panel.columns * cell, gridHeight = panel.rows * cell
         let half = cell / 2
         drawing.add(.beginGroup(className: "panel", title: panel.title))
-        drawing.text(panel.title, x: gridX + gridWidth / 2, y: gridY - headingBand / 2 - 1, anchor: .middle,
-                     style: .heading)
+        // Titles are centred over the grid, or over their own width when wider (the box has room for it).
+        let heading = typesetting.heading
+        drawing.text(panel.title, x: gridX + max(gridWidth, heading.width(of: panel.title)) / 2,
+                     y: gridY - headingBand / 2 - 1, anchor: .middle, style: .heading)
         for row in 0..<panel.rows {
             for column in 0..<panel.columns {
                 let value = panel[row, column]
@@ -119,7 +139,7 @@ struct HeatmapLayout {
             drawing.line(x1: gridX, y1: gridY, x2: gridX, y2: bottom, color: .gridLine)
             drawing.line(x1: right, y1: gridY, x2: right, y2: bottom, color: .gridLine)
         }
-        for (row, label) in panel.rowLabels.enumerated() {
+        for (row, label) in panel.rowLabels.enumerated() where drawsRowLabels(index) {
             drawing.text(label, x: gridX - Self.labelGap, y: gridY + row * cell + half, anchor: .end)
         }
         for (column, label) in panel.columnLabels.enumerated() {
@@ -127,9 +147,12 @@ struct HeatmapLayout {
                          anchor: .end, rotated: true)
         }
         let axisY = gridY + gridHeight + columnLabelHeight + headingBand / 2
-        drawing.text(figure.columnAxisTitle, x: gridX + gridWidth / 2, y: axisY, anchor: .middle, style: .heading)
-        drawing.text(figure.rowAxisTitle, x: gridX - rowLabelWidth - Self.axisTitleGap - headingBand / 2, y: gridY + gridHeight / 2,
-                     anchor: .middle, rotated: true, style: .heading)
+        drawing.text(figure.columnAxisTitle, x: gridX + max(gridWidth, heading.width(of: figure.columnAxisTitle)) / 2,
+                     y: axisY, anchor: .middle, style: .heading)
+        if drawsRowLabels(index) {
+            drawing.text(figure.rowAxisTitle, x: gridX - rowLabelWidth - Self.axisTitleGap - headingBand / 2,
+                         y: gridY + gridHeight / 2, anchor: .middle, rotated: true, style: .heading)
+        }
         drawing.add(.endGroup)
     }
 }

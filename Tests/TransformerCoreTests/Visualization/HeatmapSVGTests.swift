@@ -101,6 +101,18 @@ import Testing
         #expect(layout.panelOrigin(4).y > layout.panelOrigin(3).y && layout.panelOrigin(4).x == layout.panelOrigin(0).x)
     }
 
+    @Test func identicalRowLabelsAreDrawnOnlyInTheFirstColumnOfPanels() throws {
+        let shared = (0..<6).map { Heatmap(title: "head \($0)", rowLabels: ["row-a", "row-b"], columnLabels: ["k"], values: [0.1, 0.9]) }
+        let texts = try SVGDocument(HeatmapFigure(title: "t", panels: shared).svg()).texts
+        #expect(texts.filter { $0 == "row-a" }.count == 2, "one per row of panels")
+        #expect(texts.filter { $0 == "query" }.count == 2)
+        #expect(texts.filter { $0 == "key" }.count == 6)
+        var different = shared
+        different[1].rowLabels = ["row-c", "row-d"]
+        let separate = try SVGDocument(HeatmapFigure(title: "t", panels: different).svg()).texts
+        #expect(separate.filter { $0 == "row-a" }.count == 5 && separate.filter { $0 == "query" }.count == 6)
+    }
+
     @Test func outputIsDeterministic() {
         #expect(VisualizationFixtures.threeHeads().svg() == VisualizationFixtures.threeHeads().svg())
     }

@@ -21,8 +21,16 @@ import Testing
     func logarithmicTicksCoverTheData(minimum: Double, maximum: Double) {
         let ticks = AxisTicks.logarithmic(minimum: minimum, maximum: maximum)
         #expect(ticks.lower <= minimum && ticks.upper >= maximum, "\(ticks.values)")
-        #expect(ticks.values.count >= 2 && ticks.values.count <= 12, "\(ticks.values)")
+        #expect(ticks.values.count >= 3 && ticks.values.count <= 12, "\(ticks.values)")
         #expect(zip(ticks.values, ticks.values.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    @Test func logarithmicTicksWithinADecadeUseAllMantissas() {
+        #expect(AxisTicks.logarithmic(minimum: 2.3, maximum: 4.5).values == [2, 3, 4, 5])
+        #expect(AxisTicks.logarithmic(minimum: 0.12, maximum: 4.3).values == [0.1, 0.2, 0.5, 1, 2, 5])
+        #expect(AxisTicks.logarithmic(minimum: 0.7, maximum: 0.9).values == [0.7, 0.8, 0.9])
+        #expect(AxisTicks.logarithmic(minimum: 0.05, maximum: 4.3).values == [0.01, 0.1, 1, 10])
+        #expect(AxisTicks.logarithmic(minimum: 1e-4, maximum: 10).values == [1e-4, 1e-3, 1e-2, 0.1, 1, 10])
     }
 
     @Test func svgParsesAndHasTheSeriesLegendAndAxisTitles() throws {
@@ -36,6 +44,18 @@ import Testing
         #expect(series == ["train", "validation", "lr"])
         #expect(texts.contains("0") && texts.contains("3000"), "x ticks cover 0...3000")
         #expect(texts.contains("5") && texts.contains("0.1"), "log-y ticks cover 0.12...4.25")
+    }
+
+    @Test func figureTicksCoverEverySeriesOnBothAxes() {
+        let figure = VisualizationFixtures.trainingCurves()
+        let layout = LineFigureLayout(figure: figure, typesetting: .svg)
+        for (panel, y) in zip(figure.panels, layout.yTicks) {
+            #expect(y.logarithmic == panel.logarithmicY)
+            for point in panel.series.flatMap(\.points) {
+                #expect(layout.xTicks.lower <= point.x && point.x <= layout.xTicks.upper)
+                #expect(y.lower <= point.y && point.y <= y.upper, "\(panel.title): \(point.y) outside \(y.lower)...\(y.upper)")
+            }
+        }
     }
 
     @Test func pointsStayInsideTheirPlotArea() throws {

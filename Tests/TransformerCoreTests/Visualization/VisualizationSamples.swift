@@ -28,6 +28,19 @@ import Testing
         ])
         try write("causal-40.png", causal.png())
         try write("causal-40.svg", Array(causal.svg().utf8))
+        let words = ["<s>", "internationalization", "ñandú", "日本語", "a&b", "x"]
+        let eight = HeatmapFigure(title: "encoder self-attention, layer 5 — 8 heads", panels: (0..<8).map { head in
+            Heatmap(title: "head \(head)", rowLabels: words, columnLabels: words,
+                    values: VisualizationFixtures.attention(rows: 6, columns: 6, seed: head))
+        })
+        try write("eight-heads.png", eight.png())
+        try write("eight-heads.svg", Array(eight.svg().utf8))
+        try write("edge-no-panels.png", HeatmapFigure(title: "no panels", panels: []).png())
+        try write("edge-one-cell.png", HeatmapFigure(title: "", panels: [Heatmap(title: "", rowLabels: [""], columnLabels: [""], values: [0.5])],
+                                                     scale: .viridis(range: -5...5)).png())
+        try write("edge-empty-lines.png", LineFigure(title: "empty", xAxisTitle: "step", panels: [
+            LinePanel(title: "nothing", yAxisTitle: "loss", series: [LineSeries(name: "train", points: [])], logarithmicY: true),
+        ]).png())
         var entries = heads.panels.enumerated().map {
             HeatmapViewerPage.Entry(kind: "decoder cross-attention", layer: 2, head: $0.offset, heatmap: $0.element)
         }
