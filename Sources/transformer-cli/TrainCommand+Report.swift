@@ -43,7 +43,7 @@ extension TrainCommand {
                        + "--d-model 64 --heads 4 --layers 2 --d-ff 256")
         }
         let batches = options.batchTokens.map { "up to \(grouped($0)) tokens a side" } ?? "\(options.batchSentences) pairs"
-        var length = "\(Self.count(options.epochs, "epoch")) of \(Self.count(batchesPerEpoch, "batch")) (\(batches))"
+        var length = "\(Self.count(options.epochs, "epoch", "epochs")) of \(Self.count(batchesPerEpoch, "batch", "batches")) (\(batches))"
         if let steps = options.maximumSteps { length += ", at most \(grouped(steps)) steps" }
         print("Training: \(length); \(Self.describe(options.schedule)); label smoothing \(options.labelSmoothing), "
               + "clip \(options.maximumGradientNorm.map { "\($0)" } ?? "off"), seed \(options.seed)")
@@ -52,8 +52,8 @@ extension TrainCommand {
     }
 
     /// "1 epoch", "2,000 batches".
-    static func count(_ value: Int, _ noun: String) -> String {
-        "\(TextFormatting.grouped(value)) \(noun)\(value == 1 ? "" : noun.hasSuffix("ch") ? "es" : "s")"
+    static func count(_ value: Int, _ singular: String, _ plural: String) -> String {
+        "\(TextFormatting.grouped(value)) \(value == 1 ? singular : plural)"
     }
 
     /// "Adam, lr = 1 * d_model^-0.5 * min(step^-0.5, step * 400^-1.5) (peak 0.00625 at step 400)".

@@ -2,7 +2,7 @@
 ///
 /// Each glyph is 5 columns of 7 bits, bit 0 the top row (the classic HD44780-style 5x7 design), drawn
 /// on a 6 px advance (one blank column) and scaled by an integer factor. Characters outside printable
-/// ASCII (accented letters, CJK, emoji, control characters) are drawn as '?', one glyph per Character
+/// ASCII (accented letters, CJK, emoji, control characters) are drawn as '?' ('␣' as '_'), one glyph per Character
 /// (grapheme cluster): a deliberate limit of the raster output; the SVG keeps the real text.
 enum BitmapFont {
     /// Glyph width and height in pixels at scale 1.
@@ -48,9 +48,11 @@ enum BitmapFont {
         0x00, 0x41, 0x36, 0x08, 0x00,  0x08, 0x04, 0x08, 0x10, 0x08,                                 // } ~
     ]
 
-    /// The ASCII code drawn for `character`: itself if printable ASCII, else '?'.
+    /// The ASCII code drawn for `character`: itself if printable ASCII, '_' for the visible-space sign
+    /// '␣' (how attention labels show a space), else '?'.
     static func code(for character: Character) -> UInt8 {
         if let ascii = character.asciiValue, ascii >= 0x20, ascii <= 0x7E { return ascii }
+        if character == "\u{2423}" { return UInt8(ascii: "_") }
         return replacement
     }
 

@@ -79,5 +79,5 @@ struct Typesetting: Sendable {
     static let raster = Typesetting(
         label: TextMetrics(fontSize: 7, characterWidth: 6, lineHeight: 11, countsWideCharacters: false),
         heading: TextMetrics(fontSize: 7, characterWidth: 7, lineHeight: 12, countsWideCharacters: false),
-        title: TextMetrics(fontSize: 14, characterWidth: 12, lineHeight: 22, countsWideCharacters: false))
+        title: TextMetrics(fontSize: 14, characterWidth: 14, lineHeight: 22, countsWideCharacters: false))
 }

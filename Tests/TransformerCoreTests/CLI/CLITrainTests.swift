@@ -14,6 +14,7 @@ struct CLITrainTests {
         #expect(output.contains("Data: \(trained.data.path): 40 pairs; training 36, validation 4 (--val-fraction 0.1, --seed 0)"),
                 "\(run)")
         #expect(output.contains("Model: "), "\(run)")
+        #expect(output.contains("Training: 2 epochs of 5 batches"), "\(run)")
         #expect(output.contains("tensorboard --logdir \(trained.directory.path)/run"), "\(run)")
         #expect(output.contains("epoch 1/2 step 1/5 loss "), "\(run)")
         #expect(output.contains("validation: loss "), "\(run)")

@@ -28,6 +28,24 @@ import Testing
         }
     }
 
+    /// A one-panel figure whose title is wider than its grid: the bold, double-size title must fit (it was
+    /// measured 12 px a character but drawn 14 px, so its end was cut off).
+    @Test func aLongTitleOnANarrowFigureIsNotClipped() {
+        let title = "Encoder attention rollout, layers 1-2: shopping -> oppingshay"
+        let figure = HeatmapFigure(title: title, panels: [Heatmap(title: "h", rowLabels: ["a"], columnLabels: ["x"], values: [0.5])])
+        let image = figure.raster()
+        let drawnWidth = BitmapFont.width(of: title, scale: 2, advance: BitmapFont.advance + 1)
+        #expect(image.width > drawnWidth, "image \(image.width) px, title \(drawnWidth) px")
+        // The right-most column holds only background: nothing reaches the edge.
+        let background = image[image.width - 1, 0]
+        #expect((0..<image.height).allSatisfy { image[image.width - 1, $0] == background })
+    }
+
+    @Test func theVisibleSpaceSignIsDrawnAsAnUnderscore() {
+        #expect(BitmapFont.code(for: "\u{2423}") == UInt8(ascii: "_"))
+        #expect(BitmapFont.code(for: "ñ") == BitmapFont.replacement)
+    }
+
     @Test func nonASCIIIsDrawnAsTheReplacementGlyph() {
         func render(_ text: String) -> [UInt8] {
             var image = RasterImage(width: 40, height: 9, background: .white)
