@@ -52,6 +52,10 @@ int ck_cpu_has_avx512dq(void);
 uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
                            const float *x, float *y, float *mask);
 
+/// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
+/// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.
+int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,10 +12,19 @@ extension Kernels {
         let (dots, weights) = (scratch, scratch + keyCount)
         for j in 0..<keyCount { dots[j] = dot(query, keys + j * keyStride, count: d) }
         scaledMaskedSoftmaxRow(dots, scale: scale, mask: mask, width: keyCount, into: weights)
-        out.update(repeating: 0, count: d)
-        for j in 0..<keyCount {
-            let (w, v) = (weights[j], values + j * keyStride)
-            for p in 0..<d { out[p] += w * v[p] }
+        // out = sum_j w_j V_j, 8 output lanes at a time kept in a register across the keys.
+        var p = 0
+        while p + 8 <= d {
+            var lanes = SIMD8<Float>()
+            for j in 0..<keyCount { lanes += SIMD8(repeating: weights[j]) * load8(values + j * keyStride + p) }
+            UnsafeMutableRawPointer(out + p).storeBytes(of: lanes, as: SIMD8<Float>.self)
+            p += 8
+        }
+        while p < d {
+            var total: Float = 0
+            for j in 0..<keyCount { total += weights[j] * values[j * keyStride + p] }
+            out[p] = total
+            p += 1
         }
     }
 
