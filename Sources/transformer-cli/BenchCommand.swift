@@ -79,14 +79,17 @@ struct BenchCommand: Command {
     }
 
     func run() throws -> Int32 {
-        try ComputeThreads.$limit.withValue(threads) {
+        // Freed arrays stay in the process for the next step instead of being unmapped and faulted in
+        // again (see MemoryReuse; `train` can do the same).
+        MemoryReuse.keepFreedMemoryForReuse()
+        return try ComputeThreads.$limit.withValue(threads) {
             if gemm {
                 runGEMM()
             } else {
                 try runModel()
             }
+            return ExitCode.success
         }
-        return ExitCode.success
     }
 }
 

@@ -9,6 +9,7 @@
 // no flags; Swift calls a kernel only after its ck_cpu_has_* check returned 1.
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,6 +41,20 @@ int ck_cpu_has_avx512f(void);
 void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
                            const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
                            int accumulate);
+
+/// 1 when the CPU and the OS support AVX-512F and AVX-512DQ (so `ck_dropout_avx512` may be called), else 0.
+int ck_cpu_has_avx512dq(void);
+
+/// Inverted dropout over `count` floats with SeededGenerator's SplitMix64 stream starting at `state`:
+/// for element i, u = (splitmix64 output number i) >> 40; mask[i] = u >= threshold ? keep : 0;
+/// y[i] = x[i] * mask[i]. Returns the generator state after `count` draws. Bit for bit the scalar
+/// loop's result. Precondition: `ck_cpu_has_avx512dq()` returned 1.
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
+                           const float *x, float *y, float *mask);
+
+/// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
+/// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.
+int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
 
 #ifdef __cplusplus
 }

@@ -54,7 +54,7 @@ public final class IncrementalDecoder {
         (self.memory, self.sourceMask, self.crossKeys, self.crossValues) = (memory, sourceMask, crossKeys, crossValues)
         sourceLength = memory.shape[1]
         cache = KeyValueCache(layerCount: c.layerCount, headCount: c.headCount, headDimension: c.headDimension,
-                              rowCount: sources.count)
+                              rowCount: sources.count, capacity: min(c.maximumLength, 64))
         sourceRows = Array(sources.indices)
     }
 
@@ -76,11 +76,12 @@ public final class IncrementalDecoder {
                 x = layer.selfAttentionResidual(x) { normed in
                     let attention = layer.selfAttention
                     cache.append(layer: l, keys: attention.key(normed).scalars, values: attention.value(normed).scalars)
-                    let stride = cache.positionStride
+                    let slotSize = cache.capacity * c.headDimension   // head (r, h)'s keys: contiguous
                     let heads = singleQueryAttention(                                        // [R, H, D]
                         queries: attention.query(normed).scalars, rowCount: rows, headCount: c.headCount,
-                        headDimension: c.headDimension, keys: cache.keys[l], values: cache.values[l],
-                        keyCount: t + 1, keyStride: stride, keyOffset: { r, h in (r * c.headCount + h) * c.headDimension },
+                        headDimension: c.headDimension, keys: cache.keyStorage[l], values: cache.valueStorage[l],
+                        keyCount: t + 1, keyStride: c.headDimension,
+                        keyOffset: { r, h in (r * c.headCount + h) * slotSize },
                         mask: nil, maskOffset: { _ in 0 })
                     return attention.output(Tensor(shape: [rows, 1, c.modelDimension], scalars: heads))
                 }

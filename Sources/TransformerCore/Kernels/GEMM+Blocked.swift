@@ -64,20 +64,42 @@ extension Kernels {
         let packA: Bool
     }
 
-    static func blockedGemm(_ g: GEMMOperands, kernel: MicroKernel, options: GEMMOptions) {
+    /// The k extent of a block for depth `k` (balanced: k = 300 with depth 256 runs as 2 x 150).
+    @inline(__always)
+    static func blockDepth(k: Int, options: GEMMOptions) -> Int {
+        if k <= options.blockDepth { return k }   // (small problems skip two integer divisions: they
+                                                  // showed in the profile of the tiny attention products)
+        let kBlockCount = (k + options.blockDepth - 1) / max(options.blockDepth, 1)
+        return (k + kBlockCount - 1) / kBlockCount
+    }
+
+    static func blockedGemm(_ g: GEMMOperands, kernel: MicroKernel, options: GEMMOptions, packedB: PackedMatrix? = nil) {
         let panelCount = (g.n + kernel.columns - 1) / kernel.columns
         let rowPanelCount = (g.m + kernel.rows - 1) / kernel.rows
-        let depth: Int
-        if g.k <= options.blockDepth {   // (small problems skip two integer divisions: they showed in
-            depth = g.k                  // the profile of the tiny attention products)
-        } else {
-            let kBlockCount = (g.k + options.blockDepth - 1) / max(options.blockDepth, 1)
-            depth = (g.k + kBlockCount - 1) / kBlockCount
-        }
+        let depth = blockDepth(k: g.k, options: options)
+        let prepacked = packedB.flatMap { $0.fits(g, kernel: kernel, depth: depth) ? $0 : nil }
         let plan = BlockPlan(kernel: kernel, depth: depth, blockRowPanels: max(1, options.blockRows / kernel.rows),
                              packedBCapacity: options.packedBCapacity,
                              packA: options.packA ?? shouldPackA(g))
         let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
+        if let prepacked {   // B packed once for all calls: every worker reads the same panels
+            prepacked.withPanels { panels in
+                let block = PanelBlock(panels: 0..<panelCount, width: kernel.columns, depth: depth, packedB: panels)
+                guard threads > 1 else {
+                    computeTiles(g, plan: plan, block: block, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
+                    return
+                }
+                let splitRows = rowPanelCount >= panelCount
+                let shared = SendableBlock(block: block)
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
+                    let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
+                    guard !rows.isEmpty, !columns.isEmpty else { return }
+                    computeTiles(g, plan: plan, block: shared.block, rowPanels: rows, panels: columns)
+                }
+            }
+            return
+        }
         guard threads > 1 else {
             multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
             return
@@ -106,7 +128,7 @@ extension Kernels {
                 let block = PanelBlock(panels: blockPanels, width: width, depth: plan.depth,
                                        packedB: packedB.baseAddress!)
                 packB(g, block: block)
-                computeTiles(g, plan: plan, block: block, rowPanels: rowPanels)
+                computeTiles(g, plan: plan, block: block, rowPanels: rowPanels, panels: blockPanels)
             }
         }
     }
@@ -145,9 +167,15 @@ extension Kernels {
         return (range.lowerBound + count * worker / workers)..<(range.lowerBound + count * (worker + 1) / workers)
     }
 
-    /// Multiplies rows `rowPanels` (in MR-row panels) of op(A) by the packed B of `block` into C, k block
-    /// by k block.
-    static func computeTiles(_ g: GEMMOperands, plan: BlockPlan, block: PanelBlock, rowPanels: Range<Int>) {
+    /// The packed panels of a shared ``PackedMatrix``, read (never written) by every worker.
+    struct SendableBlock: @unchecked Sendable {
+        let block: PanelBlock
+    }
+
+    /// Multiplies rows `rowPanels` (in MR-row panels) of op(A) by the panels `panels` (a sub-range of
+    /// `block.panels`) of the packed B of `block` into C, k block by k block.
+    static func computeTiles(_ g: GEMMOperands, plan: BlockPlan, block: PanelBlock, rowPanels: Range<Int>,
+                             panels: Range<Int>) {
         let kernel = plan.kernel, packA = plan.packA, blockRowPanels = plan.blockRowPanels
         let (tileRows, tileColumns) = (kernel.rows, kernel.columns)
         let capacity = packA ? min(blockRowPanels, rowPanels.count) * tileRows * block.depth : 0
@@ -161,7 +189,7 @@ extension Kernels {
                         packRowsOfA(g, rowPanels: rowBlock, height: tileRows, depthStart: p0, depth: kc,
                                     into: packedA.baseAddress!)
                     }
-                    for q in block.panels {
+                    for q in panels {
                         let bPanel = UnsafePointer(block.panel(q, depthStart: p0, depth: kc))
                         let j = q * tileColumns
                         let columns = min(tileColumns, g.n - j)

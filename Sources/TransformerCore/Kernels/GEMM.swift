@@ -24,7 +24,8 @@ enum Kernels {
     /// tests can pick the micro-kernel and shrink the blocks and the threading threshold.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, options: GEMMOptions) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, options: GEMMOptions,
+                     packedB: PackedMatrix? = nil) {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm sizes must not be negative: m \(m), n \(n), k \(k)")
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
@@ -33,7 +34,18 @@ enum Kernels {
         }
         let operands = GEMMOperands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                     a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
-        blockedGemm(operands, kernel: options.implementation.microKernel(m: m, n: n), options: options)
+        blockedGemm(operands, kernel: options.implementation.microKernel(m: m, n: n), options: options,
+                    packedB: packedB)
+    }
+
+    /// ``gemm(transposeA:transposeB:m:n:k:a:lda:b:ldb:c:ldc:accumulate:)`` with B already packed: `packedB`
+    /// must hold op(B) of this very B (see ``PackedMatrix``). It is used when its layout fits the plan
+    /// of this call (same micro-kernel width and depth blocking), else B is packed as usual.
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, packedB: PackedMatrix?) {
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, options: GEMMOptions(), packedB: packedB)
     }
 
     /// The obvious triple loop, kept as the oracle that tests compare ``gemm`` against.

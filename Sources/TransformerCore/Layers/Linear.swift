@@ -25,7 +25,6 @@ public final class Linear: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = x.matmul(weight, transposingOther: true)   // [..., out]
-        return bias.map { y + $0 } ?? y
+        x.linear(weight: weight, bias: bias)   // x W^T + b: [..., out]
     }
 }

@@ -10,9 +10,9 @@
 public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, mask: Tensor?,
                                       dropout: Dropout? = nil) -> (output: Tensor, weights: Tensor) {
     let headDimension = query.shape[query.rank - 1]
-    var scores = query.matmul(key, transposingOther: true) / Float(headDimension).squareRoot()   // [B, H, T, S]
-    if let mask { scores = scores + mask }
-    let weights = scores.softmax()                                                              // [B, H, T, S]
+    let scores = query.matmul(key, transposingOther: true)                                      // [B, H, T, S]
+    // softmax(scores / sqrt(d_k) + M) in one fused op (see Tensor.scaledMaskedSoftmax).
+    let weights = scores.scaledMaskedSoftmax(scale: 1 / Float(headDimension).squareRoot(), mask: mask)   // [B, H, T, S]
     let output = (dropout.map { $0(weights) } ?? weights).matmul(value)                          // [B, H, T, D]
     return (output, weights)
 }

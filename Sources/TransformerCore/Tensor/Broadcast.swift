@@ -44,16 +44,14 @@ enum Broadcast {
         case .identity:
             return input
         case let .tiled(count):
-            var result = [Float](repeating: 0, count: outputCount)
-            guard count > 0 else { return result }
-            result.withUnsafeMutableBufferPointer { out in
+            guard count > 0 else { return [Float](repeating: 0, count: outputCount) }
+            return Kernels.uninitializedArray(outputCount) { out in
                 input.withUnsafeBufferPointer { source in
                     for start in stride(from: 0, to: outputCount, by: count) {
-                        (out.baseAddress! + start).update(from: source.baseAddress!, count: count)
+                        (out + start).update(from: source.baseAddress!, count: count)
                     }
                 }
             }
-            return result
         case let .general(offsets):
             return gather(input, offsets: offsets)
         }
@@ -61,6 +59,7 @@ enum Broadcast {
 
     /// The adjoint of ``expand``: sums a gradient of the output shape back onto the input's elements.
     static func reduce(_ gradient: [Float], _ map: Map, inputCount: Int) -> [Float] {
+        if case .identity = map { return gradient }
         var result = [Float](repeating: 0, count: inputCount)
         switch map {
         case .identity:
@@ -88,15 +87,13 @@ enum Broadcast {
 
     /// result[i] = input[offsets[i]].
     static func gather(_ input: [Float], offsets: [Int]) -> [Float] {
-        var result = [Float](repeating: 0, count: offsets.count)
-        result.withUnsafeMutableBufferPointer { out in
+        Kernels.uninitializedArray(offsets.count) { out in
             input.withUnsafeBufferPointer { source in
                 offsets.withUnsafeBufferPointer { map in
                     for i in 0..<map.count { out[i] = source[map[i]] }
                 }
             }
         }
-        return result
     }
 
     /// Offsets for walking an output of `outputShape` whose axes have the given input `strides`.

@@ -14,6 +14,12 @@ public final class SeededGenerator: RandomNumberGenerator {
 
     /// SplitMix64 (Steele, Lea, Flood 2014): a Weyl sequence passed through a 64-bit mixer.
     public func next() -> UInt64 {
+        Self.splitMix(&state)
+    }
+
+    /// One SplitMix64 step on `state`; hot loops (dropout) run it on a local copy of ``currentState``.
+    @inline(__always)
+    static func splitMix(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

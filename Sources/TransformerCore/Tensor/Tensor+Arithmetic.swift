@@ -50,14 +50,11 @@ extension Tensor {
     static func elementwise(_ x: [Float], _ y: [Float],
                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
         precondition(x.count == y.count, "elementwise: \(x.count) != \(y.count) elements")
-        var out = [Float](repeating: 0, count: x.count)
-        guard !x.isEmpty else { return out }
-        out.withUnsafeMutableBufferPointer { o in
+        return Kernels.uninitializedArray(x.count) { o in   // `body` writes every element
             x.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in body(x.baseAddress!, y.baseAddress!, o.baseAddress!, o.count) }
+                y.withUnsafeBufferPointer { y in body(x.baseAddress!, y.baseAddress!, o, x.count) }
             }
         }
-        return out
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .add) }

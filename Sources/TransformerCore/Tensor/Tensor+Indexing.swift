@@ -43,12 +43,20 @@ extension Tensor {
         let keep = 1 / (1 - p)
         // Drop when u < p for u uniform in [0, 1) with 24 bits, as SeededGenerator.nextUnitFloat.
         let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
-        var mask = [Float](repeating: 0, count: count)
-        mask.withUnsafeMutableBufferPointer { mask in
-            for i in 0..<mask.count { mask[i] = (generator.next() >> 40) < threshold ? 0 : keep }
+        // One pass draws the mask and applies it (Kernels.dropout); the generator's stream is the same as
+        // calling `generator.next()` once per element.
+        var mask: [Float] = []
+        let y = Kernels.uninitializedArray(count) { y in
+            mask = Kernels.uninitializedArray(count) { m in
+                scalars.withUnsafeBufferPointer { x in
+                    var state = generator.currentState
+                    Kernels.dropout(state: &state, count: x.count, threshold: threshold, keep: keep,
+                                    x: x.baseAddress!, y: y, mask: m)
+                    generator.currentState = state
+                }
+            }
         }
-        let y = Tensor.elementwise(scalars, mask) { x, m, y, n in for i in 0..<n { y[i] = x[i] * m[i] } }
-        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { [mask] g in
             [Tensor.elementwise(g, mask) { g, m, d, n in for i in 0..<n { d[i] = g[i] * m[i] } }]
         }
     }

@@ -5,9 +5,15 @@ extension Tensor {
     /// Applies `forward` elementwise; `derivative(x, y)` gives dy/dx from the input x and output y.
     func unary(_ forward: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = scalars
-        let y = x.map(forward)
+        let y = Kernels.uninitializedArray(x.count) { y in
+            x.withUnsafeBufferPointer { x in for i in 0..<x.count { y[i] = forward(x[i]) } }
+        }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
-            [(0..<g.count).map { g[$0] * derivative(x[$0], y[$0]) }]
+            [Kernels.uninitializedArray(g.count) { d in
+                g.withUnsafeBufferPointer { g in x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in
+                    for i in 0..<g.count { d[i] = g[i] * derivative(x[i], y[i]) }
+                } } }
+            }]
         }
     }
 
@@ -24,7 +30,16 @@ extension Tensor {
     public func tanh() -> Tensor { unary(Foundation.tanh, derivative: { _, y in 1 - y * y }) }
 
     /// y = max(0, x); dy/dx = 1 for x > 0, else 0.
-    public func relu() -> Tensor { unary({ Swift.max(0, $0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    /// (Written out rather than through ``unary(_:derivative:)``: plain loops that vectorize.)
+    public func relu() -> Tensor {
+        let x = scalars
+        let y = Kernels.uninitializedArray(x.count) { y in
+            x.withUnsafeBufferPointer { x in for i in 0..<x.count { y[i] = Swift.max(0, x[i]) } }
+        }
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+            [Tensor.elementwise(g, x) { g, x, d, n in for i in 0..<n { d[i] = g[i] * (x[i] > 0 ? 1 : 0) } }]
+        }
+    }
 
     /// GELU (Hendrycks & Gimpel 2016), the exact form: y = x * Phi(x) = x/2 * (1 + erf(x / sqrt 2));
     /// dy/dx = Phi(x) + x * phi(x) with phi the standard normal density.

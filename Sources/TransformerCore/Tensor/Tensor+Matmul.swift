@@ -22,19 +22,23 @@ extension Tensor {
         let rows = sharedB ? count / Swift.max(k, 1) : m
         let (strideA, strideB, strideC) = (rows * k, k * n, rows * n)
         let a = scalars, b = other.scalars
-        var c = [Float](repeating: 0, count: batches * rows * n)
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            for batch in 0..<batches {
-                Kernels.gemm(transposeA: false, transposeB: transposingOther, m: rows, n: n, k: k,
-                             a: a.baseAddress! + batch * strideA, lda: k,
-                             b: b.baseAddress! + batch * strideB, ldb: transposingOther ? k : n,
-                             c: c.baseAddress! + batch * strideC, ldc: n, accumulate: false)
-            }
-        } } }
+        // Every element of C is written (accumulate: false), so it starts uninitialized.
+        let c = Kernels.uninitializedArray(batches * rows * n) { c in
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+                for batch in 0..<batches {
+                    Kernels.gemm(transposeA: false, transposeB: transposingOther, m: rows, n: n, k: k,
+                                 a: a.baseAddress! + batch * strideA, lda: k,
+                                 b: b.baseAddress! + batch * strideB, ldb: transposingOther ? k : n,
+                                 c: c + batch * strideC, ldc: n, accumulate: false)
+                }
+            } }
+        }
         let (needA, needB) = (requiresGradient, other.requiresGradient)
         return Tensor.result(shape: batchShape + [m, n], scalars: c, inputs: [self, other]) { dc in
-            var da: [Float]? = needA ? [Float](repeating: 0, count: a.count) : nil
-            var db: [Float]? = needB ? [Float](repeating: 0, count: b.count) : nil
+            // Both are written in full: dA batch by batch; dB by one GEMM over all rows when B is shared,
+            // else batch by batch (a GEMM with k = 0 stores zeros).
+            var da: [Float]? = needA ? Kernels.uninitializedArray(a.count) { _ in } : nil
+            var db: [Float]? = needB ? Kernels.uninitializedArray(b.count) { _ in } : nil
             a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in dc.withUnsafeBufferPointer { dc in
                 for batch in 0..<batches {
                     let aBatch = a.baseAddress! + batch * strideA
@@ -47,15 +51,15 @@ extension Tensor {
                                          c: da.baseAddress! + batch * strideA, ldc: k, accumulate: false)
                         }
                     }
-                    if needB {   // B: dB [K, N] = A^T dC;  B^T: dB [N, K] = dC^T A. Shared B sums over batches.
+                    if needB {   // B: dB [K, N] = A^T dC;  B^T: dB [N, K] = dC^T A.
                         db!.withUnsafeMutableBufferPointer { db in
                             let target = db.baseAddress! + (sharedB ? 0 : batch * strideB)
                             if transposingOther {
                                 Kernels.gemm(transposeA: true, transposeB: false, m: n, n: k, k: rows,
-                                             a: dcBatch, lda: n, b: aBatch, ldb: k, c: target, ldc: k, accumulate: true)
+                                             a: dcBatch, lda: n, b: aBatch, ldb: k, c: target, ldc: k, accumulate: false)
                             } else {
                                 Kernels.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows,
-                                             a: aBatch, lda: k, b: dcBatch, ldb: n, c: target, ldc: n, accumulate: true)
+                                             a: aBatch, lda: k, b: dcBatch, ldb: n, c: target, ldc: n, accumulate: false)
                             }
                         }
                     }

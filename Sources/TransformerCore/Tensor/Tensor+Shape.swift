@@ -34,6 +34,14 @@ extension Tensor {
     }
 
     static func permute(_ x: [Float], shape: [Int], order: [Int]) -> [Float] {
+        if order == [0, 2, 1, 3] {   // the head split and merge (and their backward): a direct loop
+            return Kernels.uninitializedArray(x.count) { y in
+                x.withUnsafeBufferPointer { x in
+                    Kernels.swapMiddleAxes(x.baseAddress!, outer: shape[0], first: shape[1], second: shape[2],
+                                           inner: shape[3], into: y)
+                }
+            }
+        }
         let outputShape = order.map { shape[$0] }
         let inputStrides = strides(of: shape)
         guard let last = order.last, last == shape.count - 1, shape[last] > 1 else {
@@ -44,15 +52,13 @@ extension Tensor {
         let width = shape[last]
         let rowOffsets = Broadcast.offsets(outputShape: Array(outputShape.dropLast()),
                                            strides: order.dropLast().map { inputStrides[$0] })
-        var y = [Float](repeating: 0, count: x.count)
-        y.withUnsafeMutableBufferPointer { y in
+        return Kernels.uninitializedArray(x.count) { y in   // every row is copied
             x.withUnsafeBufferPointer { x in
                 for (row, offset) in rowOffsets.enumerated() {
-                    (y.baseAddress! + row * width).update(from: x.baseAddress! + offset, count: width)
+                    (y + row * width).update(from: x.baseAddress! + offset, count: width)
                 }
             }
         }
-        return y
     }
 
     /// Joins tensors along `axis`; all other dimensions must agree.

@@ -18,7 +18,13 @@ public final class Tensor {
     /// The size of each dimension, outermost first.
     public let shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
-    public internal(set) var scalars: [Float]
+    public internal(set) var scalars: [Float] {
+        didSet { version &+= 1 }   // (no oldValue: in-place mutation stays in place)
+    }
+    /// Counts changes of ``scalars``, so that caches derived from the values can tell they are stale.
+    private(set) var version = 0
+    /// The values packed as a GEMM operand (see ``packedGEMMOperand(transposed:m:)``), for inference.
+    var packedCache: Kernels.PackedMatrix?
     /// Whether gradients flow to this tensor. Set it on leaves (parameters); results of recorded ops get it.
     public var requiresGradient: Bool
     /// The accumulated gradient d(loss)/d(self), same count as `scalars`; nil until a backward pass reaches it.

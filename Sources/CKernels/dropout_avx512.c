@@ -1,0 +1,78 @@
+// Inverted dropout with the SplitMix64 stream of SeededGenerator, 16 elements per step with AVX-512
+// (64-bit multiplies need AVX-512DQ). SplitMix64 is a counter plus a mixer, so element i's number is
+// mix(state + (i + 1) * gamma) and the lanes are independent: the result is bit for bit the scalar loop's
+// (Tensor.dropout's Swift fallback, which tests compare against).
+
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+
+int ck_cpu_has_avx512dq(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+}
+
+#define CK_GAMMA 0x9E3779B97F4A7C15ULL
+#define CK_MIX1 0xBF58476D1CE4E5B9ULL
+#define CK_MIX2 0x94D049BB133111EBULL
+
+static inline uint64_t ck_splitmix_scalar(uint64_t *state) {
+    uint64_t z = (*state += CK_GAMMA);
+    z = (z ^ (z >> 30)) * CK_MIX1;
+    z = (z ^ (z >> 27)) * CK_MIX2;
+    return z ^ (z >> 31);
+}
+
+__attribute__((target("avx512f,avx512dq")))
+static inline __m512i ck_splitmix_mix(__m512i z) {
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)CK_MIX1));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)CK_MIX2));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+__attribute__((target("avx512f,avx512dq")))
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
+                           const float *x, float *y, float *mask) {
+    const __m512i gamma = _mm512_set1_epi64((long long)CK_GAMMA);
+    const __m512i step = _mm512_set1_epi64((long long)(16 * CK_GAMMA));
+    const __m512i limit = _mm512_set1_epi64((long long)threshold);
+    const __m512 keepv = _mm512_set1_ps(keep);
+    // Lane j of `low` holds state + (j + 1) gamma, of `high` state + (j + 9) gamma.
+    __m512i low = _mm512_add_epi64(_mm512_set1_epi64((long long)state),
+                                   _mm512_mullo_epi64(gamma, _mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8)));
+    __m512i high = _mm512_add_epi64(low, _mm512_mullo_epi64(gamma, _mm512_set1_epi64(8)));
+    ptrdiff_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512i r0 = _mm512_srli_epi64(ck_splitmix_mix(low), 40);
+        const __m512i r1 = _mm512_srli_epi64(ck_splitmix_mix(high), 40);
+        const __mmask8 k0 = _mm512_cmpge_epu64_mask(r0, limit);
+        const __mmask8 k1 = _mm512_cmpge_epu64_mask(r1, limit);
+        const __mmask16 kept = (__mmask16)((unsigned)k0 | ((unsigned)k1 << 8));
+        const __m512 m = _mm512_maskz_mov_ps(kept, keepv);
+        _mm512_storeu_ps(mask + i, m);
+        _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), m));
+        low = _mm512_add_epi64(low, step);
+        high = _mm512_add_epi64(high, step);
+    }
+    state += (uint64_t)i * CK_GAMMA;
+    for (; i < count; i++) {
+        const float m = (ck_splitmix_scalar(&state) >> 40) >= threshold ? keep : 0.0f;
+        mask[i] = m;
+        y[i] = x[i] * m;
+    }
+    return state;
+}
+
+#else
+
+int ck_cpu_has_avx512dq(void) { return 0; }
+
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
+                           const float *x, float *y, float *mask) {
+    (void)state; (void)count; (void)threshold; (void)keep; (void)x; (void)y; (void)mask;
+    __builtin_trap();
+}
+
+#endif
