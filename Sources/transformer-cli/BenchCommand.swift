@@ -80,7 +80,7 @@ struct BenchCommand: Command {
 
     func run() throws -> Int32 {
         // Freed arrays stay in the process for the next step instead of being unmapped and faulted in
-        // again (see MemoryReuse; `train` can do the same).
+        // again (see MemoryReuse; `train` does the same).
         MemoryReuse.keepFreedMemoryForReuse()
         return try ComputeThreads.$limit.withValue(threads) {
             if gemm {

@@ -74,6 +74,8 @@ extension TrainCommand {
         printError("note: this is a debug build, which trains many times slower than a release build; "
                    + "for real runs use 'swift run -c release transformer-cli train ...'")
         #endif
+        // Freed arrays stay in the process for the next step instead of being unmapped and faulted in again.
+        MemoryReuse.keepFreedMemoryForReuse()
         let summary: TrainingSummary
         do {
             summary = try trainer.run()
