@@ -14,8 +14,11 @@ SEED=${SEED:-1}
 args=(--filter 'Fuzz')
 if [ "${ASAN:-1}" = 1 ]; then args+=(--sanitize=address --scratch-path .build-asan); fi
 start=$(date +%s)
-TRANSFORMERCORE_FUZZ_SCALE=$SCALE TRANSFORMERCORE_FUZZ_SEED=$SEED SWIFT_BACKTRACE=enable=no \
-  swift test "${args[@]}" 2>&1 | tee "${TMPDIR:-/tmp}/fuzz-long.log" | grep -E '^fuzz |✘|passed after|failed after|ERROR|error:' || true
-status=${PIPESTATUS[0]}
+log="${TMPDIR:-/tmp}/fuzz-long.log"
+status=0
+LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan-suppressions.txt \
+  TRANSFORMERCORE_FUZZ_SCALE=$SCALE TRANSFORMERCORE_FUZZ_SEED=$SEED SWIFT_BACKTRACE=enable=no \
+  swift test "${args[@]}" >"$log" 2>&1 || status=$?
+grep -E '^fuzz |✘|passed after|failed after|ERROR|error:' "$log" || true
 echo "scale $SCALE, seed $SEED, asan ${ASAN:-1}: $(( $(date +%s) - start )) s including the build; swift test exit $status"
 exit "$status"
