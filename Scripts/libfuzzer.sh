@@ -6,16 +6,23 @@
 # land in .build-libfuzzer/findings/<target>/.
 #
 # Usage: Scripts/libfuzzer.sh [targets...]     (default: safetensors pairs tokenizer)
-# Knobs (environment): SECONDS_PER_TARGET (120), JOBS (1)
+# Knobs (environment): SECONDS_PER_TARGET (120), COVERAGE (1: instrument the library; 0: reuse .build-asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=("${@:-safetensors pairs tokenizer}")
+targets=("$@")
 [ $# -eq 0 ] && targets=(safetensors pairs tokenizer)
 SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-120}
 scratch=.build-libfuzzer
-swift build --scratch-path "$scratch" --target TransformerCore -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address >/dev/null
-debug="$scratch/debug"
-swiftc -parse-as-library -sanitize=fuzzer,address -g -I "$debug/Modules" Scripts/fuzz/FuzzTarget.swift \
+# COVERAGE=0 reuses the AddressSanitizer build of `swift test --sanitize=address --scratch-path .build-asan`
+# (libFuzzer then sees coverage of the harness only: a faster start, a blinder search).
+if [ "${COVERAGE:-1}" = 1 ]; then
+  swift build --scratch-path "$scratch" --target TransformerCore -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address >/dev/null
+  debug="$scratch/debug"
+else
+  debug=.build-asan/debug
+fi
+swiftc -parse-as-library -sanitize=fuzzer,address -g -I "$debug/Modules" \
+    -Xcc -fmodule-map-file="$debug/CKernels.build/module.modulemap" -I Sources/CKernels/include Scripts/fuzz/FuzzTarget.swift \
     "$debug"/TransformerCore.build/*.o "$debug"/CKernels.build/*.o -o "$scratch/fuzz-loaders" 2>&1 \
     | grep -v 'Cannot export local symbol' || true
 
