@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the loaders with libFuzzer (swiftc -sanitize=fuzzer,address, which works
+# Coverage-guided fuzzing of the loaders with libFuzzer (swiftc -sanitize=fuzzer,address plus
+# -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp for the library; works
 # with the Linux toolchain): builds TransformerCore instrumented into .build-libfuzzer, links
 # Scripts/fuzz/FuzzTarget.swift against it, and runs each target for SECONDS seconds from a seed corpus
 # (a real checkpoint, the shipped pairs files, a tokenizer's JSON). Findings (crash-*, leak-*, timeout-*)
@@ -16,7 +17,9 @@ scratch=.build-libfuzzer
 # COVERAGE=0 reuses the AddressSanitizer build of `swift test --sanitize=address --scratch-path .build-asan`
 # (libFuzzer then sees coverage of the harness only: a faster start, a blinder search).
 if [ "${COVERAGE:-1}" = 1 ]; then
-  swift build --scratch-path "$scratch" --target TransformerCore -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address >/dev/null
+  # -sanitize=fuzzer alone leaves the library without coverage counters when it is not linked: ask for them.
+  swift build --scratch-path "$scratch" --target TransformerCore -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address \
+      -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp >/dev/null
   debug="$scratch/debug"
 else
   debug=.build-asan/debug
