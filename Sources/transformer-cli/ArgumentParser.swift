@@ -2,8 +2,9 @@
 ///
 /// Accepted forms: `--name value`, `--name=value`, and `--name` for flags. A value may start with a
 /// single dash (`--layers -1` reaches the range check and is reported as out of range), but a token
-/// starting with `--` is never taken as a value. A repeated option keeps its last value. Every problem
-/// is a ``UsageError`` naming the option. `--help` / `-h` are handled before parsing, by the dispatcher.
+/// starting with `--` is never taken as a value. An option given twice with different values is an error
+/// (which one was meant?); the same value twice, or a flag twice, is accepted. Every problem is a
+/// ``UsageError`` naming the option. `--help` / `-h` are handled before parsing, by the dispatcher.
 ///
 /// A command that declares a ``PositionalSpec`` also takes positional arguments: any token that does not
 /// start with a dash, wherever it appears among the options, and every token after `--` (so a text may
@@ -12,6 +13,7 @@ enum ArgumentParser {
     static func parse(_ arguments: [String], options: [OptionSpec], positional: PositionalSpec? = nil,
                       command: String) throws(UsageError) -> ParsedArguments {
         var given: [String: ArgumentValue] = [:]
+        var texts: [String: String] = [:]   // as typed, for the repeated-option error
         var positionals: [String] = []
         var index = 0
         while index < arguments.count {
@@ -57,7 +59,13 @@ enum ArgumentParser {
             } else {
                 throw .invalidValue(option: name, expected: spec.expected, found: "no value")
             }
-            given[name] = try spec.kind.parse(text, option: name)
+            let value = try spec.kind.parse(text, option: name)
+            if given[name] != nil, given[name] != value, let earlier = texts[name] {
+                throw UsageError("--\(name): given twice with different values, \(UsageError.quoted(earlier)) and "
+                                 + "\(UsageError.quoted(text)); give it once")
+            }
+            given[name] = value
+            texts[name] = text
         }
 
         var values: [String: ArgumentValue] = [:]

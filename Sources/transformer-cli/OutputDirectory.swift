@@ -49,10 +49,15 @@ struct OutputDirectory {
     /// Creates the directory and its parents (mkdir -p).
     func create() throws(CommandFailure) {
         try check()
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw fail("cannot create the directory: \((error as NSError).localizedDescription)")
+        // mkdir -p by hand, so that a failure names the directory and the system's reason (errno).
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), isDirectory.boolValue { continue }
+            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+                throw fail("cannot create '\(UsageError.singleLine(prefix))': \(String(cString: strerror(errno)))")
+            }
         }
     }
 

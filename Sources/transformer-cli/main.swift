@@ -35,4 +35,8 @@ func main(_ arguments: [String]) -> Int32 {
     }
 }
 
+// A write past `ulimit -f` raises SIGXFSZ, whose default action kills the process mid-write (leaving a
+// temporary file behind). Ignored, the write fails with EFBIG instead and is reported like any other
+// write error: one line, the previous checkpoint kept.
+signal(SIGXFSZ, SIG_IGN)
 exit(main(Array(CommandLine.arguments.dropFirst())))

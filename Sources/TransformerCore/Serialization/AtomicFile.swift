@@ -15,7 +15,8 @@ import Darwin
 /// 3. rename(2) it over the destination (atomic within one file system),
 /// 4. fsync(2) the directory, so the rename itself survives a power loss.
 ///
-/// On a failure in steps 1-3 the temporary file is removed and the destination is untouched; the
+/// After the rename, temporary files of earlier writers that died mid-write (killed with SIGKILL) are
+/// removed. On a failure in steps 1-3 the temporary file is removed and the destination is untouched; the
 /// thrown ``AtomicWriteError`` says so. A failure in step 4 happens after the new file is in place,
 /// and the error says that instead. The random suffix comes from the system generator: it only has
 /// to keep concurrent writers apart and plays no part in reproducible results.
@@ -139,6 +140,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw fail(cause)
         }
+        removeStaleTemporaryFiles(of: path)
         // 4. Make the rename durable. Some file systems cannot sync a directory (EINVAL): ignored.
         let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
         if directoryDescriptor >= 0 {
@@ -147,6 +149,25 @@ public enum AtomicFile {
             close(directoryDescriptor)
             if result != 0 && errorNumber != EINVAL {
                 throw fail(.init(step: .syncDirectory, errorNumber: errorNumber), replaced: true)
+            }
+        }
+    }
+}
+
+extension AtomicFile {
+    /// Removes `<path>.tmp-<pid>-*` files left by writers that no longer run (a process killed with
+    /// SIGKILL mid-write cannot clean up), so repeated crashes do not fill the disk. A file whose pid is
+    /// alive, or that does not follow the pattern, is left alone. Best effort: errors are ignored.
+    static func removeStaleTemporaryFiles(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let prefix = url.lastPathComponent + ".tmp-"
+        let directory = url.deletingLastPathComponent().path
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(directory + "/" + name)
             }
         }
     }

@@ -108,6 +108,15 @@ public enum Checkpoint {
     /// under one of ``extraTensorPrefixes`` and finite.
     static func decode(_ contents: SafeTensorsFile, file: String, generator: SeededGenerator) throws(CheckpointError) -> LoadedCheckpoint {
         let configuration = try readConfiguration(contents.metadata, file: file)
+        // The configuration is a claim made by the file: a small file whose configuration asks for a huge
+        // model is refused here, before the model's memory is allocated. Within twice the values the file
+        // really holds (plus 1M), the model is built so that the check below names the missing parameter.
+        let storedValues = contents.tensors.reduce(0) { $0 + $1.tensor.count }
+        guard configuration.parameterCount <= 2 * storedValues + (1 << 20) else {
+            throw CheckpointError(file: file, kind: .missingTensor,
+                                  detail: "the stored configuration needs \(configuration.parameterCount) parameter values but "
+                                      + "the file holds only \(storedValues); it is truncated or its configuration was edited")
+        }
         let model: Transformer
         do {
             // Every parameter is overwritten below, so the initial weights' seed does not matter.

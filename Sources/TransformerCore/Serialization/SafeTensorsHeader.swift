@@ -185,7 +185,8 @@ public struct SafeTensorsHeader: Sendable {
                                     fail: (CheckpointError.Kind, String) -> CheckpointError) throws(CheckpointError) -> [Entry] {
         for entry in entries where entry.dataOffsets.upperBound > dataLength {
             throw fail(.invalidLayout, "tensor \(JSONValue.quoted(entry.name)) data_offsets "
-                + "[\(entry.dataOffsets.lowerBound), \(entry.dataOffsets.upperBound)] run past the end of the data buffer (\(dataLength) bytes)")
+                + "[\(entry.dataOffsets.lowerBound), \(entry.dataOffsets.upperBound)] run past the end of the data buffer (\(dataLength) bytes); "
+                + "the file is truncated (an interrupted copy?) or was written wrongly")
         }
         let sorted = entries.enumerated().sorted {
             ($0.element.dataOffsets.lowerBound, $0.element.dataOffsets.upperBound, $0.offset)

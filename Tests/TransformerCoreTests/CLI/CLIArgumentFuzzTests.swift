@@ -19,10 +19,11 @@ struct CLIArgumentFuzzTests {
     }()
 
     @Test func randomCommandLinesNeverCrashAndErrorsAreOneLine() {
-        let generator = SeededGenerator(seed: 2026)
+        let seed = FuzzSettings.seed(2026), caseCount = FuzzSettings.cases(Self.caseCount)
+        let generator = SeededGenerator(seed: seed)
         func pick() -> String { Self.vocabulary[Int(generator.next() % UInt64(Self.vocabulary.count))] }
         var outcomes = (help: 0, failure: 0, run: 0, missing: 0)
-        for _ in 0..<Self.caseCount {
+        for _ in 0..<caseCount {
             let length = Int(generator.next() % 7)
             var arguments = (0..<length).map { _ in pick() }
             // Half the time start with a real command so the option parsers are reached.
@@ -46,5 +47,6 @@ struct CLIArgumentFuzzTests {
         }
         // The generator must reach every outcome, or the test is not exercising the parser.
         #expect(outcomes.help > 0 && outcomes.failure > 0 && outcomes.run > 0 && outcomes.missing > 0, "\(outcomes)")
+        FuzzSettings.report("CLI arguments", cases: caseCount, seed: seed, "\(outcomes)")
     }
 }

@@ -51,8 +51,10 @@ struct CLIArgumentParserTests {
         }
     }
 
-    @Test func lastValueWinsAndValuesMayStartWithOneDash() throws {
-        #expect(try parse(["--size", "3", "--size", "4"]).integer("size") == 4)
+    /// A repeated option must repeat its value: `--size 3 --size 4` is ambiguous (issue 6).
+    @Test func repeatedOptionsMustAgreeAndValuesMayStartWithOneDash() throws {
+        #expect(error(["--size", "3", "--size", "4"]) == "error: --size: given twice with different values, '3' and '4'; give it once")
+        #expect(try parse(["--size", "3", "--size=3", "--verbose", "--verbose"]).integer("size") == 3)
         #expect(try parse(["--path", "-"]).text("path") == "-")
         #expect(try parse(["--path=--odd"]).text("path") == "--odd")
         #expect(try parse(["--seed", "18446744073709551615"]).unsignedInteger("seed") == .max)

@@ -30,7 +30,7 @@ struct CLIProcessTests {
 
     static let parameterCases: [(arguments: [String], expected: ClosedFormParameterCount)] = [
         (small, ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 1)),
-        (small + ["--layers", "2", "--src-vocab", "13", "--tgt-vocab", "7"],
+        (["--d-model", "16", "--heads", "2", "--layers", "2", "--d-ff", "32", "--src-vocab", "13", "--tgt-vocab", "7"],
          ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 2,
                                   sourceVocabularySize: 13, targetVocabularySize: 7)),
         (small + ["--norm", "post", "--positional", "learned", "--max-len", "20", "--activation", "gelu"],

@@ -6,6 +6,8 @@ struct CLIRun: CustomStringConvertible {
     let status: Int32
     let standardOutput: String
     let standardError: String
+    /// Whether the process was ended by a signal (a crash, a trap) rather than exiting.
+    var endedBySignal = false
 
     /// Lines of stderr, without the final newline's empty line.
     var errorLines: [String] { standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
@@ -57,7 +59,7 @@ enum CLITool {
 
     /// Runs the executable with `arguments` and waits for it to exit; `input` becomes its standard input
     /// (none: an empty one).
-    static func run(_ arguments: [String], input: String? = nil,
+    static func run(_ arguments: [String], input: String? = nil, currentDirectory: URL? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
         let executable = try #require(url, "transformer-cli not found in \(candidateDirectories().map(\.path))",
                                       sourceLocation: sourceLocation)
@@ -74,6 +76,7 @@ enum CLITool {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.standardOutput = output
         process.standardError = error
         let inputURL = directory.appendingPathComponent("stdin")
@@ -87,7 +90,8 @@ enum CLITool {
         try error.close()
         return CLIRun(status: process.terminationStatus,
                       standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-                      standardError: try String(contentsOf: errorURL, encoding: .utf8))
+                      standardError: try String(contentsOf: errorURL, encoding: .utf8),
+                      endedBySignal: process.terminationReason == .uncaughtSignal)
     }
 }
 

@@ -10,8 +10,8 @@ import Testing
         var width = 80
         var redrawInterval = 0.1
         lazy var reporter = ProgressReporter(isTerminal: isTerminal, lineInterval: 50, minimumRedrawInterval: redrawInterval,
-                                             terminalWidth: { self.width }, clock: clock.read,
-                                             output: { self.output += $0 })
+                                             terminalWidth: { [unowned self] in self.width }, clock: clock.read,
+                                             output: { [unowned self] in self.output += $0 })   // no cycle (LSan)
         let isTerminal: Bool
 
         init(isTerminal: Bool) {

@@ -41,17 +41,18 @@ import Testing
             ("layer.bias", Tensor(shape: [3], scalars: [1, 2, 3])), ("scalar", Tensor(5)), ("empty", Tensor(shape: [0], scalars: [])),
         ]
         let original = SafeTensors.encode(tensors, metadata: ["note": "fuzz \"me\"", "é": "\\u00e9"])
-        let random = SeededGenerator(seed: 2024)
+        let seed = FuzzSettings.seed(2024), caseCount = FuzzSettings.cases(4000)
+        let random = SeededGenerator(seed: seed)
         var (accepted, rejected) = (0, 0)
         var kinds = Set<CheckpointError.Kind>()
-        for _ in 0..<4000 {
+        for round in 0..<caseCount {
             let bytes = Self.mutate(original, random)
             do {
                 let file = try SafeTensors.parse(bytes: bytes, source: Self.source)
-                #expect(file.tensors.allSatisfy { $0.tensor.count == $0.tensor.shape.reduce(1, *) })
+                #expect(file.tensors.allSatisfy { $0.tensor.count == $0.tensor.shape.reduce(1, *) }, "seed \(seed) case \(round)")
                 accepted += 1
             } catch {
-                #expect(error.description.hasPrefix(Self.source + ": ") && !error.detail.isEmpty)
+                #expect(error.description.hasPrefix(Self.source + ": ") && !error.detail.isEmpty, "seed \(seed) case \(round): \(error)")
                 kinds.insert(error.kind)
                 rejected += 1
             }
@@ -59,6 +60,7 @@ import Testing
         // Flips inside tensor data or metadata text leave a valid file; most other mutations do not.
         #expect(accepted > 100 && rejected > 2000, "accepted \(accepted), rejected \(rejected)")
         #expect(kinds.isSuperset(of: [.truncated, .invalidHeader, .invalidLayout]), "\(kinds)")
+        FuzzSettings.report("safetensors reader", cases: caseCount, seed: seed, "accepted \(accepted), rejected \(rejected)")
     }
 
     /// The same at the checkpoint level: a mutated checkpoint loads a model or throws a typed error.
@@ -68,18 +70,20 @@ import Testing
             "format": Checkpoint.format, "format_version": Checkpoint.formatVersion,
             "configuration": Checkpoint.encodeConfiguration(model.configuration),
         ])
-        let random = SeededGenerator(seed: 7)
+        let seed = FuzzSettings.seed(7), caseCount = FuzzSettings.cases(300)
+        let random = SeededGenerator(seed: seed)
         var loaded = 0
-        for _ in 0..<300 {
+        for round in 0..<caseCount {
             let bytes = Self.mutate(original, random)
             do {
                 let contents = try SafeTensors.parse(bytes: bytes, source: Self.source)
                 _ = try Checkpoint.decode(contents, file: Self.source, generator: SeededGenerator(seed: 0))
                 loaded += 1
             } catch {
-                #expect(error.description.hasPrefix(Self.source + ": "))
+                #expect(error.description.hasPrefix(Self.source + ": "), "seed \(seed) case \(round): \(error)")
             }
         }
         #expect(loaded > 0)
+        FuzzSettings.report("checkpoint loader", cases: caseCount, seed: seed, "loaded \(loaded)")
     }
 }

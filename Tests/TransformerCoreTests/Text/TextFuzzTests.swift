@@ -55,9 +55,10 @@ import Testing
     }
 
     @Test func mutatedPairFilesGiveATypedErrorOrAValidResult() throws {
-        let generator = SeededGenerator(seed: 2024)
+        let seed = FuzzSettings.seed(2024), caseCount = FuzzSettings.cases(3000)
+        let generator = SeededGenerator(seed: seed)
         var outcomes = (pairs: 0, problems: 0, errors: 0)
-        for round in 0..<3000 {
+        for round in 0..<caseCount {
             let input = Self.mutate(Self.seeds[round % Self.seeds.count], generator)
             let kinds: (TokenizerKind, TokenizerKind) = round % 3 == 0 ? (.word, .word) : (.character, .character)
             let maximumLength = 1 + generator.nextIndex(below: 12)
@@ -76,12 +77,13 @@ import Testing
                 }
                 _ = tokenizer.encode(String(decoding: input, as: UTF8.self))   // arbitrary text never traps
             } catch {
-                #expect(!error.description.isEmpty && !error.description.contains("\n"))
+                #expect(!error.description.isEmpty && !error.description.contains("\n"), "seed \(seed) case \(round)")
                 outcomes.errors += 1
             }
         }
         // The mutations reach every outcome.
         #expect(outcomes.pairs > 1000 && outcomes.problems > 1000 && outcomes.errors > 50, "\(outcomes)")
+        FuzzSettings.report("pairs reader + tokenizer", cases: caseCount, seed: seed, "\(outcomes)")
     }
 
     @Test func mutatedFilesOnDiskBehaveLikeParsedBytes() throws {
@@ -104,9 +106,10 @@ import Testing
     @Test func mutatedVocabularyJSONNeverCrashes() throws {
         let tokenizer = try Tokenizer.build(kind: .character, texts: ["naïve 👍🏽", "abc"])
         let json = Array(try JSONEncoder().encode(tokenizer))
-        let generator = SeededGenerator(seed: 99)
+        let seed = FuzzSettings.seed(99), caseCount = FuzzSettings.cases(2000)
+        let generator = SeededGenerator(seed: seed)
         var decoded = 0
-        for _ in 0..<2000 {
+        for _ in 0..<caseCount {
             let input = Self.mutate(json, generator)
             guard let result = try? JSONDecoder().decode(Tokenizer.self, from: Data(input)) else { continue }
             decoded += 1
@@ -116,5 +119,6 @@ import Testing
             #expect(result.decode(result.encode("naïve").ids).count <= 5 * 5)
         }
         #expect(decoded > 10)
+        FuzzSettings.report("tokenizer JSON", cases: caseCount, seed: seed, "decoded \(decoded)")
     }
 }
