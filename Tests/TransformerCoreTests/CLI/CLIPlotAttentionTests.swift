@@ -141,8 +141,9 @@ import Testing
     func badFlagsAreOneLineWithAnExitCodeAndWriteNothing(extra: [String], status: Int32, message: String) throws {
         let trained = try CLITraining.trainedModel()
         let out = trained.directory.appendingPathComponent("attention-bad-\(UUID().uuidString)")
-        var arguments = ["plot-attention", "--checkpoint", trained.best.path, "--text", "team", "--out", out.path]
-        arguments += extra   // a repeated option keeps its last value
+        var options = ["--checkpoint": trained.best.path, "--text": "team", "--out": out.path]
+        options[extra[0]] = extra[1]   // replaced, not repeated: a repeated option with another value is a usage error
+        let arguments = ["plot-attention"] + options.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
         let run = try CLITool.run(arguments)
         #expect(run.status == status, "\(run)")
         #expect(run.errorLines.count == 1 && run.errorLines[0].hasPrefix(message), "\(run)")
