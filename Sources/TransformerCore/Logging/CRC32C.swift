@@ -19,12 +19,7 @@ public enum CRC32C {
     /// tables[k][b]: the CRC register after feeding byte b and then k zero bytes, flattened as
     /// `k * 256 + b` so the hot loop indexes one buffer.
     static let tables: [UInt32] = {
-        var table = [UInt32](repeating: 0, count: 8 * 256)
-        for byte in 0..<256 {
-            var crc = UInt32(byte)
-            for _ in 0..<8 { crc = (crc >> 1) ^ (crc & 1 == 0 ? 0 : polynomial) }
-            table[byte] = crc
-        }
+        var table = ReflectedCRC.byteTable(polynomial: polynomial) + [UInt32](repeating: 0, count: 7 * 256)
         for k in 1..<8 {
             for byte in 0..<256 {
                 let previous = table[(k - 1) * 256 + byte]
@@ -71,12 +66,7 @@ public enum CRC32C {
 
     /// The definition, one bit at a time: the oracle the table-driven version is tested against.
     static func referenceChecksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var register: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            register ^= UInt32(byte)
-            for _ in 0..<8 { register = (register >> 1) ^ (register & 1 == 0 ? 0 : polynomial) }
-        }
-        return ~register
+        ReflectedCRC.bitwise(bytes, polynomial: polynomial)
     }
 
     /// TFRecord's masked CRC: ((crc >> 15) | (crc << 17)) + 0xA282EAD8, wrapping.

@@ -11,11 +11,7 @@ public enum CRC32 {
     /// The reflected IEEE polynomial.
     public static let polynomial: UInt32 = 0xEDB8_8320
 
-    static let table: [UInt32] = (0..<256).map { byte in
-        var crc = UInt32(byte)
-        for _ in 0..<8 { crc = (crc >> 1) ^ (crc & 1 == 0 ? 0 : polynomial) }
-        return crc
-    }
+    static let table: [UInt32] = ReflectedCRC.byteTable(polynomial: polynomial)
 
     /// CRC-32 of `bytes`.
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
@@ -35,11 +31,6 @@ public enum CRC32 {
 
     /// The definition, one bit at a time.
     static func referenceChecksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var register: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            register ^= UInt32(byte)
-            for _ in 0..<8 { register = (register >> 1) ^ (register & 1 == 0 ? 0 : polynomial) }
-        }
-        return ~register
+        ReflectedCRC.bitwise(bytes, polynomial: polynomial)
     }
 }
