@@ -132,6 +132,11 @@ public final class Trainer {
                             step: state.step)
             say(String(format: "validation: loss %.4f  token accuracy %.2f%%  exact match %.2f%%  CER %.2f%%",
                        r.loss, 100 * r.tokenAccuracy, 100 * r.exactMatch, 100 * r.characterErrorRate))
+            // Finite steps can still leave weights whose validation loss is NaN or infinite (e.g. a huge
+            // learning rate): stop before such weights are saved, so the checkpoints on disk stay good.
+            guard r.loss.isFinite else {
+                throw DivergenceError(step: state.step, loss: r.loss, gradientNorm: .nan, duringValidation: true)
+            }
             for sample in r.samples {
                 say("  \(sample.source) -> \(sample.output)\(sample.output == sample.reference ? "" : "  (expected \(sample.reference))")")
             }

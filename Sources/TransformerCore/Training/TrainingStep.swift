@@ -16,9 +16,14 @@ public struct DivergenceError: Error, CustomStringConvertible {
     public let step: Int
     public let loss: Float
     public let gradientNorm: Float
+    /// True when the training steps stayed finite but the validation loss after `step` did not: the
+    /// weights of that epoch were updated in memory but not saved.
+    public var duringValidation = false
 
     public var description: String {
-        "training diverged at step \(step): loss \(loss), gradient norm \(gradientNorm); the parameters were not updated"
+        duringValidation
+            ? "training diverged at step \(step): validation loss \(loss); this epoch's weights were not saved"
+            : "training diverged at step \(step): loss \(loss), gradient norm \(gradientNorm); the parameters were not updated"
     }
 }
 

@@ -198,6 +198,23 @@ struct CLITrainTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("logs").path))
     }
 
+    /// Each training step is finite, but its weights give a NaN validation loss: the run stops there with
+    /// the step, before those weights are saved (it used to fail while encoding the NaN as the best loss).
+    @Test func aNonFiniteValidationLossStopsBeforeSaving() throws {
+        let directory = try CLITraining.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try CLITraining.write(CLITraining.pairLines, to: "pairs.tsv", in: directory)
+        let run = try CLITool.run(["train", "--data", data.path, "--lr", "1e20", "--clip", "0", "--batch-size", "64",
+                                   "--epochs", "3", "--logdir", directory.appendingPathComponent("run").path] + CLITraining.tinyModel)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.errorLinesBesidesDebugNote.count == 1, "\(run)")
+        let line = try #require(run.errorLines.last)
+        #expect(line.hasPrefix("error: training diverged at step 1: validation loss "), "\(run)")
+        #expect(line.contains("this epoch's weights were not saved; no checkpoint was saved before it"), "\(run)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("run/last.safetensors").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("run/best.safetensors").path))
+    }
+
     @Test func divergenceNamesTheStepAndExits1() throws {
         let directory = try CLITraining.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
