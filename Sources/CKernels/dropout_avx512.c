@@ -1,5 +1,6 @@
 // Inverted dropout with the SplitMix64 stream of SeededGenerator, 16 elements per step with AVX-512
-// (64-bit multiplies need AVX-512DQ). SplitMix64 is a counter plus a mixer, so element i's number is
+// (64-bit multiplies need AVX-512DQ). The mask is kept as bits (one uint16 per 16 elements), 1/32 of a
+// float mask, and the backward applies it with masked multiplies. SplitMix64 is a counter plus a mixer, so element i's number is
 // mix(state + (i + 1) * gamma) and the lanes are independent: the result is bit for bit the scalar loop's
 // (Tensor.dropout's Swift fallback, which tests compare against).
 
@@ -33,12 +34,13 @@ static inline __m512i ck_splitmix_mix(__m512i z) {
 }
 
 __attribute__((target("avx512f,avx512dq")))
-uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
-                           const float *x, float *y, float *mask) {
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep, int relu,
+                           const float *x, float *y, uint16_t *bits) {
     const __m512i gamma = _mm512_set1_epi64((long long)CK_GAMMA);
     const __m512i step = _mm512_set1_epi64((long long)(16 * CK_GAMMA));
     const __m512i limit = _mm512_set1_epi64((long long)threshold);
     const __m512 keepv = _mm512_set1_ps(keep);
+    const __m512 zero = _mm512_setzero_ps();
     // Lane j of `low` holds state + (j + 1) gamma, of `high` state + (j + 9) gamma.
     __m512i low = _mm512_add_epi64(_mm512_set1_epi64((long long)state),
                                    _mm512_mullo_epi64(gamma, _mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8)));
@@ -50,28 +52,54 @@ uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, 
         const __mmask8 k0 = _mm512_cmpge_epu64_mask(r0, limit);
         const __mmask8 k1 = _mm512_cmpge_epu64_mask(r1, limit);
         const __mmask16 kept = (__mmask16)((unsigned)k0 | ((unsigned)k1 << 8));
-        const __m512 m = _mm512_maskz_mov_ps(kept, keepv);
-        _mm512_storeu_ps(mask + i, m);
-        _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), m));
+        __m512 v = _mm512_loadu_ps(x + i);
+        if (relu) v = _mm512_max_ps(v, zero);   // max(0, x) as the scalar loop: a NaN x gives 0
+        _mm512_storeu_ps(y + i, _mm512_mul_ps(v, _mm512_maskz_mov_ps(kept, keepv)));   // x * 0: NaN stays NaN
+        if (bits) bits[i / 16] = (uint16_t)kept;
         low = _mm512_add_epi64(low, step);
         high = _mm512_add_epi64(high, step);
     }
     state += (uint64_t)i * CK_GAMMA;
-    for (; i < count; i++) {
-        const float m = (ck_splitmix_scalar(&state) >> 40) >= threshold ? keep : 0.0f;
-        mask[i] = m;
-        y[i] = x[i] * m;
+    if (i < count) {
+        unsigned word = 0;
+        for (ptrdiff_t j = 0; i + j < count; j++) {
+            const int kept = (ck_splitmix_scalar(&state) >> 40) >= threshold;
+            float v = x[i + j];
+            if (relu) v = v > 0.0f ? v : 0.0f;
+            y[i + j] = v * (kept ? keep : 0.0f);
+            word |= (unsigned)kept << j;
+        }
+        if (bits) bits[i / 16] = (uint16_t)word;
     }
     return state;
+}
+
+__attribute__((target("avx512f")))
+void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx) {
+    const __m512 keepv = _mm512_set1_ps(keep);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        _mm512_storeu_ps(dx + i, _mm512_mul_ps(_mm512_loadu_ps(g + i), _mm512_maskz_mov_ps((__mmask16)bits[i / 16], keepv)));
+    }
+    if (i < count) {
+        const __mmask16 tail = (__mmask16)((1u << (count - i)) - 1);
+        const __m512 v = _mm512_maskz_loadu_ps(tail, g + i);
+        _mm512_mask_storeu_ps(dx + i, tail, _mm512_mul_ps(v, _mm512_maskz_mov_ps((__mmask16)bits[i / 16], keepv)));
+    }
 }
 
 #else
 
 int ck_cpu_has_avx512dq(void) { return 0; }
 
-uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
-                           const float *x, float *y, float *mask) {
-    (void)state; (void)count; (void)threshold; (void)keep; (void)x; (void)y; (void)mask;
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep, int relu,
+                           const float *x, float *y, uint16_t *bits) {
+    (void)state; (void)count; (void)threshold; (void)keep; (void)relu; (void)x; (void)y; (void)bits;
+    __builtin_trap();
+}
+
+void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx) {
+    (void)count; (void)keep; (void)bits; (void)g; (void)dx;
     __builtin_trap();
 }
 

@@ -46,11 +46,17 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
 int ck_cpu_has_avx512dq(void);
 
 /// Inverted dropout over `count` floats with SeededGenerator's SplitMix64 stream starting at `state`:
-/// for element i, u = (splitmix64 output number i) >> 40; mask[i] = u >= threshold ? keep : 0;
-/// y[i] = x[i] * mask[i]. Returns the generator state after `count` draws. Bit for bit the scalar
-/// loop's result. Precondition: `ck_cpu_has_avx512dq()` returned 1.
-uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep,
-                           const float *x, float *y, float *mask);
+/// for element i, u = (splitmix64 output number i) >> 40; kept_i = u >= threshold;
+/// y[i] = v_i * (kept_i ? keep : 0) with v_i = x[i], or max(0, x[i]) when `relu` is nonzero (y may be x).
+/// When `bits` is not NULL, bit j of bits[w] is kept_(16 w + j) (the last word zero-padded). Returns the
+/// generator state after `count` draws. Bit for bit the scalar loop's result.
+/// Precondition: `ck_cpu_has_avx512dq()` returned 1.
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep, int relu,
+                           const float *x, float *y, uint16_t *bits);
+
+/// The dropout backward: dx[i] = g[i] * (bit i of `bits` (layout as above) ? keep : 0).
+/// Precondition: `ck_cpu_has_avx512dq()` returned 1.
+void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx);
 
 /// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
 /// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.

@@ -6,18 +6,34 @@ extension Tensor {
     /// its backward function runs. Gradients accumulate (`+=`) across calls; call ``zeroGradient()``
     /// (or an optimizer's `zeroGradients()`) between steps. As in PyTorch, intermediate results do not
     /// keep a gradient: the memory for one is freed as soon as its op's backward has run.
-    public func backward() {
+    ///
+    /// Unless `retainingGraph` is true, the graph is released as the pass goes (as PyTorch without
+    /// `retain_graph`): once a node's backward has run, the node, the values it saved and its references
+    /// to its inputs are dropped, so the activations of a training step are freed from the loss down
+    /// while the gradients are being computed, instead of all living until the pass ends. The values of
+    /// tensors held elsewhere stay as they are; only a second backward through a released node is an
+    /// error (pass `retainingGraph: true` to the first call for that).
+    public func backward(retainingGraph: Bool = false) {
         precondition(scalars.count == 1, "backward() needs a scalar (one element), shape is \(shape)")
         precondition(requiresGradient, "backward() on a tensor that does not require a gradient")
-        let order = topologicalOrder()
+        precondition(!graphReleased, "backward() through a graph that an earlier backward() released; pass retainingGraph: true to that call")
+        // Inputs before the ops that read them: popping from the end visits every tensor after all of its
+        // consumers, and drops this array's reference to it.
+        var order = topologicalOrder()
         // This pass's gradients, kept apart from the accumulated `gradientScalars` of leaves; an entry is
         // removed once its tensor's backward has consumed it.
         var pass: [ObjectIdentifier: [Float]] = [ObjectIdentifier(self): [1]]
-        for tensor in order.reversed() {
+        while let tensor = order.popLast() {
             guard let outputGradient = pass.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
             guard let node = tensor.node else {   // a leaf: keep its gradient
+                precondition(!tensor.graphReleased,
+                             "backward() through a graph that an earlier backward() released; pass retainingGraph: true to that call")
                 tensor.accumulateGradient(outputGradient)
                 continue
+            }
+            if !retainingGraph {
+                tensor.node = nil   // `node` (a local copy) is the last holder of the closure and inputs
+                tensor.graphReleased = true
             }
             let inputGradients = node.backward(outputGradient)
             precondition(inputGradients.count == node.inputs.count, "backward returned wrong gradient count")

@@ -17,8 +17,11 @@ public final class Dropout: Layer {
         isTraining = training
     }
 
+    /// Whether the layer changes its input: in training mode with p > 0.
+    var isActive: Bool { isTraining && probability > 0 }
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard isTraining, probability > 0 else { return x }
+        guard isActive else { return x }
         return x.dropout(probability: probability, generator: generator)
     }
 }

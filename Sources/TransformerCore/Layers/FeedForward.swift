@@ -23,8 +23,12 @@ public final class FeedForward: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let hidden = expand(x)                                                        // [B, T, F]
-        let activated = activation == .relu ? hidden.relu() : hidden.gelu()           // [B, T, F]
-        return contract(dropout(activated))                                           // [B, T, C]
+        guard activation == .relu else {
+            return contract(dropout(expand(x).gelu()))                                // [B, T, F] -> [B, T, C]
+        }
+        // Linear, ReLU and dropout as one op that keeps only its output for backward (see linearReLU).
+        let hidden = x.linearReLU(weight: expand.weight, bias: expand.bias,
+                                  dropout: dropout.isActive ? (dropout.probability, dropout.generator) : nil)   // [B, T, F]
+        return contract(hidden)                                                       // [B, T, C]
     }
 }

@@ -1,4 +1,4 @@
-/// Gathering rows (embedding lookup), masked fill and dropout masks.
+/// Gathering rows (embedding lookup) and masked fill. (Dropout is in Tensor+Dropout.swift.)
 extension Tensor {
     /// Embedding lookup: row `indices[i]` of this `[V, C]` table for each index; output `[indexShape..., C]`.
     /// Backward: scatter-add, so a token used twice gets both gradients.
@@ -31,33 +31,6 @@ extension Tensor {
         let y = Tensor.elementwise(scalars, m) { x, m, y, n in for i in 0..<n { y[i] = m[i] != 0 ? value : x[i] } }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
             [Tensor.elementwise(g, m) { g, m, d, n in for i in 0..<n { d[i] = m[i] != 0 ? 0 : g[i] } }]
-        }
-    }
-
-    /// Inverted dropout: each element is zeroed with probability p and the survivors are scaled by
-    /// 1 / (1 - p), so the expected value is unchanged and evaluation needs no rescaling.
-    /// Backward: dx = dy * mask (the same scaled mask).
-    public func dropout(probability p: Float, generator: SeededGenerator) -> Tensor {
-        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
-        guard p > 0 else { return self }
-        let keep = 1 / (1 - p)
-        // Drop when u < p for u uniform in [0, 1) with 24 bits, as SeededGenerator.nextUnitFloat.
-        let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
-        // One pass draws the mask and applies it (Kernels.dropout); the generator's stream is the same as
-        // calling `generator.next()` once per element.
-        var mask: [Float] = []
-        let y = Kernels.uninitializedArray(count) { y in
-            mask = Kernels.uninitializedArray(count) { m in
-                scalars.withUnsafeBufferPointer { x in
-                    var state = generator.currentState
-                    Kernels.dropout(state: &state, count: x.count, threshold: threshold, keep: keep,
-                                    x: x.baseAddress!, y: y, mask: m)
-                    generator.currentState = state
-                }
-            }
-        }
-        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { [mask] g in
-            [Tensor.elementwise(g, mask) { g, m, d, n in for i in 0..<n { d[i] = g[i] * m[i] } }]
         }
     }
 }

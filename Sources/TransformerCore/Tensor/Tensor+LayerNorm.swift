@@ -13,10 +13,12 @@ extension Tensor {
                      "layer norm over \(shape) needs gain and bias [\(width)], got \(gain.shape) and \(bias.shape)")
         let rows = count / Swift.max(width, 1)
         let recording = GradientMode.isEnabled && (requiresGradient || gain.requiresGradient || bias.requiresGradient)
-        let (g, b) = (gain.scalars, bias.scalars)
-        var xhat: [Float] = [], rstd: [Float] = []   // [rows, C] and [rows], kept for backward only
+        let (x, g, b) = (scalars, gain.scalars, bias.scalars)
+        // Kept for backward: the row means and rstd ([rows] each), not xhat [rows, C]: backward recomputes
+        // xhat = (x - mu) * rstd one row at a time from x, which the graph holds anyway as this op's input.
+        var means: [Float] = [], rstd: [Float] = []
         let y = Kernels.uninitializedArray(count) { y in
-            scalars.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { g in b.withUnsafeBufferPointer { b in
+            x.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { g in b.withUnsafeBufferPointer { b in
                 guard recording else {
                     for r in 0..<rows {
                         _ = Kernels.layerNormRow(x.baseAddress! + r * width, width: width, epsilon: epsilon,
@@ -25,32 +27,53 @@ extension Tensor {
                     return
                 }
                 rstd = Kernels.uninitializedArray(rows) { rstd in
-                    xhat = Kernels.uninitializedArray(rows * width) { xhat in
+                    means = Kernels.uninitializedArray(rows) { means in
                         for r in 0..<rows {
-                            rstd[r] = Kernels.layerNormRow(x.baseAddress! + r * width, width: width, epsilon: epsilon,
-                                                           gain: g.baseAddress!, bias: b.baseAddress!,
-                                                           xhat: xhat + r * width, into: y + r * width)
+                            (means[r], rstd[r]) = Kernels.layerNormRowStatistics(x.baseAddress! + r * width, width: width,
+                                                                                 gain: g.baseAddress!, bias: b.baseAddress!,
+                                                                                 epsilon: epsilon, into: y + r * width)
                         }
                     }
                 }
             } } }
         }
-        return Tensor.result(shape: shape, scalars: y, inputs: [self, gain, bias]) { [xhat, rstd] dy in
+        return Tensor.result(shape: shape, scalars: y, inputs: [self, gain, bias]) { [means, rstd] dy in
             var dGain = [Float](repeating: 0, count: width)
             var dBias = [Float](repeating: 0, count: width)
+            var xhat = [Float](repeating: 0, count: width)   // one row of (x - mu) * rstd
             let dx = Kernels.uninitializedArray(rows * width) { dx in
-                dy.withUnsafeBufferPointer { dy in xhat.withUnsafeBufferPointer { xhat in g.withUnsafeBufferPointer { g in
+                dy.withUnsafeBufferPointer { dy in x.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { g in
                     dGain.withUnsafeMutableBufferPointer { dGain in dBias.withUnsafeMutableBufferPointer { dBias in
-                        for r in 0..<rows {
-                            Kernels.layerNormBackwardRow(dy.baseAddress! + r * width, xhat: xhat.baseAddress! + r * width,
-                                                         rstd: rstd[r], gain: g.baseAddress!, width: width,
-                                                         dGain: dGain.baseAddress!, dBias: dBias.baseAddress!,
-                                                         into: dx + r * width)
+                        xhat.withUnsafeMutableBufferPointer { xhat in
+                            for r in 0..<rows {
+                                let row = x.baseAddress! + r * width
+                                let (mean, inv) = (means[r], rstd[r])
+                                for j in 0..<width { xhat[j] = (row[j] - mean) * inv }
+                                Kernels.layerNormBackwardRow(dy.baseAddress! + r * width, xhat: xhat.baseAddress!,
+                                                             rstd: inv, gain: g.baseAddress!, width: width,
+                                                             dGain: dGain.baseAddress!, dBias: dBias.baseAddress!,
+                                                             into: dx + r * width)
+                            }
                         }
                     } }
                 } } }
             }
             return [dx, dGain, dBias]
         }
+    }
+}
+
+extension Kernels {
+    /// One row of layer normalization for training: y = gain * ((x - mean) * rstd) + bias (the same
+    /// arithmetic as ``layerNormRow``), returning the row's mean and rstd = 1 / sqrt(variance + epsilon).
+    @inline(__always)
+    static func layerNormRowStatistics(_ x: UnsafePointer<Float>, width: Int, gain: UnsafePointer<Float>,
+                                       bias: UnsafePointer<Float>, epsilon: Float,
+                                       into y: UnsafeMutablePointer<Float>) -> (mean: Float, rstd: Float) {
+        let mean = sum(x, count: width) / Float(width)
+        let variance = sumOfSquaredDeviations(x, from: mean, count: width) / Float(width)
+        let inv = 1 / (variance + epsilon).squareRoot()
+        for j in 0..<width { y[j] = gain[j] * ((x[j] - mean) * inv) + bias[j] }
+        return (mean, inv)
     }
 }

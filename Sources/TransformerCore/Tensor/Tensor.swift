@@ -31,6 +31,9 @@ public final class Tensor {
     public internal(set) var gradientScalars: [Float]?
     /// The op that produced this tensor, when it was recorded; nil for leaves.
     var node: GraphNode?
+    /// True once a backward pass has released this tensor's node (see ``backward(retainingGraph:)``):
+    /// the tensor is an intermediate result whose graph is gone, not a leaf.
+    var graphReleased = false
 
     /// Creates a tensor from row-major scalars. Precondition: the count matches the shape.
     public init(shape: [Int], scalars: [Float], requiresGradient: Bool = false) {

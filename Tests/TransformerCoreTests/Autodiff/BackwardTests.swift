@@ -17,7 +17,7 @@ import Testing
         let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
         let hidden = x * 2            // an intermediate
         let loss = (hidden * hidden).sum()   // d loss / dx = 8 x
-        loss.backward()
+        loss.backward(retainingGraph: true)
         #expect(x.gradientScalars == [8, 16])
         loss.backward()
         #expect(x.gradientScalars == [16, 32])
@@ -28,10 +28,33 @@ import Testing
         // A value computed once and used by two losses: each backward adds its own contribution only.
         let w = Tensor(shape: [2], scalars: [1, -1], requiresGradient: true)
         let shared = w * 3
-        (shared * 2).sum().backward()
+        (shared * 2).sum().backward(retainingGraph: true)   // `shared`'s node is needed again below
         #expect(w.gradientScalars == [6, 6])
         shared.sum().backward()
         #expect(w.gradientScalars == [9, 9])
+    }
+
+    @Test func backwardReleasesTheGraphButNotTheValues() {
+        // Without retainingGraph, each node is dropped once its backward has run (as PyTorch frees the
+        // saved tensors); tensors the caller holds keep their values, and a leaf keeps accumulating.
+        let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
+        let hidden = x * 2
+        let loss = (hidden * hidden).sum()
+        loss.backward()
+        #expect(x.gradientScalars == [8, 16])
+        #expect(hidden.node == nil && loss.node == nil)
+        #expect(hidden.graphReleased && loss.graphReleased && !x.graphReleased)
+        #expect(hidden.scalars == [2, 4] && loss.item == 20)
+        (x * x).sum().backward()   // a new graph on the same leaf
+        #expect(x.gradientScalars == [10, 20])
+    }
+
+    @Test func retainingTheGraphKeepsEveryNode() {
+        let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
+        let hidden = x.exp()
+        let loss = hidden.sum()
+        loss.backward(retainingGraph: true)
+        #expect(hidden.node != nil && loss.node != nil && !hidden.graphReleased)
     }
 
     @Test func zeroGradientClears() {

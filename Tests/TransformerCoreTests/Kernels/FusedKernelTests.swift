@@ -52,36 +52,116 @@ import Testing
 
     @Test func dropoutKernelMatchesTheReferenceBitForBit() {
         for count in [0, 1, 15, 16, 17, 100, 1000] {
-            let x = randomTensor([count], seed: UInt64(count)).scalars
+            var x = randomTensor([count], seed: UInt64(count)).scalars
+            if count > 3 { x[3] = .nan }   // NaN stays NaN when dropped (x * 0), and ReLU maps it to 0
             for p in [0.1, 0.5] as [Double] {
-                let threshold = UInt64((p * 16_777_216).rounded(.up)), keep = Float(1 / (1 - p))
-                var results: [(UInt64, [Float], [Float])] = []
-                for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
-                    var state: UInt64 = 0x1234_5678_9ABC_DEF0 &+ UInt64(count)
-                    var y = [Float](repeating: 0, count: count), mask = [Float](repeating: 0, count: count)
-                    x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in mask.withUnsafeMutableBufferPointer { m in
-                        guard count > 0 else { return }
-                        if vectorized {
-                            Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep,
-                                            x: x.baseAddress!, y: y.baseAddress!, mask: m.baseAddress!, vectorized: true)
-                        } else {
-                            Kernels.referenceDropout(state: &state, count: count, threshold: threshold, keep: keep,
-                                                     x: x.baseAddress!, y: y.baseAddress!, mask: m.baseAddress!)
-                        }
-                    } } }
-                    results.append((state, y, mask))
-                }
-                // The reference draws exactly what SeededGenerator.next() gives.
-                let generator = SeededGenerator(seed: 0x1234_5678_9ABC_DEF0 &+ UInt64(count))
-                let expectedMask = (0..<count).map { _ in (generator.next() >> 40) >= threshold ? keep : 0 }
-                #expect(results[0].2 == expectedMask)
-                #expect(results[0].0 == generator.currentState)
-                if results.count == 2 {
-                    #expect(results[1].0 == results[0].0)
-                    #expect(results[1].1.map(\.bitPattern) == results[0].1.map(\.bitPattern))
-                    #expect(results[1].2 == results[0].2)
+                let (threshold, keep) = Tensor.dropoutParameters(Float(p))
+                for relu in [false, true] {
+                    var results: [(UInt64, [Float], [UInt16])] = []
+                    for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+                        var state: UInt64 = 0x1234_5678_9ABC_DEF0 &+ UInt64(count)
+                        var y = [Float](repeating: 0, count: count)
+                        var bits = [UInt16](repeating: 0xFFFF, count: Kernels.dropoutMaskWords(count))
+                        x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in bits.withUnsafeMutableBufferPointer { m in
+                            guard count > 0 else { return }
+                            if vectorized {
+                                Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, relu: relu,
+                                                x: x.baseAddress!, y: y.baseAddress!, bits: m.baseAddress!, vectorized: true)
+                            } else {
+                                Kernels.referenceDropout(state: &state, count: count, threshold: threshold, keep: keep,
+                                                         relu: relu, x: x.baseAddress!, y: y.baseAddress!, bits: m.baseAddress!)
+                            }
+                        } } }
+                        results.append((state, y, bits))
+                    }
+                    // The reference draws exactly what SeededGenerator.next() gives.
+                    let generator = SeededGenerator(seed: 0x1234_5678_9ABC_DEF0 &+ UInt64(count))
+                    let kept = (0..<count).map { _ in (generator.next() >> 40) >= threshold }
+                    let expectedBits = (0..<Kernels.dropoutMaskWords(count)).map { w in
+                        (0..<16).reduce(UInt16(0)) { word, j in 16 * w + j < count && kept[16 * w + j] ? word | 1 << j : word }
+                    }
+                    let expectedY = zip(x, kept).map { v, k in (relu ? Swift.max(0, v) : v) * (k ? keep : 0) }
+                    #expect(results[0].2 == expectedBits)
+                    #expect(results[0].1.map(\.bitPattern) == expectedY.map(\.bitPattern))
+                    #expect(results[0].0 == generator.currentState)
+                    if results.count == 2 {
+                        #expect(results[1].0 == results[0].0)
+                        #expect(results[1].1.map(\.bitPattern) == results[0].1.map(\.bitPattern))
+                        #expect(results[1].2 == results[0].2)
+                    }
                 }
             }
+        }
+    }
+
+    @Test func dropoutBackwardKernelMatchesTheReference() {
+        for count in [1, 15, 16, 17, 100] {
+            var g = randomTensor([count], seed: 40 + UInt64(count)).scalars
+            g[0] = .nan   // NaN * 0 stays NaN, as g * mask
+            let bits = (0..<Kernels.dropoutMaskWords(count)).map { UInt16(truncatingIfNeeded: $0 &* 40503 &+ 12345) }
+            var results: [[Float]] = []
+            for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+                var dx = [Float](repeating: 7, count: count + 3)   // the 3 past the end must stay untouched
+                g.withUnsafeBufferPointer { g in bits.withUnsafeBufferPointer { bits in dx.withUnsafeMutableBufferPointer { dx in
+                    if vectorized {
+                        Kernels.dropoutBackward(count: count, keep: 1.25, bits: bits.baseAddress!, g: g.baseAddress!,
+                                                dx: dx.baseAddress!, vectorized: true)
+                    } else {
+                        Kernels.referenceDropoutBackward(count: count, keep: 1.25, bits: bits.baseAddress!,
+                                                         g: g.baseAddress!, dx: dx.baseAddress!)
+                    }
+                } } }
+                results.append(dx)
+            }
+            var expected = [Float](repeating: 7, count: count + 3)
+            for i in 0..<count {
+                let kept = (bits[i / 16] >> UInt16(i % 16)) & 1 == 1
+                expected[i] = g[i] * (kept ? 1.25 : 0)
+            }
+            let expectedPatterns: [UInt32] = expected.map { $0.bitPattern }
+            for result in results { #expect(result.map { $0.bitPattern } == expectedPatterns) }
+        }
+    }
+
+    @Test func linearReLUMatchesTheComposedOps() {
+        let x = randomTensor([2, 3, 5], seed: 20), w = randomTensor([7, 5], seed: 21), b = randomTensor([7], seed: 22)
+        expectClose(x.linearReLU(weight: w, bias: b, dropout: nil), x.linear(weight: w, bias: b).relu(),
+                    tolerance: Tolerance.exact)
+        expectClose(x.linearReLU(weight: w, bias: nil, dropout: nil), x.linear(weight: w, bias: nil).relu(),
+                    tolerance: Tolerance.exact)
+        // With dropout: the same draws as dropout(probability:generator:) on the ReLU output.
+        let fused = x.linearReLU(weight: w, bias: b, dropout: (0.4, SeededGenerator(seed: 23)))
+        let composed = x.linear(weight: w, bias: b).relu().dropout(probability: 0.4, generator: SeededGenerator(seed: 23))
+        expectClose(fused, composed, tolerance: Tolerance.exact)
+        #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 })
+    }
+
+    @Test func linearReLUGradientsEqualTheComposedOps() {
+        let x = randomTensor([6, 5], seed: 24), w = randomTensor([8, 5], seed: 25), b = randomTensor([8], seed: 26)
+        for p in [0, 0.3] as [Float] {
+            var fused: [[Float]] = [], composed: [[Float]] = []
+            for useFused in [true, false] {
+                let inputs = [x, w, b].map { Tensor(shape: $0.shape, scalars: $0.scalars, requiresGradient: true) }
+                let generator = SeededGenerator(seed: 27)
+                let y = useFused
+                    ? inputs[0].linearReLU(weight: inputs[1], bias: inputs[2], dropout: p > 0 ? (p, generator) : nil)
+                    : inputs[0].linear(weight: inputs[1], bias: inputs[2]).relu().dropout(probability: p, generator: generator)
+                weightedSum(y).backward()
+                let gradients = inputs.map { $0.gradientScalars! }
+                if useFused { fused = gradients } else { composed = gradients }
+            }
+            for (f, c) in zip(fused, composed) { expectClose(f, c, tolerance: Tolerance.exact) }
+        }
+    }
+
+    @Test func linearReLUGradients() {
+        let x = randomTensor([3, 4], seed: 28), w = randomTensor([6, 4], seed: 29), b = randomTensor([6], seed: 30)
+        expectGradientsMatch([x, w, b], step: reluSafeStep) {
+            weightedSum($0[0].linearReLU(weight: $0[1], bias: $0[2], dropout: nil))
+        }
+        // A fresh generator per evaluation: the same mask every time, as the check needs.
+        expectGradientsMatch([x, w, b], step: reluSafeStep) {
+            weightedSum($0[0].linearReLU(weight: $0[1], bias: $0[2], dropout: (0.3, SeededGenerator(seed: 31))))
         }
     }
 }
