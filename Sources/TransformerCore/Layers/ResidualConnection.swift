@@ -21,8 +21,14 @@ public final class ResidualConnection: Layer {
 
     public func callAsFunction(_ x: Tensor, _ sublayer: (Tensor) -> Tensor) -> Tensor {
         switch placement {
-        case .pre: return x + dropout(sublayer(norm(x)))
-        case .post: return norm(x + dropout(sublayer(x)))
+        case .pre: return addingDropout(x, sublayer(norm(x)))
+        case .post: return norm(addingDropout(x, sublayer(x)))
         }
+    }
+
+    /// x + dropout(branch), as one op in training (it need not keep the dropped-out branch).
+    func addingDropout(_ x: Tensor, _ branch: Tensor) -> Tensor {
+        dropout.isActive ? x.addingDropout(of: branch, probability: dropout.probability, generator: dropout.generator)
+                         : x + branch
     }
 }

@@ -33,4 +33,39 @@ extension Tensor {
             }]
         }
     }
+
+    /// The residual connection's add with dropout on its branch as one op (equal to
+    /// `self + branch.dropout(probability: p, generator:)`, with the same draws):
+    ///
+    ///     z = x + dropout(branch);   dx = dz,  dbranch = dz * mask.
+    ///
+    /// The composed ops would also keep the dropped-out branch, a full-size tensor, until backward.
+    /// Shapes: x and branch equal -> z the same.
+    func addingDropout(of branch: Tensor, probability p: Float, generator: SeededGenerator) -> Tensor {
+        precondition(shape == branch.shape, "addingDropout: x \(shape) and branch \(branch.shape) differ")
+        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
+        guard p > 0 else { return self + branch }
+        let (threshold, keep) = Tensor.dropoutParameters(p)
+        let n = count
+        var bits = [UInt16](repeating: 0, count: Kernels.dropoutMaskWords(n))
+        let z = Kernels.uninitializedArray(n) { z in
+            branch.scalars.withUnsafeBufferPointer { b in scalars.withUnsafeBufferPointer { x in
+                bits.withUnsafeMutableBufferPointer { bits in
+                    var state = generator.currentState
+                    Kernels.dropout(state: &state, count: n, threshold: threshold, keep: keep,
+                                    x: b.baseAddress!, y: z, bits: bits.baseAddress!)
+                    generator.currentState = state
+                }
+                for i in 0..<n { z[i] = x[i] + z[i] }
+            } }
+        }
+        return Tensor.result(shape: shape, scalars: z, inputs: [self, branch]) { [bits] g in
+            let dBranch = Kernels.uninitializedArray(n) { d in
+                g.withUnsafeBufferPointer { g in bits.withUnsafeBufferPointer { bits in
+                    Kernels.dropoutBackward(count: n, keep: keep, bits: bits.baseAddress!, g: g.baseAddress!, dx: d)
+                } }
+            }
+            return [g, dBranch]
+        }
+    }
 }

@@ -164,4 +164,31 @@ import Testing
             weightedSum($0[0].linearReLU(weight: $0[1], bias: $0[2], dropout: (0.3, SeededGenerator(seed: 31))))
         }
     }
+
+    @Test func addingDropoutMatchesTheComposedOps() {
+        let x = randomTensor([3, 7], seed: 32), branch = randomTensor([3, 7], seed: 33)
+        for p in [0, 0.4] as [Float] {
+            let fused = x.addingDropout(of: branch, probability: p, generator: SeededGenerator(seed: 34))
+            let composed = x + branch.dropout(probability: p, generator: SeededGenerator(seed: 34))
+            #expect(fused.scalars.map(\.bitPattern) == composed.scalars.map(\.bitPattern))
+        }
+    }
+
+    @Test func addingDropoutGradients() {
+        let x = randomTensor([2, 9], seed: 35), branch = randomTensor([2, 9], seed: 36)
+        expectGradientsMatch([x, branch]) {
+            weightedSum($0[0].addingDropout(of: $0[1], probability: 0.3, generator: SeededGenerator(seed: 37)))
+        }
+        var fused: [[Float]] = [], composed: [[Float]] = []
+        for useFused in [true, false] {
+            let inputs = [x, branch].map { Tensor(shape: $0.shape, scalars: $0.scalars, requiresGradient: true) }
+            let generator = SeededGenerator(seed: 38)
+            let z = useFused ? inputs[0].addingDropout(of: inputs[1], probability: 0.3, generator: generator)
+                             : inputs[0] + inputs[1].dropout(probability: 0.3, generator: generator)
+            weightedSum(z).backward()
+            let gradients = inputs.map { $0.gradientScalars! }
+            if useFused { fused = gradients } else { composed = gradients }
+        }
+        for (f, c) in zip(fused, composed) { expectClose(f, c, tolerance: Tolerance.exact) }
+    }
 }
