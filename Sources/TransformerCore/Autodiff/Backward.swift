@@ -16,31 +16,31 @@ extension Tensor {
     public func backward(retainingGraph: Bool = false) {
         precondition(scalars.count == 1, "backward() needs a scalar (one element), shape is \(shape)")
         precondition(requiresGradient, "backward() on a tensor that does not require a gradient")
-        precondition(!graphReleased, "backward() through a graph that an earlier backward() released; pass retainingGraph: true to that call")
+        precondition(!vertex.graphReleased, "backward() through a graph that an earlier backward() released; pass retainingGraph: true to that call")
         // Inputs before the ops that read them: popping from the end visits every tensor after all of its
         // consumers, and drops this array's reference to it.
-        var order = topologicalOrder()
+        var order = vertex.topologicalOrder()
         // This pass's gradients, kept apart from the accumulated `gradientScalars` of leaves; an entry is
         // removed once its tensor's backward has consumed it.
-        var pass: [ObjectIdentifier: [Float]] = [ObjectIdentifier(self): [1]]
-        while let tensor = order.popLast() {
-            guard let outputGradient = pass.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
-            guard let node = tensor.node else {   // a leaf: keep its gradient
-                precondition(!tensor.graphReleased,
+        var pass: [ObjectIdentifier: [Float]] = [ObjectIdentifier(vertex): [1]]
+        while let current = order.popLast() {   // a vertex (its tensor itself may be gone)
+            guard let outputGradient = pass.removeValue(forKey: ObjectIdentifier(current)) else { continue }
+            guard let node = current.node else {   // a leaf: keep its gradient
+                precondition(!current.graphReleased,
                              "backward() through a graph that an earlier backward() released; pass retainingGraph: true to that call")
-                tensor.accumulateGradient(outputGradient)
+                current.accumulateGradient(outputGradient)
                 continue
             }
             if !retainingGraph {
-                tensor.node = nil   // `node` (a local copy) is the last holder of the closure and inputs
-                tensor.graphReleased = true
+                current.node = nil   // `node` (a local copy) is the last holder of the closure and inputs
+                current.graphReleased = true
             }
             let inputGradients = node.backward(outputGradient)
             precondition(inputGradients.count == node.inputs.count, "backward returned wrong gradient count")
             for (input, gradient) in zip(node.inputs, inputGradients) where input.requiresGradient {
                 guard let gradient else { continue }
                 precondition(gradient.count == input.count,
-                             "gradient has \(gradient.count) elements, input of shape \(input.shape) has \(input.count)")
+                             "gradient has \(gradient.count) elements, the input has \(input.count)")
                 let key = ObjectIdentifier(input)
                 if var sum = pass.removeValue(forKey: key) {
                     Tensor.accumulate(gradient, into: &sum)
@@ -59,13 +59,7 @@ extension Tensor {
 
     /// Adds `delta` into the gradient buffer, creating it on first use.
     func accumulateGradient(_ delta: [Float]) {
-        precondition(delta.count == scalars.count,
-                     "gradient has \(delta.count) elements, tensor of shape \(shape) has \(scalars.count)")
-        guard gradientScalars != nil else {
-            gradientScalars = delta
-            return
-        }
-        Tensor.accumulate(delta, into: &gradientScalars!)
+        vertex.accumulateGradient(delta)
     }
 
     /// total += delta, elementwise.
@@ -76,21 +70,33 @@ extension Tensor {
             }
         }
     }
+}
 
-    /// Every tensor reachable from self through recorded nodes, inputs before the ops that read them.
+extension GraphVertex {
+    /// Adds `delta` into the gradient buffer, creating it on first use.
+    func accumulateGradient(_ delta: [Float]) {
+        precondition(delta.count == count, "gradient has \(delta.count) elements, the tensor has \(count)")
+        guard gradientScalars != nil else {
+            gradientScalars = delta
+            return
+        }
+        Tensor.accumulate(delta, into: &gradientScalars!)
+    }
+
+    /// Every vertex reachable from self through recorded nodes, inputs before the ops that read them.
     /// Iterative depth-first search, so deep graphs cannot overflow the stack.
-    func topologicalOrder() -> [Tensor] {
-        var order: [Tensor] = []
+    func topologicalOrder() -> [GraphVertex] {
+        var order: [GraphVertex] = []
         var visited = Set<ObjectIdentifier>()
-        var stack: [(tensor: Tensor, expanded: Bool)] = [(self, false)]
-        while let (tensor, expanded) = stack.popLast() {
+        var stack: [(vertex: GraphVertex, expanded: Bool)] = [(self, false)]
+        while let (vertex, expanded) = stack.popLast() {
             if expanded {
-                order.append(tensor)
+                order.append(vertex)
                 continue
             }
-            guard visited.insert(ObjectIdentifier(tensor)).inserted else { continue }
-            stack.append((tensor, true))
-            for input in tensor.node?.inputs ?? [] where input.requiresGradient {
+            guard visited.insert(ObjectIdentifier(vertex)).inserted else { continue }
+            stack.append((vertex, true))
+            for input in vertex.node?.inputs ?? [] where input.requiresGradient {
                 if !visited.contains(ObjectIdentifier(input)) { stack.append((input, false)) }
             }
         }

@@ -25,15 +25,27 @@ public final class Tensor {
     private(set) var version = 0
     /// The values packed as a GEMM operand (see ``packedGEMMOperand(transposed:m:)``), for inference.
     var packedCache: Kernels.PackedMatrix?
+    /// The autodiff state: requiresGradient, the accumulated gradient and the recording node.
+    let vertex: GraphVertex
     /// Whether gradients flow to this tensor. Set it on leaves (parameters); results of recorded ops get it.
-    public var requiresGradient: Bool
+    public var requiresGradient: Bool {
+        get { vertex.requiresGradient }
+        set { vertex.requiresGradient = newValue }
+    }
     /// The accumulated gradient d(loss)/d(self), same count as `scalars`; nil until a backward pass reaches it.
-    public internal(set) var gradientScalars: [Float]?
+    public internal(set) var gradientScalars: [Float]? {
+        get { vertex.gradientScalars }
+        set { vertex.gradientScalars = newValue }
+        _modify { yield &vertex.gradientScalars }   // in place, no copy of the array
+    }
     /// The op that produced this tensor, when it was recorded; nil for leaves.
-    var node: GraphNode?
+    var node: GraphNode? {
+        get { vertex.node }
+        set { vertex.node = newValue }
+    }
     /// True once a backward pass has released this tensor's node (see ``backward(retainingGraph:)``):
     /// the tensor is an intermediate result whose graph is gone, not a leaf.
-    var graphReleased = false
+    var graphReleased: Bool { vertex.graphReleased }
 
     /// Creates a tensor from row-major scalars. Precondition: the count matches the shape.
     public init(shape: [Int], scalars: [Float], requiresGradient: Bool = false) {
@@ -42,25 +54,7 @@ public final class Tensor {
                      "Tensor shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
-        self.requiresGradient = requiresGradient
-    }
-
-    /// Releases the recorded graph behind this tensor iteratively. The default release is recursive
-    /// (this tensor's node holds its inputs, whose nodes hold theirs, ...), using several stack frames
-    /// per op, so dropping a chain of ~50,000 ops overflowed a test thread's stack in a debug build.
-    deinit {
-        // No local copy of `node` may outlive this line: it would keep every input non-unique.
-        guard var pending = node?.inputs else { return }
-        node = nil
-        while !pending.isEmpty {
-            var input = pending.removeLast()
-            // Only a tensor nobody else holds is about to be freed; detach its inputs first so that its
-            // own deinit finds no node and returns at once. Shared tensors stay as they are.
-            if isKnownUniquelyReferenced(&input), let inputs = input.node?.inputs {
-                input.node = nil
-                pending.append(contentsOf: inputs)
-            }
-        }
+        vertex = GraphVertex(count: scalars.count, requiresGradient: requiresGradient)
     }
 
     /// Creates a rank-0 (scalar) tensor.

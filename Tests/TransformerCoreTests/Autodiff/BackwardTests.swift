@@ -49,6 +49,22 @@ import Testing
         #expect(x.gradientScalars == [10, 20])
     }
 
+    @Test func theGraphDoesNotKeepIntermediateTensorsAlive() {
+        // The graph links vertices, not tensors: an intermediate nobody holds is freed at once, and only
+        // what its op's backward captured (here exp's output values) stays for backward.
+        let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
+        weak var weakHidden: Tensor?
+        let loss: Tensor = {
+            let hidden = x.exp()
+            weakHidden = hidden
+            return (hidden * hidden).sum()
+        }()
+        #expect(weakHidden == nil)
+        loss.backward()
+        let expected = x.scalars.map { 2 * Foundation.exp(2 * $0) }
+        for (g, e) in zip(x.gradientScalars ?? [], expected) { #expect(abs(g - e) <= 1e-5 * e) }
+    }
+
     @Test func retainingTheGraphKeepsEveryNode() {
         let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
         let hidden = x.exp()
