@@ -62,7 +62,8 @@ extension Tensor {
         let (needX, needW, needB) = (requiresGradient, weight.requiresGradient, bias?.requiresGradient ?? false)
         let inputsList = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.result(shape: Array(shape.dropLast()) + [outputs], scalars: z, inputs: inputsList) { [z] dz in
-            let dh = Tensor.elementwise(dz, z) { dz, z, dh, n in for i in 0..<n { dh[i] = z[i] > 0 ? dz[i] * scale : 0 } }
+            // (A select and a multiply, no branch: it vectorizes, and a NaN in dz stays NaN as in g * mask.)
+            let dh = Tensor.elementwise(dz, z) { dz, z, dh, n in for i in 0..<n { dh[i] = dz[i] * (z[i] > 0 ? scale : 0) } }
             return Tensor.linearBackward(dh, x: x, w: w, rows: rows, inputs: inputs, outputs: outputs,
                                          needX: needX, needW: needW, needB: needB, hasBias: b != nil)
         }
