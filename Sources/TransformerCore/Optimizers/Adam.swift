@@ -42,17 +42,56 @@ public final class Adam: Optimizer {
                 secondMoments[index].withUnsafeMutableBufferPointer { v in
                     gradient.withUnsafeBufferPointer { g in
                         parameter.withMutableScalars { scalars in scalars.withUnsafeMutableBufferPointer { theta in
-                            for i in 0..<theta.count {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                let mHat = m[i] / correction1
-                                let vHat = v[i] / correction2
-                                theta[i] -= lr * mHat / (vHat.squareRoot() + eps)
-                            }
+                            guard !theta.isEmpty else { return }
+                            Adam.update(theta: theta.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+                                        g: g.baseAddress!, count: theta.count, beta1: b1, beta2: b2, epsilon: eps,
+                                        learningRate: lr, correction1: correction1, correction2: correction2)
                         } }
                     }
                 }
             }
+        }
+    }
+
+    /// One Adam update of `count` parameters, in one pass over theta, m, v and g (8 lanes at a time; the
+    /// compiler cannot vectorize the plain loop, as it cannot rule out that the four buffers overlap).
+    /// Each lane does the arithmetic of ``referenceUpdate`` in the same order, so the results are equal.
+    static func update(theta: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                       v: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
+                       beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, learningRate lr: Float,
+                       correction1: Float, correction2: Float) {
+        typealias V = SIMD8<Float>
+        func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        func store(_ x: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: V.self) }
+        let (oneMinusB1, oneMinusB2) = (1 - b1, 1 - b2)
+        var i = 0
+        while i + 8 <= count {
+            let gi = load(g + i)
+            let mi = b1 * load(m + i) + oneMinusB1 * gi
+            let vi = b2 * load(v + i) + oneMinusB2 * gi * gi
+            store(mi, m + i)
+            store(vi, v + i)
+            let mHat = mi / correction1
+            let vHat = vi / correction2
+            store(load(theta + i) - lr * mHat / (vHat.squareRoot() + eps), theta + i)
+            i += 8
+        }
+        referenceUpdate(theta: theta + i, m: m + i, v: v + i, g: g + i, count: count - i, beta1: b1, beta2: b2,
+                        epsilon: eps, learningRate: lr, correction1: correction1, correction2: correction2)
+    }
+
+    /// The plain loop of ``update``: its oracle and its tail.
+    static func referenceUpdate(theta: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                                v: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
+                                beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, learningRate lr: Float,
+                                correction1: Float, correction2: Float) {
+        let (oneMinusB1, oneMinusB2) = (1 - b1, 1 - b2)
+        for i in 0..<count {
+            m[i] = b1 * m[i] + oneMinusB1 * g[i]
+            v[i] = b2 * v[i] + oneMinusB2 * g[i] * g[i]
+            let mHat = m[i] / correction1
+            let vHat = v[i] / correction2
+            theta[i] -= lr * mHat / (vHat.squareRoot() + eps)
         }
     }
 

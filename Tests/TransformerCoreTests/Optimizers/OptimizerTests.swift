@@ -57,4 +57,27 @@ import Testing
         adam.zeroGradients()
         #expect(a.gradientScalars == nil)
     }
+
+    @Test func vectorizedAdamUpdateEqualsThePlainLoopBitForBit() {
+        for count in [1, 7, 8, 9, 16, 23] {
+            let g = randomTensor([count], seed: 50 + UInt64(count)).scalars
+            var results: [[Float]] = []
+            for vectorized in [false, true] {
+                var theta = randomTensor([count], seed: 60).scalars
+                var m = randomTensor([count], seed: 61).scalars.map { $0 * 0.1 }
+                var v = randomTensor([count], seed: 62).scalars.map { $0 * $0 * 0.01 }
+                for _ in 0..<3 {
+                    theta.withUnsafeMutableBufferPointer { t in m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in g.withUnsafeBufferPointer { g in
+                            let update = vectorized ? Adam.update : Adam.referenceUpdate
+                            update(t.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count,
+                                   0.9, 0.98, 1e-9, 1e-3, 0.19, 0.0396)
+                        } }
+                    } }
+                }
+                results.append(theta + m + v)
+            }
+            #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern))
+        }
+    }
 }
