@@ -6,7 +6,8 @@ extension Tensor {
     /// Backward, with xhat = (x - mu) * rstd and rstd = 1 / sqrt(sigma^2 + eps):
     ///   dbias = sum_rows dy;  dgain = sum_rows dy * xhat;
     ///   dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)),  dxhat = dy * gain.
-    /// The row loops are ``Kernels/layerNormRow`` and ``Kernels/layerNormBackwardRow``.
+    /// The row loops are ``Kernels/layerNormRow`` (inference), ``Kernels/layerNormRowStatistics`` (training)
+    /// and ``Kernels/layerNormBackwardRow``.
     public func layerNormalized(gain: Tensor, bias: Tensor, epsilon: Float) -> Tensor {
         let width = shape.last ?? 0
         precondition(gain.shape == [width] && bias.shape == [width],

@@ -5,8 +5,10 @@ import Foundation
 /// A `Tensor` is a reference type: parameters are shared by the layers that use them and updated in
 /// place by optimizers. Every operation returns a new tensor; an operation is recorded in the graph only
 /// when gradients are enabled (see ``Tensor/withoutGradients(_:)``) and at least one input has
-/// ``requiresGradient`` set. Calling ``backward()`` on a scalar result then fills ``gradient`` of every
-/// leaf that requires one, accumulating across calls until ``zeroGradient()``.
+/// ``requiresGradient`` set. Calling ``backward(retainingGraph:)`` on a scalar result then fills ``gradient``
+/// of every leaf that requires one, accumulating across calls until ``zeroGradient()``, and releases the
+/// graph (unless asked to retain it). The graph links each tensor's ``GraphVertex``, not the tensor, so an
+/// intermediate result's values are freed once neither the caller nor a backward function needs them.
 ///
 /// ```swift
 /// let w = Tensor.uniform([3, 2], in: -1...1, generator: SeededGenerator(seed: 1), requiresGradient: true)
