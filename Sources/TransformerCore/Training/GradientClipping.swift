@@ -11,9 +11,7 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
     for parameter in parameters {
         guard let gradient = parameter.gradientScalars else { continue }
         gradient.withUnsafeBufferPointer { g in
-            var partial: Float = 0
-            for value in g { partial += value * value }
-            sumOfSquares += Double(partial)
+            sumOfSquares += Double(sumOfSquaresOf(g))
         }
     }
     let norm = Float(sumOfSquares.squareRoot())
@@ -25,4 +23,23 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
         }
     }
     return norm
+}
+
+/// sum_i g_i^2 in Float, in 8 lanes (a single running sum is one chain of dependent adds that the compiler
+/// may not reorder into vector lanes), the lanes added at the end, then the tail.
+func sumOfSquaresOf(_ g: UnsafeBufferPointer<Float>) -> Float {
+    guard let base = g.baseAddress else { return 0 }
+    var lanes = SIMD8<Float>()
+    var i = 0
+    while i + 8 <= g.count {
+        let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+        lanes += v * v
+        i += 8
+    }
+    var total = lanes.sum()
+    while i < g.count {
+        total += base[i] * base[i]
+        i += 1
+    }
+    return total
 }

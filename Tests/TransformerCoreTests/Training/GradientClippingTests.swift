@@ -45,4 +45,13 @@ import Testing
         let p = parameters() + [Tensor(shape: [3], scalars: [1, 2, 3], requiresGradient: true)]
         #expect(clipGradientNorm(p, maximumNorm: 100) == 13)
     }
+
+    @Test func laneSumOfSquaresMatchesThePlainSum() {
+        for count in [0, 1, 7, 8, 9, 100, 1003] {
+            let g = randomTensor([count], seed: 70 + UInt64(count)).scalars
+            let plain = g.reduce(Double(0)) { $0 + Double($1) * Double($1) }
+            let lanes = g.withUnsafeBufferPointer { sumOfSquaresOf($0) }
+            #expect(abs(Double(lanes) - plain) <= Double(Tolerance.float32) * Swift.max(1, plain))
+        }
+    }
 }
