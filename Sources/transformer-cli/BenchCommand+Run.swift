@@ -62,6 +62,9 @@ extension BenchCommand {
         }
 
         if runsInference {
+            // The last step's gradients are not needed to decode: free them before decoding (torch_ref.py's
+            // decoding runs under no_grad; here they would add the model's size to the peak RSS).
+            optimizer.zeroGradients()
             model.setTraining(false)
             let source = batches[0].source
             let length = config.sizes.targetLength
