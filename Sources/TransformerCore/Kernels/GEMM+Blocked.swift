@@ -62,6 +62,8 @@ extension Kernels {
         /// Most floats of packed B held at once.
         let packedBCapacity: Int
         let packA: Bool
+        /// Whether B is packed into panels, or read in place (AVX-512 kernel and B not transposed only).
+        let packB: Bool
     }
 
     /// The k extent of a block for depth `k` (balanced: k = 300 with depth 256 runs as 2 x 150).
@@ -80,24 +82,34 @@ extension Kernels {
         let prepacked = packedB.flatMap { $0.fits(g, kernel: kernel, depth: depth) ? $0 : nil }
         let plan = BlockPlan(kernel: kernel, depth: depth, blockRowPanels: max(1, options.blockRows / kernel.rows),
                              packedBCapacity: options.packedBCapacity,
-                             packA: options.packA ?? shouldPackA(g))
+                             packA: options.packA ?? shouldPackA(g),
+                             packB: prepacked != nil || !canReadBInPlace(g, kernel: kernel)
+                                 || (options.packB ?? shouldPackB(g)))
         let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
-        if let prepacked {   // B packed once for all calls: every worker reads the same panels
-            prepacked.withPanels { panels in
-                let block = PanelBlock(panels: 0..<panelCount, width: kernel.columns, depth: depth, packedB: panels)
-                guard threads > 1 else {
-                    computeTiles(g, plan: plan, block: block, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
-                    return
-                }
-                let splitRows = rowPanelCount >= panelCount
-                let shared = SendableBlock(block: block)
-                DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
-                    let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
-                    guard !rows.isEmpty, !columns.isEmpty else { return }
-                    computeTiles(g, plan: plan, block: shared.block, rowPanels: rows, panels: columns)
-                }
+        /// Every worker reads the same B panels (packed once, or B itself).
+        func computeShared(_ block: PanelBlock) {
+            guard threads > 1 else {
+                computeTiles(g, plan: plan, block: block, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
+                return
             }
+            let splitRows = rowPanelCount >= panelCount
+            let shared = SendableBlock(block: block)
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
+                let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
+                guard !rows.isEmpty, !columns.isEmpty else { return }
+                computeTiles(g, plan: plan, block: shared.block, rowPanels: rows, panels: columns)
+            }
+        }
+        if let prepacked {   // B packed once for all calls
+            prepacked.withPanels { panels in
+                computeShared(PanelBlock(panels: 0..<panelCount, width: kernel.columns, depth: depth, packedB: panels))
+            }
+            return
+        }
+        if !plan.packB {   // the kernel reads B's rows in place
+            computeShared(PanelBlock(inPlace: g.b, ldb: g.ldb, panels: 0..<panelCount, width: kernel.columns,
+                                     depth: depth))
             return
         }
         guard threads > 1 else {
@@ -134,15 +146,31 @@ extension Kernels {
     }
 
     /// The packed B of one column block: for k block [p0, p0 + kc) and panel q, a kc x NR panel at
-    /// `p0 * panels.count * NR + (q - panels.lowerBound) * kc * NR`, NR = `width`.
+    /// `p0 * panels.count * NR + (q - panels.lowerBound) * kc * NR`, NR = `width`. Or (`inPlace`) B itself,
+    /// row-major and not transposed: panel q of k block p0 starts at `B + p0 * ldb + q * NR`.
     struct PanelBlock {
         let panels: Range<Int>
         let width: Int
         let depth: Int
         let packedB: UnsafeMutablePointer<Float>
+        /// Floats from one step p of a panel to the next: NR when packed, ldb in place.
+        let stepStride: Int
+        let inPlace: Bool
+
+        init(panels: Range<Int>, width: Int, depth: Int, packedB: UnsafeMutablePointer<Float>) {
+            (self.panels, self.width, self.depth, self.packedB) = (panels, width, depth, packedB)
+            (stepStride, inPlace) = (width, false)
+        }
+
+        /// B read in place (never written through `packedB`).
+        init(inPlace b: UnsafePointer<Float>, ldb: Int, panels: Range<Int>, width: Int, depth: Int) {
+            (self.panels, self.width, self.depth, packedB) = (panels, width, depth, UnsafeMutablePointer(mutating: b))
+            (stepStride, inPlace) = (ldb, true)
+        }
 
         func panel(_ q: Int, depthStart p0: Int, depth kc: Int) -> UnsafeMutablePointer<Float> {
-            packedB + p0 * panels.count * width + (q - panels.lowerBound) * kc * width
+            inPlace ? packedB + p0 * stepStride + q * width
+                : packedB + p0 * panels.count * width + (q - panels.lowerBound) * kc * width
         }
     }
 
@@ -154,11 +182,28 @@ extension Kernels {
         return max(1, min(cores, tiles, work / max(options.workPerThread, 1)))
     }
 
-    /// Packing A costs a copy of A per column block and pays off only when very many column panels reuse
-    /// it: measured, reading A in place was faster up to n = 512 (by 2x at n = 64) and packing about
-    /// 10% faster at n = 1024.
+    /// Packing A costs a copy of A per column block (a cheap one since the copies run in SIMD registers)
+    /// and pays off when enough column panels reuse it: measured on the 2-vCPU Ice Lake VM, at n >= 256
+    /// (e.g. 2048 x 256 x 256 A B 92 -> 102 GFLOP/s, 1024 x 512 x 2048 A B 75 -> 88), while at n = 64
+    /// reading A in place stayed ~10% faster. A^T read in place steps by lda floats per k step, i.e. one
+    /// page per step once lda >= 1024: there packing pays even at n = 64 (1024 x 64 x 64 A^T B 92 -> 108;
+    /// 1024 x 512 x 2048 A^T B 60 -> 86), while at lda = 64 ... 256 and n = 64 in place stayed faster.
     static func shouldPackA(_ g: GEMMOperands) -> Bool {
-        g.n >= 1024
+        g.n >= 256 || (g.transposeA && g.lda >= 512)
+    }
+
+    /// Whether the kernel can read B in place: only the AVX-512 kernel takes a row stride for B, and only
+    /// a non-transposed B has its panel rows contiguous.
+    static func canReadBInPlace(_ g: GEMMOperands, kernel: MicroKernel) -> Bool {
+        kernel == .avx512 && !g.transposeB
+    }
+
+    /// Reading B in place saves packing B (k x n floats copied for m x n x k multiply-adds, so it matters
+    /// when m is small) but its panel rows lie ldb floats apart, which crowds a few L1 sets when ldb is
+    /// large: measured, in place was faster for n = 64 or m = 64 (1024 x 64 x 64 A^T B 108 -> 118,
+    /// 64 x 256 x 1024 A^T B 81 -> 95 GFLOP/s) and slower for wide B (2048 x 1024 x 256 A B 57 -> 39).
+    static func shouldPackB(_ g: GEMMOperands) -> Bool {
+        !(g.n <= 64 || g.m <= 64)
     }
 
     /// Worker `worker`'s contiguous share of `range` among `workers`.
@@ -214,8 +259,8 @@ extension Kernels {
                                 ck_sgemm_6x16_avx2(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
                                                    add ? 1 : 0)
                             case .avx512:
-                                ck_sgemm_12x32_avx512(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
-                                                      add ? 1 : 0)
+                                ck_sgemm_12x32_avx512(kc, a, rowStride, columnStride, bPanel, block.stepStride, c,
+                                                      g.ldc, rows, columns, add ? 1 : 0)
                             case .portable:
                                 portableMicroKernel(depth: kc, a: a, rowStrideA: rowStride, columnStrideA: columnStride,
                                                     b: bPanel, c: c, ldc: g.ldc, rows: rows, columns: columns,

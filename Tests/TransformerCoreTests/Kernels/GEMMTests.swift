@@ -7,22 +7,30 @@ import Testing
 /// path. Tolerance: ``GEMMTolerance``.
 @Suite struct GEMMTests {
     /// Small blocks so that modest sizes cross k-block, row-block and column-block edges.
-    static func smallBlocks(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+    static func smallBlocks(_ implementation: GEMMImplementation, packA: Bool? = nil, packB: Bool? = nil) -> GEMMOptions {
         var options = GEMMOptions()
         options.implementation = implementation
         options.blockDepth = 7            // k = 20 runs as 3 blocks of 7, 7, 6
         options.blockRows = 12            // 2 tile rows (1 of AVX-512's) per row block
         options.packedBCapacity = 16 * 40 // 2 16-column panels (1 32-column one) per packed block at k = 20
         options.packA = packA
+        options.packB = packB
         options.maximumThreads = 1
         return options
     }
 
-    static func options(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+    static func options(_ implementation: GEMMImplementation, packA: Bool? = nil, packB: Bool? = nil) -> GEMMOptions {
         var options = GEMMOptions()
         options.implementation = implementation
         options.packA = packA
+        options.packB = packB
         return options
+    }
+
+    /// The ways B can reach `implementation`'s kernel: packed, and (AVX-512 only; the driver packs a
+    /// transposed B anyway) read in place.
+    static func packBChoices(_ implementation: GEMMImplementation) -> [Bool] {
+        implementation == .avx512 ? [true, false] : [true]
     }
 
     @Test func handExample() {
@@ -46,7 +54,7 @@ import Testing
     }
 
     /// Every tile edge: m around the 6- and 12-row tiles, n around the 16- and 32-column tiles, k around
-    /// the 2- and 4-step unrolls; every kernel, A packed or read in place, against one reference each.
+    /// the 2- and 4-step unrolls; every kernel, A and B packed or read in place, against one reference each.
     @Test(arguments: GEMMLayout.all)
     func tileEdges(layout: GEMMLayout) {
         var seed: UInt64 = 1000
@@ -55,15 +63,17 @@ import Testing
             let accumulate = seed % 2 == 0
             let expected = fixture.expectation(accumulate: accumulate)
             for implementation in GEMMImplementation.testable { for packA in [false, true] {
-                fixture.check(accumulate: accumulate, options: Self.options(implementation, packA: packA),
-                              expected: expected)
+                for packB in Self.packBChoices(implementation) {
+                    fixture.check(accumulate: accumulate, options: Self.options(implementation, packA: packA, packB: packB),
+                                  expected: expected)
+                }
             } }
             seed += 3
         } } }
     }
 
     /// Block edges with shrunken blocks: several k blocks (with C stored, then added to), row blocks and
-    /// packed-B column blocks, A packed or read in place, accumulating or not, strides padded.
+    /// packed-B column blocks, A and B packed or read in place, accumulating or not, strides padded.
     @Test(arguments: GEMMLayout.all)
     func blockEdges(layout: GEMMLayout) {
         var seed: UInt64 = 2000
@@ -72,8 +82,11 @@ import Testing
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 3, seed: seed)
                 let expected = fixture.expectation(accumulate: accumulate)
                 for implementation in GEMMImplementation.testable { for packA in [false, true] {
-                    fixture.check(accumulate: accumulate, options: Self.smallBlocks(implementation, packA: packA),
-                                  expected: expected)
+                    for packB in Self.packBChoices(implementation) {
+                        fixture.check(accumulate: accumulate,
+                                      options: Self.smallBlocks(implementation, packA: packA, packB: packB),
+                                      expected: expected)
+                    }
                 } }
                 seed += 3
             }
@@ -97,11 +110,13 @@ import Testing
     func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
         var seed: UInt64 = 4000
         for (m, n, k) in [(61, 20, 9), (13, 100, 11)] { for threads in [2, 3] {
-            var options = Self.smallBlocks(implementation)
-            options.maximumThreads = threads
-            options.workPerThread = 1
-            let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
-            fixture.check(accumulate: threads == 3, options: options)
+            for packB in Self.packBChoices(implementation) {
+                var options = Self.smallBlocks(implementation, packB: packB)
+                options.maximumThreads = threads
+                options.workPerThread = 1
+                let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
+                fixture.check(accumulate: threads == 3, options: options)
+            }
             seed += 3
         } }
     }
@@ -157,7 +172,7 @@ import Testing
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func nonFiniteValuesPropagate(implementation: GEMMImplementation, layout: GEMMLayout) {
         let (m, n, k) = (13, 19, 6)
-        for packA in [false, true] {
+        for packA in [false, true] { for packB in Self.packBChoices(implementation) {
             var fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: 500)
             func setA(_ i: Int, _ p: Int, _ value: Float) {
                 fixture.a[layout.transposeA ? p * fixture.lda + i : i * fixture.lda + p] = value
@@ -169,7 +184,8 @@ import Testing
             setB(2, 16, .infinity)             // ... and meets an infinity: C[5, 16] = 0 * Inf + ... = NaN
             setA(12, 3, .nan)                  // a NaN in the edge row: row 12 of C is all NaN
             setB(4, 0, -.infinity)             // column 0 of C is -Inf or NaN (or +-Inf where it meets NaN)
-            let actual = fixture.run(accumulate: false, options: Self.options(implementation, packA: packA))
+            let actual = fixture.run(accumulate: false,
+                                     options: Self.options(implementation, packA: packA, packB: packB))
             let reference = Kernels.referenceGemm(transposeA: layout.transposeA, transposeB: layout.transposeB,
                                                   m: m, n: n, k: k, a: fixture.packedA, b: fixture.packedB)
             #expect(actual[5 * fixture.ldc + 16].isNaN && actual[12 * fixture.ldc + 7].isNaN)
@@ -179,8 +195,9 @@ import Testing
                 let same = expected.isNaN ? value.isNaN : expected.isInfinite ? value == expected : value.isFinite
                 if !same { mismatches.append("C[\(i), \(j)] = \(value), expected \(expected)") }
             } }
-            #expect(mismatches.isEmpty, "\(implementation) \(layout) packA \(packA): \(mismatches.prefix(5))")
-        }
+            #expect(mismatches.isEmpty,
+                    "\(implementation) \(layout) packA \(packA) packB \(packB): \(mismatches.prefix(5))")
+        } }
     }
 
     /// A transformer-like shape (96 rows of d_model 64) through the plain entry point.
