@@ -18,11 +18,13 @@ extension Kernels {
     static let defaultBlockDepth = 256
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
-    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM:
-    /// an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64 (3.1M) ran slower
-    /// on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64 (12.6M) gained
-    /// 1.2-1.5x, 1024^3 1.9x.
-    static let defaultWorkPerThread = 1 << 22
+    /// With Dispatch, two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on
+    /// the 2-vCPU VM: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64 (3.1M)
+    /// ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64 (12.6M)
+    /// gained 1.2-1.5x, 1024^3 1.9x. Used when the ``GEMMWorkerPool`` is busy (another thread's GEMM).
+    static let defaultDispatchWorkPerThread = 1 << 22
+    /// With the ``GEMMWorkerPool`` (whose workers start within microseconds), two threads from ...
+    static let defaultWorkPerThread = 1 << 19
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
     static let hasAVX2FMA = ck_cpu_has_avx2_fma() != 0
@@ -86,6 +88,7 @@ extension Kernels {
                              packB: prepacked != nil || !canReadBInPlace(g, kernel: kernel)
                                  || (options.packB ?? shouldPackB(g)))
         let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
+        let dispatchPays = g.m * g.n * g.k >= 2 * options.dispatchWorkPerThread
         /// Every worker reads the same B panels (packed once, or B itself).
         func computeShared(_ block: PanelBlock) {
             guard threads > 1 else {
@@ -94,11 +97,13 @@ extension Kernels {
             }
             let splitRows = rowPanelCount >= panelCount
             let shared = SendableBlock(block: block)
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
-                let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
-                guard !rows.isEmpty, !columns.isEmpty else { return }
-                computeTiles(g, plan: plan, block: shared.block, rowPanels: rows, panels: columns)
+            let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
+                                    largest: splitRows ? plan.blockRowPanels : panelCount)
+            parallel(threads, dispatchPays: dispatchPays) { _ in
+                while let chunk = chunks.claim() {
+                    computeTiles(g, plan: plan, block: shared.block, rowPanels: splitRows ? chunk : 0..<rowPanelCount,
+                                 panels: splitRows ? 0..<panelCount : chunk)
+                }
             }
         }
         if let prepacked {   // B packed once for all calls
@@ -116,14 +121,56 @@ extension Kernels {
             multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
             return
         }
-        // Split the larger side of the tile grid, so that each worker gets whole panels. Each worker packs
-        // the B panels it needs (all of them when splitting rows: a cheap copy next to its share of the
-        // work), so one dispatch suffices and no buffer is shared.
-        let splitRows = rowPanelCount >= panelCount
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
-            let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
-            multiplyTiles(g, plan: plan, rowPanels: rows, panels: columns)
+        // Split the larger side of the tile grid into chunks of whole panels that the threads claim one
+        // at a time (a thread that starts late takes fewer). Each thread packs the B panels it needs into
+        // a buffer of its own: all of B, once, when splitting rows (B must then fit one column block),
+        // its chunk's panels when splitting columns. So no buffer is shared and nobody waits for another.
+        let width = kernel.columns
+        let splitRows = rowPanelCount >= panelCount && panelCount * width * g.k <= plan.packedBCapacity
+        let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
+                                largest: splitRows ? plan.blockRowPanels : panelCount)
+        parallel(threads, dispatchPays: dispatchPays) { _ in
+            guard splitRows else {
+                while let chunk = chunks.claim() { multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: chunk) }
+                return
+            }
+            guard var chunk = chunks.claim() else { return }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
+                let block = PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
+                                       packedB: packedB.baseAddress!)
+                packB(g, block: block)
+                while true {
+                    computeTiles(g, plan: plan, block: block, rowPanels: chunk, panels: 0..<panelCount)
+                    guard let next = chunks.claim() else { break }
+                    chunk = next
+                }
+            }
+        }
+    }
+
+    /// Contiguous chunks of a range of panels, claimed one at a time by the threads of one GEMM: about four
+    /// per thread (so that a thread starting late, or slowed by another process, is made up for), at most
+    /// `largest` panels each.
+    final class ChunkQueue: @unchecked Sendable {   // `next` is guarded by `lock`
+        let range: Range<Int>
+        let size: Int
+        private let lock = NSLock()
+        private var next: Int
+
+        init(_ range: Range<Int>, threads: Int, largest: Int) {
+            self.range = range
+            size = max(1, min(largest, (range.count + 4 * threads - 1) / (4 * threads)))
+            next = range.lowerBound
+        }
+
+        /// The next unclaimed chunk, or nil when all are claimed.
+        func claim() -> Range<Int>? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < range.upperBound else { return nil }
+            let chunk = next..<min(range.upperBound, next + size)
+            next = chunk.upperBound
+            return chunk
         }
     }
 
@@ -204,12 +251,6 @@ extension Kernels {
     /// 64 x 256 x 1024 A^T B 81 -> 95 GFLOP/s) and slower for wide B (2048 x 1024 x 256 A B 57 -> 39).
     static func shouldPackB(_ g: GEMMOperands) -> Bool {
         !(g.n <= 64 || g.m <= 64)
-    }
-
-    /// Worker `worker`'s contiguous share of `range` among `workers`.
-    static func share(_ range: Range<Int>, worker: Int, of workers: Int) -> Range<Int> {
-        let count = range.count
-        return (range.lowerBound + count * worker / workers)..<(range.lowerBound + count * (worker + 1) / workers)
     }
 
     /// The packed panels of a shared ``PackedMatrix``, read (never written) by every worker.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TransformerCore
 
@@ -104,8 +105,9 @@ import Testing
         }
     }
 
-    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), with 2 and
-    /// 3 workers (uneven shares).
+    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), in chunks
+    /// claimed by 2 threads (the worker pool's, or Dispatch's when another test holds the pool) and 3
+    /// (more than this machine's pool has: Dispatch).
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
         var seed: UInt64 = 4000
@@ -114,11 +116,45 @@ import Testing
                 var options = Self.smallBlocks(implementation, packB: packB)
                 options.maximumThreads = threads
                 options.workPerThread = 1
+                options.dispatchWorkPerThread = 1
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
                 fixture.check(accumulate: threads == 3, options: options)
             }
             seed += 3
         } }
+    }
+
+    /// The worker pool runs every index once, index 0 on the calling thread, job after job; it declines
+    /// jobs wider than itself. (Other tests' GEMMs may hold it: then `run` returns false and is retried.)
+    @Test func workerPoolRunsEveryIndex() throws {
+        guard #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let pool = GEMMWorkerPool.shared else { return }
+        #expect(!pool.run(pool.workers + 2) { _ in })
+        let threads = pool.workers + 1
+        for job in 0..<20 {
+            let record = ThreadRecord(count: threads)
+            let caller = pthread_self()
+            var ran = false
+            for _ in 0..<10_000 where !ran {
+                ran = pool.run(threads) { index in record.mark(index, onCaller: pthread_equal(pthread_self(), caller) != 0) }
+                if !ran { usleep(100) }
+            }
+            #expect(ran, "job \(job): the pool stayed busy")
+            #expect(record.counts == [Int](repeating: 1, count: threads), "job \(job): \(record.counts)")
+            #expect(record.onCaller == [true] + [Bool](repeating: false, count: threads - 1), "job \(job)")
+        }
+    }
+
+    /// Which indices of a pool job ran, how often, and on which thread.
+    final class ThreadRecord: @unchecked Sendable {   // guarded by `lock`
+        private let lock = NSLock()
+        private(set) var counts: [Int]
+        private(set) var onCaller: [Bool]
+        init(count: Int) { counts = [Int](repeating: 0, count: count); onCaller = [Bool](repeating: false, count: count) }
+        func mark(_ index: Int, onCaller caller: Bool) {
+            lock.lock(); defer { lock.unlock() }
+            counts[index] += 1
+            onCaller[index] = caller
+        }
     }
 
     /// The threaded path at the default threshold, through the plain entry point. Splitting the tiles
