@@ -18,13 +18,14 @@ extension Kernels {
     static let defaultBlockDepth = 256
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
-    /// With Dispatch, two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on
-    /// the 2-vCPU VM: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64 (3.1M)
-    /// ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64 (12.6M)
-    /// gained 1.2-1.5x, 1024^3 1.9x. Used when the ``GEMMWorkerPool`` is busy (another thread's GEMM).
-    static let defaultDispatchWorkPerThread = 1 << 22
-    /// With the ``GEMMWorkerPool`` (whose workers start within microseconds), two threads from ...
-    static let defaultWorkPerThread = 1 << 19
+    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
+    /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
+    /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
+    /// (12.6M) gained 1.2-1.5x, 1024^3 1.9x. With the ``GEMMWorkerPool`` (workers that start within
+    /// microseconds) lower thresholds were tried too: on the shared VM (other processes on both cores)
+    /// small's training step at 2 threads ran slower with 2^19 or 2^20 (median 12.5k vs 15.3k tokens/s at
+    /// 2^22), since a worker preempted in the middle of its chunk stalls the caller at the end of the GEMM.
+    static let defaultWorkPerThread = 1 << 22
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
     static let hasAVX2FMA = ck_cpu_has_avx2_fma() != 0
@@ -88,7 +89,6 @@ extension Kernels {
                              packB: prepacked != nil || !canReadBInPlace(g, kernel: kernel)
                                  || (options.packB ?? shouldPackB(g)))
         let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
-        let dispatchPays = g.m * g.n * g.k >= 2 * options.dispatchWorkPerThread
         /// Every worker reads the same B panels (packed once, or B itself).
         func computeShared(_ block: PanelBlock) {
             guard threads > 1 else {
@@ -99,7 +99,7 @@ extension Kernels {
             let shared = SendableBlock(block: block)
             let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
                                     largest: splitRows ? plan.blockRowPanels : panelCount)
-            parallel(threads, dispatchPays: dispatchPays) { _ in
+            parallel(threads) { _ in
                 while let chunk = chunks.claim() {
                     computeTiles(g, plan: plan, block: shared.block, rowPanels: splitRows ? chunk : 0..<rowPanelCount,
                                  panels: splitRows ? 0..<panelCount : chunk)
@@ -129,7 +129,7 @@ extension Kernels {
         let splitRows = rowPanelCount >= panelCount && panelCount * width * g.k <= plan.packedBCapacity
         let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
                                 largest: splitRows ? plan.blockRowPanels : panelCount)
-        parallel(threads, dispatchPays: dispatchPays) { _ in
+        parallel(threads) { _ in
             guard splitRows else {
                 while let chunk = chunks.claim() { multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: chunk) }
                 return

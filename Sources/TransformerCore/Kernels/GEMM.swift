@@ -117,9 +117,6 @@ struct GEMMOptions: Sendable {
     var packedBCapacity = Kernels.defaultPackedBCapacity
     /// Multiply-adds (m * n * k) a thread must get before a second thread is used.
     var workPerThread = Kernels.defaultWorkPerThread
-    /// The same when the threads would come from Dispatch (the ``GEMMWorkerPool`` is busy or too small),
-    /// whose workers start late; below it the work runs on the calling thread.
-    var dispatchWorkPerThread = Kernels.defaultDispatchWorkPerThread
     /// Most threads used; nil means one per active core. Defaults to ``ComputeThreads/limit``.
     var maximumThreads: Int? = ComputeThreads.limit
     /// Whether A is copied into contiguous panels, or read in place by the micro-kernel; nil decides

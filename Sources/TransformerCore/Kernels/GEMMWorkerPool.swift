@@ -2,11 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Persistent GEMM worker threads that start a job within a microsecond or two, so that GEMMs of a
-/// few million multiply-adds can be split between cores too.
-///
-/// `DispatchQueue.concurrentPerform` wakes an idle Dispatch worker, which on the project VM started its
-/// iteration 45-65 us late: two threads only paid from ~8M multiply-adds. Here each worker, after a job,
+/// Persistent GEMM worker threads that start a job within a microsecond or two when the previous GEMM
+/// ended recently (as in a training step), instead of the 45-65 us an idle Dispatch worker took on the
+/// project VM to start its `concurrentPerform` iteration. Each worker, after a job,
 /// spins on an atomic generation counter for ``spinSeconds`` (so that the next GEMM of a training step,
 /// usually microseconds away, starts at once), then sleeps on a condition variable; an idle process
 /// therefore spins at most ``spinSeconds`` per job and never steals a core from other processes for long.
@@ -95,17 +93,12 @@ final class GEMMWorkerPool: @unchecked Sendable {   // shared state is atomics o
 
 extension Kernels {
     /// Runs `body(0)` ... `body(threads - 1)` concurrently and returns when all are done: on the
-    /// ``GEMMWorkerPool`` when it is free, else with `DispatchQueue.concurrentPerform`, or on this thread
-    /// alone when `dispatchPays` is false (a problem too small to be worth Dispatch's wake-up latency).
-    static func parallel(_ threads: Int, dispatchPays: Bool, _ body: @escaping @Sendable (Int) -> Void) {
+    /// ``GEMMWorkerPool`` when it is free, else with `DispatchQueue.concurrentPerform`.
+    static func parallel(_ threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
         if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *),
            let pool = GEMMWorkerPool.shared, pool.run(threads, body) {
             return
         }
-        if threads > 1 && dispatchPays {
-            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
-        } else {
-            for worker in 0..<threads { body(worker) }
-        }
+        DispatchQueue.concurrentPerform(iterations: threads, execute: body)
     }
 }

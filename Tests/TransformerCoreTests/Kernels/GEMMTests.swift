@@ -116,7 +116,6 @@ import Testing
                 var options = Self.smallBlocks(implementation, packB: packB)
                 options.maximumThreads = threads
                 options.workPerThread = 1
-                options.dispatchWorkPerThread = 1
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
                 fixture.check(accumulate: threads == 3, options: options)
             }
