@@ -123,9 +123,10 @@ import Testing
         } }
     }
 
-    /// The worker pool runs every index once, index 0 on the calling thread, job after job; it declines
-    /// jobs wider than itself. (Other tests' GEMMs may hold it: then `run` returns false and is retried.)
-    @Test func workerPoolRunsEveryIndex() throws {
+    /// The worker pool runs index 0 on the calling thread, and every other index at most once, on a worker
+    /// thread, job after job; it declines jobs wider than itself. (Other tests' GEMMs may hold it: then
+    /// `run` returns false and is retried. Whether a worker joins in time depends on the load.)
+    @Test func workerPoolRunsIndicesAtMostOnce() throws {
         guard #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let pool = GEMMWorkerPool.shared else { return }
         #expect(!pool.run(pool.workers + 2) { _ in })
         let threads = pool.workers + 1
@@ -134,12 +135,17 @@ import Testing
             let caller = pthread_self()
             var ran = false
             for _ in 0..<10_000 where !ran {
-                ran = pool.run(threads) { index in record.mark(index, onCaller: pthread_equal(pthread_self(), caller) != 0) }
+                ran = pool.run(threads) { index in
+                    record.mark(index, onCaller: pthread_equal(pthread_self(), caller) != 0)
+                    if index == 0 { usleep(200) }   // time for a spinning worker to join
+                }
                 if !ran { usleep(100) }
             }
             #expect(ran, "job \(job): the pool stayed busy")
-            #expect(record.counts == [Int](repeating: 1, count: threads), "job \(job): \(record.counts)")
-            #expect(record.onCaller == [true] + [Bool](repeating: false, count: threads - 1), "job \(job)")
+            #expect(record.counts[0] == 1 && record.onCaller[0], "job \(job)")
+            for index in 1..<threads {
+                #expect(record.counts[index] <= 1 && !record.onCaller[index], "job \(job): \(record.counts)")
+            }
         }
     }
 
