@@ -10,7 +10,9 @@ import Foundation
 /// `blockRows` rows of A (read in place, or packed into MR-row panels), every NR-column panel of B
 /// (kc x NR floats, kept in L1) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
 /// The first k block stores into C, later ones (and all of them when accumulating) add to it.
-/// Large problems split the tiles of C between threads, by rows of panels or by columns of panels.
+/// The AVX-512 kernel can also read a row-major B in place (no packing) where that is faster (n or m
+/// <= 64). Large problems split the tiles of C between threads, in chunks of rows of panels or of columns
+/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch).
 extension Kernels {
     // Block sizes. kc = 256: a kc x 16 B panel (16 KiB) plus a 6 x kc A panel stay in a 32 KiB L1d (Zen 3;
     // 48 KiB on Ice Lake also holds AVX-512's 32 KiB + 12 KiB); 128 and 192 measured no better. 168 rows
@@ -22,9 +24,11 @@ extension Kernels {
     /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
     /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
     /// (12.6M) gained 1.2-1.5x, 1024^3 1.9x. With the ``GEMMWorkerPool`` (workers that start within
-    /// microseconds) lower thresholds were tried too: on the shared VM (other processes on both cores)
+    /// microseconds) lower thresholds were tried too, on the shared VM (other processes on both cores):
     /// small's training step at 2 threads ran slower with 2^19 or 2^20 (median 12.5k vs 15.3k tokens/s at
-    /// 2^22), since a worker preempted in the middle of its chunk stalls the caller at the end of the GEMM.
+    /// 2^22) while the caller still waited for a late worker; once workers could only join an open job,
+    /// 2^19 / 2^20 / 2^22 gave 14.7k / 14.3k / 12.8k (medians of 5, the old code 14.7k): within the noise
+    /// there, so the threshold stayed. To re-measure on a quiet machine.
     static let defaultWorkPerThread = 1 << 22
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
