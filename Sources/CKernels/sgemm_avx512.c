@@ -19,8 +19,14 @@ int ck_cpu_has_avx512f(void) {
 
 __attribute__((target("avx512f,fma")))
 void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
-                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
-                           int accumulate) {
+                           const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                           ptrdiff_t columns, int accumulate) {
+    // Lanes past `columns` are masked off in the loads of B (so B may be read in place at a matrix edge)
+    // and in the stores of C.
+    const __mmask16 mask0 = columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1);
+    const __mmask16 mask1 = columns >= 32 ? (__mmask16)0xFFFF
+                          : columns <= 16 ? (__mmask16)0 : (__mmask16)((1u << (columns - 16)) - 1);
+
     // Rows past the edge read the last real row again (valid memory); their sums are never stored.
     const float *rowA[CK_MR];
     for (int i = 0; i < CK_MR; i++) rowA[i] = a + (i < rows ? i : rows - 1) * rowStrideA;
@@ -36,8 +42,8 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
     // C[i, 0:32] += A(i, p) * B[p, 0:32] for the 12 rows: 24 FMAs per step, 2 loads, 12 broadcasts.
 #define CK_STEP(A, p)                                                             \
     do {                                                                          \
-        const __m512 b0 = _mm512_loadu_ps(b + (p) * CK_NR);                       \
-        const __m512 b1 = _mm512_loadu_ps(b + (p) * CK_NR + 16);                  \
+        const __m512 b0 = _mm512_maskz_loadu_ps(mask0, b + (p) * ldb);            \
+        const __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + (p) * ldb + 16);       \
         _Pragma("clang loop unroll(full)")                                        \
         for (int i = 0; i < CK_MR; i++) {                                         \
             const __m512 x = _mm512_set1_ps(*A(i, p));                            \
@@ -53,12 +59,12 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
         for (; p + 2 <= k; p += 2) {
             CK_STEP(CK_A, 0); CK_STEP(CK_A, 1);
             a += 2 * columnStrideA;
-            b += 2 * CK_NR;
+            b += 2 * ldb;
         }
         for (; p < k; p++) {
             CK_STEP(CK_A, 0);
             a += columnStrideA;
-            b += CK_NR;
+            b += ldb;
         }
 #undef CK_A
     } else if (columnStrideA == 1) {
@@ -66,11 +72,11 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
 #define CK_A(i, q) (rowA[i] + p + (q))
         for (; p + 2 <= k; p += 2) {
             CK_STEP(CK_A, 0); CK_STEP(CK_A, 1);
-            b += 2 * CK_NR;
+            b += 2 * ldb;
         }
         for (; p < k; p++) {
             CK_STEP(CK_A, 0);
-            b += CK_NR;
+            b += ldb;
         }
 #undef CK_A
     } else {
@@ -78,16 +84,13 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
 #define CK_A(i, q) (rowA[i] + (p + (q)) * columnStrideA)
         for (; p < k; p++) {
             CK_STEP(CK_A, 0);
-            b += CK_NR;
+            b += ldb;
         }
 #undef CK_A
     }
 #undef CK_STEP
 
     // Store the first `rows` rows; lanes past `columns` are masked off (no access at all).
-    const __mmask16 mask0 = columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1);
-    const __mmask16 mask1 = columns >= 32 ? (__mmask16)0xFFFF
-                          : columns <= 16 ? (__mmask16)0 : (__mmask16)((1u << (columns - 16)) - 1);
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < CK_MR; i++) {
         if (i >= rows) break;
@@ -107,9 +110,9 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
 int ck_cpu_has_avx512f(void) { return 0; }
 
 void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
-                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
-                           int accumulate) {
-    (void)k; (void)a; (void)rowStrideA; (void)columnStrideA; (void)b; (void)c; (void)ldc;
+                           const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                           ptrdiff_t columns, int accumulate) {
+    (void)k; (void)a; (void)rowStrideA; (void)columnStrideA; (void)b; (void)ldb; (void)c; (void)ldc;
     (void)rows; (void)columns; (void)accumulate;
     __builtin_trap();
 }

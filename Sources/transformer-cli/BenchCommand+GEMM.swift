@@ -2,16 +2,25 @@ import Foundation
 import TransformerCore
 
 extension BenchCommand {
-    /// The shapes `bench --gemm` times: square 64 ... min(1024, maximum), then (when maximum >= 1024) the largest training products of the
-    /// base config (B*T = 1024 rows, d_model 512, d_ff 2048) as forward computes them (A B^T with a
-    /// [out, in] weight) and as backward does (A B for the input gradient, A^T B for the weight gradient).
+    /// The shapes `bench --gemm` times: square 64 ... min(1024, maximum), then (when maximum >= 1024) the
+    /// training products in the three ways training computes them (A B^T forward with a [out, in] weight,
+    /// A B for the input gradient, A^T B for the weight gradient): base (B*T = 1024 rows, d_model 512,
+    /// d_ff 2048), medium (2048 rows, 256 / 1024), base's 512-row batches, the vocabulary projections
+    /// (2048 x 1000 x 256, 512 x 8000 x 512), and small's (1024 rows, 64 / 256) with its weight gradients
+    /// dW = dy^T x (k = 1024 rows).
     static func gemmShapes(maximum: Int) -> [GEMMBenchmark] {
         let squares = sequence(first: 64) { $0 * 2 }.prefix { $0 <= 1024 }.map { GEMMBenchmark(m: $0, n: $0, k: $0) }
-        let training = [(1024, 512, 2048), (1024, 2048, 512)].flatMap { (m, n, k) in
+        let large = [(1024, 512, 2048), (1024, 2048, 512), (2048, 256, 1024), (2048, 1024, 256), (2048, 256, 256),
+                     (512, 512, 2048), (512, 2048, 512), (2048, 1000, 256), (512, 8000, 512),
+                     (1024, 64, 256), (1024, 256, 64), (1024, 64, 64)]
+        let training = large.flatMap { (m, n, k) in
             [GEMMBenchmark(m: m, n: n, k: k), GEMMBenchmark(m: m, n: n, k: k, transposeB: true),
              GEMMBenchmark(m: m, n: n, k: k, transposeA: true)]
         }
-        return squares.filter { $0.m <= maximum } + (maximum >= 1024 ? training : [])
+        let weightGradients = [(64, 64), (256, 64), (64, 256), (256, 256)].map { (m, n) in
+            GEMMBenchmark(m: m, n: n, k: 1024, transposeA: true)
+        }
+        return squares.filter { $0.m <= maximum } + (maximum >= 1024 ? training + weightGradients : [])
     }
 
     func runGEMM() {

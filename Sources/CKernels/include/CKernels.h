@@ -36,11 +36,13 @@ void ck_sgemm_6x16_avx2(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdi
 /// Always 0 off x86-64.
 int ck_cpu_has_avx512f(void);
 
-/// The AVX-512 twin of `ck_sgemm_6x16_avx2`: one 12 x 32 tile, same contract, with B packed 32 floats
-/// per step; `rows` is 1...12 and `columns` 1...32. Precondition: `ck_cpu_has_avx512f()` returned 1.
+/// The AVX-512 twin of `ck_sgemm_6x16_avx2`: one 12 x 32 tile, same contract for A and C; `rows` is
+/// 1...12 and `columns` 1...32. B: step p is the 32 floats at `b + p * ldb`, of which only the first
+/// `columns` are read (the rest count as 0), so `b` is either a packed panel (`ldb` 32) or a row-major
+/// B read in place (`ldb` its row stride). Precondition: `ck_cpu_has_avx512f()` returned 1.
 void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, ptrdiff_t columnStrideA,
-                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t columns,
-                           int accumulate);
+                           const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                           ptrdiff_t columns, int accumulate);
 
 /// 1 when the CPU and the OS support AVX-512F and AVX-512DQ (so `ck_dropout_avx512` may be called), else 0.
 int ck_cpu_has_avx512dq(void);

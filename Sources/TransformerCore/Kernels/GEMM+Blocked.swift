@@ -10,7 +10,9 @@ import Foundation
 /// `blockRows` rows of A (read in place, or packed into MR-row panels), every NR-column panel of B
 /// (kc x NR floats, kept in L1) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
 /// The first k block stores into C, later ones (and all of them when accumulating) add to it.
-/// Large problems split the tiles of C between threads, by rows of panels or by columns of panels.
+/// The AVX-512 kernel can also read a row-major B in place (no packing) where that is faster (n or m
+/// <= 64). Large problems split the tiles of C between threads, in chunks of rows of panels or of columns
+/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch).
 extension Kernels {
     // Block sizes. kc = 256: a kc x 16 B panel (16 KiB) plus a 6 x kc A panel stay in a 32 KiB L1d (Zen 3;
     // 48 KiB on Ice Lake also holds AVX-512's 32 KiB + 12 KiB); 128 and 192 measured no better. 168 rows
@@ -18,10 +20,15 @@ extension Kernels {
     static let defaultBlockDepth = 256
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
-    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM:
-    /// an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64 (3.1M) ran slower
-    /// on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64 (12.6M) gained
-    /// 1.2-1.5x, 1024^3 1.9x.
+    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
+    /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
+    /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
+    /// (12.6M) gained 1.2-1.5x, 1024^3 1.9x. With the ``GEMMWorkerPool`` (workers that start within
+    /// microseconds) lower thresholds were tried too, on the shared VM (other processes on both cores):
+    /// small's training step at 2 threads ran slower with 2^19 or 2^20 (median 12.5k vs 15.3k tokens/s at
+    /// 2^22) while the caller still waited for a late worker; once workers could only join an open job,
+    /// 2^19 / 2^20 / 2^22 gave 14.7k / 14.3k / 12.8k (medians of 5, the old code 14.7k): within the noise
+    /// there, so the threshold stayed. To re-measure on a quiet machine.
     static let defaultWorkPerThread = 1 << 22
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
@@ -62,6 +69,8 @@ extension Kernels {
         /// Most floats of packed B held at once.
         let packedBCapacity: Int
         let packA: Bool
+        /// Whether B is packed into panels, or read in place (AVX-512 kernel and B not transposed only).
+        let packB: Bool
     }
 
     /// The k extent of a block for depth `k` (balanced: k = 300 with depth 256 runs as 2 x 150).
@@ -80,38 +89,92 @@ extension Kernels {
         let prepacked = packedB.flatMap { $0.fits(g, kernel: kernel, depth: depth) ? $0 : nil }
         let plan = BlockPlan(kernel: kernel, depth: depth, blockRowPanels: max(1, options.blockRows / kernel.rows),
                              packedBCapacity: options.packedBCapacity,
-                             packA: options.packA ?? shouldPackA(g))
+                             packA: options.packA ?? shouldPackA(g),
+                             packB: prepacked != nil || !canReadBInPlace(g, kernel: kernel)
+                                 || (options.packB ?? shouldPackB(g)))
         let threads = threadCount(g, options: options, tiles: rowPanelCount * panelCount)
-        if let prepacked {   // B packed once for all calls: every worker reads the same panels
-            prepacked.withPanels { panels in
-                let block = PanelBlock(panels: 0..<panelCount, width: kernel.columns, depth: depth, packedB: panels)
-                guard threads > 1 else {
-                    computeTiles(g, plan: plan, block: block, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
-                    return
-                }
-                let splitRows = rowPanelCount >= panelCount
-                let shared = SendableBlock(block: block)
-                DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
-                    let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
-                    guard !rows.isEmpty, !columns.isEmpty else { return }
-                    computeTiles(g, plan: plan, block: shared.block, rowPanels: rows, panels: columns)
+        /// Every worker reads the same B panels (packed once, or B itself).
+        func computeShared(_ block: PanelBlock) {
+            guard threads > 1 else {
+                computeTiles(g, plan: plan, block: block, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
+                return
+            }
+            let splitRows = rowPanelCount >= panelCount
+            let shared = SendableBlock(block: block)
+            let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
+                                    largest: splitRows ? plan.blockRowPanels : panelCount)
+            parallel(threads) { _ in
+                while let chunk = chunks.claim() {
+                    computeTiles(g, plan: plan, block: shared.block, rowPanels: splitRows ? chunk : 0..<rowPanelCount,
+                                 panels: splitRows ? 0..<panelCount : chunk)
                 }
             }
+        }
+        if let prepacked {   // B packed once for all calls
+            prepacked.withPanels { panels in
+                computeShared(PanelBlock(panels: 0..<panelCount, width: kernel.columns, depth: depth, packedB: panels))
+            }
+            return
+        }
+        if !plan.packB {   // the kernel reads B's rows in place
+            computeShared(PanelBlock(inPlace: g.b, ldb: g.ldb, panels: 0..<panelCount, width: kernel.columns,
+                                     depth: depth))
             return
         }
         guard threads > 1 else {
             multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: 0..<panelCount)
             return
         }
-        // Split the larger side of the tile grid, so that each worker gets whole panels. Each worker packs
-        // the B panels it needs (all of them when splitting rows: a cheap copy next to its share of the
-        // work), so one dispatch suffices and no buffer is shared.
-        let splitRows = rowPanelCount >= panelCount
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            let rows = splitRows ? share(0..<rowPanelCount, worker: worker, of: threads) : 0..<rowPanelCount
-            let columns = splitRows ? 0..<panelCount : share(0..<panelCount, worker: worker, of: threads)
-            multiplyTiles(g, plan: plan, rowPanels: rows, panels: columns)
+        // Split the larger side of the tile grid into chunks of whole panels that the threads claim one
+        // at a time (a thread that starts late takes fewer). Each thread packs the B panels it needs into
+        // a buffer of its own: all of B, once, when splitting rows (B must then fit one column block),
+        // its chunk's panels when splitting columns. So no buffer is shared and nobody waits for another.
+        let width = kernel.columns
+        let splitRows = rowPanelCount >= panelCount && panelCount * width * g.k <= plan.packedBCapacity
+        let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
+                                largest: splitRows ? plan.blockRowPanels : panelCount)
+        parallel(threads) { _ in
+            guard splitRows else {
+                while let chunk = chunks.claim() { multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: chunk) }
+                return
+            }
+            guard var chunk = chunks.claim() else { return }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
+                let block = PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
+                                       packedB: packedB.baseAddress!)
+                packB(g, block: block)
+                while true {
+                    computeTiles(g, plan: plan, block: block, rowPanels: chunk, panels: 0..<panelCount)
+                    guard let next = chunks.claim() else { break }
+                    chunk = next
+                }
+            }
+        }
+    }
+
+    /// Contiguous chunks of a range of panels, claimed one at a time by the threads of one GEMM: about four
+    /// per thread (so that a thread starting late, or slowed by another process, is made up for), at most
+    /// `largest` panels each.
+    final class ChunkQueue: @unchecked Sendable {   // `next` is guarded by `lock`
+        let range: Range<Int>
+        let size: Int
+        private let lock = NSLock()
+        private var next: Int
+
+        init(_ range: Range<Int>, threads: Int, largest: Int) {
+            self.range = range
+            size = max(1, min(largest, (range.count + 4 * threads - 1) / (4 * threads)))
+            next = range.lowerBound
+        }
+
+        /// The next unclaimed chunk, or nil when all are claimed.
+        func claim() -> Range<Int>? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < range.upperBound else { return nil }
+            let chunk = next..<min(range.upperBound, next + size)
+            next = chunk.upperBound
+            return chunk
         }
     }
 
@@ -134,15 +197,31 @@ extension Kernels {
     }
 
     /// The packed B of one column block: for k block [p0, p0 + kc) and panel q, a kc x NR panel at
-    /// `p0 * panels.count * NR + (q - panels.lowerBound) * kc * NR`, NR = `width`.
+    /// `p0 * panels.count * NR + (q - panels.lowerBound) * kc * NR`, NR = `width`. Or (`inPlace`) B itself,
+    /// row-major and not transposed: panel q of k block p0 starts at `B + p0 * ldb + q * NR`.
     struct PanelBlock {
         let panels: Range<Int>
         let width: Int
         let depth: Int
         let packedB: UnsafeMutablePointer<Float>
+        /// Floats from one step p of a panel to the next: NR when packed, ldb in place.
+        let stepStride: Int
+        let inPlace: Bool
+
+        init(panels: Range<Int>, width: Int, depth: Int, packedB: UnsafeMutablePointer<Float>) {
+            (self.panels, self.width, self.depth, self.packedB) = (panels, width, depth, packedB)
+            (stepStride, inPlace) = (width, false)
+        }
+
+        /// B read in place (never written through `packedB`).
+        init(inPlace b: UnsafePointer<Float>, ldb: Int, panels: Range<Int>, width: Int, depth: Int) {
+            (self.panels, self.width, self.depth, packedB) = (panels, width, depth, UnsafeMutablePointer(mutating: b))
+            (stepStride, inPlace) = (ldb, true)
+        }
 
         func panel(_ q: Int, depthStart p0: Int, depth kc: Int) -> UnsafeMutablePointer<Float> {
-            packedB + p0 * panels.count * width + (q - panels.lowerBound) * kc * width
+            inPlace ? packedB + p0 * stepStride + q * width
+                : packedB + p0 * panels.count * width + (q - panels.lowerBound) * kc * width
         }
     }
 
@@ -154,17 +233,28 @@ extension Kernels {
         return max(1, min(cores, tiles, work / max(options.workPerThread, 1)))
     }
 
-    /// Packing A costs a copy of A per column block and pays off only when very many column panels reuse
-    /// it: measured, reading A in place was faster up to n = 512 (by 2x at n = 64) and packing about
-    /// 10% faster at n = 1024.
+    /// Packing A costs a copy of A per column block (a cheap one since the copies run in SIMD registers)
+    /// and pays off when enough column panels reuse it: measured on the 2-vCPU Ice Lake VM, at n >= 256
+    /// (e.g. 2048 x 256 x 256 A B 92 -> 102 GFLOP/s, 1024 x 512 x 2048 A B 75 -> 88), while at n = 64
+    /// reading A in place stayed ~10% faster. A^T read in place steps by lda floats per k step, i.e. one
+    /// page per step once lda >= 1024: there packing pays even at n = 64 (1024 x 64 x 64 A^T B 92 -> 108;
+    /// 1024 x 512 x 2048 A^T B 60 -> 86), while at lda = 64 ... 256 and n = 64 in place stayed faster.
     static func shouldPackA(_ g: GEMMOperands) -> Bool {
-        g.n >= 1024
+        g.n >= 256 || (g.transposeA && g.lda >= 512)
     }
 
-    /// Worker `worker`'s contiguous share of `range` among `workers`.
-    static func share(_ range: Range<Int>, worker: Int, of workers: Int) -> Range<Int> {
-        let count = range.count
-        return (range.lowerBound + count * worker / workers)..<(range.lowerBound + count * (worker + 1) / workers)
+    /// Whether the kernel can read B in place: only the AVX-512 kernel takes a row stride for B, and only
+    /// a non-transposed B has its panel rows contiguous.
+    static func canReadBInPlace(_ g: GEMMOperands, kernel: MicroKernel) -> Bool {
+        kernel == .avx512 && !g.transposeB
+    }
+
+    /// Reading B in place saves packing B (k x n floats copied for m x n x k multiply-adds, so it matters
+    /// when m is small) but its panel rows lie ldb floats apart, which crowds a few L1 sets when ldb is
+    /// large: measured, in place was faster for n = 64 or m = 64 (1024 x 64 x 64 A^T B 108 -> 118,
+    /// 64 x 256 x 1024 A^T B 81 -> 95 GFLOP/s) and slower for wide B (2048 x 1024 x 256 A B 57 -> 39).
+    static func shouldPackB(_ g: GEMMOperands) -> Bool {
+        !(g.n <= 64 || g.m <= 64)
     }
 
     /// The packed panels of a shared ``PackedMatrix``, read (never written) by every worker.
@@ -214,8 +304,8 @@ extension Kernels {
                                 ck_sgemm_6x16_avx2(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
                                                    add ? 1 : 0)
                             case .avx512:
-                                ck_sgemm_12x32_avx512(kc, a, rowStride, columnStride, bPanel, c, g.ldc, rows, columns,
-                                                      add ? 1 : 0)
+                                ck_sgemm_12x32_avx512(kc, a, rowStride, columnStride, bPanel, block.stepStride, c,
+                                                      g.ldc, rows, columns, add ? 1 : 0)
                             case .portable:
                                 portableMicroKernel(depth: kc, a: a, rowStrideA: rowStride, columnStrideA: columnStride,
                                                     b: bPanel, c: c, ldc: g.ldc, rows: rows, columns: columns,

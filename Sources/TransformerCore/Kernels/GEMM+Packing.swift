@@ -116,21 +116,29 @@ extension Kernels {
     /// never read them.
     static func packRowsOfA(_ g: GEMMOperands, rowPanels: Range<Int>, height: Int, depthStart p0: Int, depth kc: Int,
                             into buffer: UnsafeMutablePointer<Float>) {
-        for rowPanel in rowPanels {
+        if g.transposeA {   // op(A)[i, p] = A[p, i]: MR consecutive floats of row p of A per panel and step.
+            // Row by row of A (its rows lie lda floats apart, a page or more for wide A): each row is read
+            // once, contiguously, and spread over the panels.
+            let panelFloats = height * kc
+            let lastRows = g.m - (rowPanels.upperBound - 1) * height
+            for p in 0..<kc {
+                let source = g.a + (p0 + p) * g.lda + rowPanels.lowerBound * height
+                let target = buffer + p * height
+                var offset = 0
+                for panel in 0..<(rowPanels.count - 1) {
+                    copyShortRow(from: source + offset, count: height, to: target + panel * panelFloats)
+                    offset += height
+                }
+                copyShortRow(from: source + offset, count: min(height, lastRows),
+                             to: target + (rowPanels.count - 1) * panelFloats)
+            }
+            return
+        }
+        for rowPanel in rowPanels {   // rows of A become the columns of the panel: 4 x 4 transposes in registers
             let destination = buffer + (rowPanel - rowPanels.lowerBound) * height * kc
             let i0 = rowPanel * height
-            let rows = min(height, g.m - i0)
-            if g.transposeA {   // op(A)[i, p] = A[p, i]: 6 consecutive floats of each row of A.
-                for p in 0..<kc {
-                    let source = g.a + (p0 + p) * g.lda + i0
-                    for i in 0..<rows { destination[p * height + i] = source[i] }
-                }
-            } else {
-                for i in 0..<rows {
-                    let source = g.a + (i0 + i) * g.lda + p0
-                    for p in 0..<kc { destination[p * height + i] = source[p] }
-                }
-            }
+            transposeIntoPanel(g.a + i0 * g.lda + p0, ldb: g.lda, columns: min(height, g.m - i0), depth: kc,
+                               into: destination, width: height)
         }
     }
 }

@@ -122,4 +122,7 @@ struct GEMMOptions: Sendable {
     /// Whether A is copied into contiguous panels, or read in place by the micro-kernel; nil decides
     /// from the shape.
     var packA: Bool? = nil
+    /// Whether B is copied into panels, or read in place by the micro-kernel (only the AVX-512 kernel with
+    /// B not transposed can; otherwise B is always packed); nil decides from the shape.
+    var packB: Bool? = nil
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TransformerCore
 
@@ -7,22 +8,30 @@ import Testing
 /// path. Tolerance: ``GEMMTolerance``.
 @Suite struct GEMMTests {
     /// Small blocks so that modest sizes cross k-block, row-block and column-block edges.
-    static func smallBlocks(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+    static func smallBlocks(_ implementation: GEMMImplementation, packA: Bool? = nil, packB: Bool? = nil) -> GEMMOptions {
         var options = GEMMOptions()
         options.implementation = implementation
         options.blockDepth = 7            // k = 20 runs as 3 blocks of 7, 7, 6
         options.blockRows = 12            // 2 tile rows (1 of AVX-512's) per row block
         options.packedBCapacity = 16 * 40 // 2 16-column panels (1 32-column one) per packed block at k = 20
         options.packA = packA
+        options.packB = packB
         options.maximumThreads = 1
         return options
     }
 
-    static func options(_ implementation: GEMMImplementation, packA: Bool? = nil) -> GEMMOptions {
+    static func options(_ implementation: GEMMImplementation, packA: Bool? = nil, packB: Bool? = nil) -> GEMMOptions {
         var options = GEMMOptions()
         options.implementation = implementation
         options.packA = packA
+        options.packB = packB
         return options
+    }
+
+    /// The ways B can reach `implementation`'s kernel: packed, and (AVX-512 only; the driver packs a
+    /// transposed B anyway) read in place.
+    static func packBChoices(_ implementation: GEMMImplementation) -> [Bool] {
+        implementation == .avx512 ? [true, false] : [true]
     }
 
     @Test func handExample() {
@@ -46,7 +55,7 @@ import Testing
     }
 
     /// Every tile edge: m around the 6- and 12-row tiles, n around the 16- and 32-column tiles, k around
-    /// the 2- and 4-step unrolls; every kernel, A packed or read in place, against one reference each.
+    /// the 2- and 4-step unrolls; every kernel, A and B packed or read in place, against one reference each.
     @Test(arguments: GEMMLayout.all)
     func tileEdges(layout: GEMMLayout) {
         var seed: UInt64 = 1000
@@ -55,15 +64,17 @@ import Testing
             let accumulate = seed % 2 == 0
             let expected = fixture.expectation(accumulate: accumulate)
             for implementation in GEMMImplementation.testable { for packA in [false, true] {
-                fixture.check(accumulate: accumulate, options: Self.options(implementation, packA: packA),
-                              expected: expected)
+                for packB in Self.packBChoices(implementation) {
+                    fixture.check(accumulate: accumulate, options: Self.options(implementation, packA: packA, packB: packB),
+                                  expected: expected)
+                }
             } }
             seed += 3
         } } }
     }
 
     /// Block edges with shrunken blocks: several k blocks (with C stored, then added to), row blocks and
-    /// packed-B column blocks, A packed or read in place, accumulating or not, strides padded.
+    /// packed-B column blocks, A and B packed or read in place, accumulating or not, strides padded.
     @Test(arguments: GEMMLayout.all)
     func blockEdges(layout: GEMMLayout) {
         var seed: UInt64 = 2000
@@ -72,8 +83,11 @@ import Testing
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 3, seed: seed)
                 let expected = fixture.expectation(accumulate: accumulate)
                 for implementation in GEMMImplementation.testable { for packA in [false, true] {
-                    fixture.check(accumulate: accumulate, options: Self.smallBlocks(implementation, packA: packA),
-                                  expected: expected)
+                    for packB in Self.packBChoices(implementation) {
+                        fixture.check(accumulate: accumulate,
+                                      options: Self.smallBlocks(implementation, packA: packA, packB: packB),
+                                      expected: expected)
+                    }
                 } }
                 seed += 3
             }
@@ -91,19 +105,61 @@ import Testing
         }
     }
 
-    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), with 2 and
-    /// 3 workers (uneven shares).
+    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), in chunks
+    /// claimed by 2 threads (the worker pool's, or Dispatch's when another test holds the pool) and 3
+    /// (more than this machine's pool has: Dispatch).
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
         var seed: UInt64 = 4000
         for (m, n, k) in [(61, 20, 9), (13, 100, 11)] { for threads in [2, 3] {
-            var options = Self.smallBlocks(implementation)
-            options.maximumThreads = threads
-            options.workPerThread = 1
-            let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
-            fixture.check(accumulate: threads == 3, options: options)
+            for packB in Self.packBChoices(implementation) {
+                var options = Self.smallBlocks(implementation, packB: packB)
+                options.maximumThreads = threads
+                options.workPerThread = 1
+                let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
+                fixture.check(accumulate: threads == 3, options: options)
+            }
             seed += 3
         } }
+    }
+
+    /// The worker pool runs index 0 on the calling thread, and every other index at most once, on a worker
+    /// thread, job after job; it declines jobs wider than itself. (Other tests' GEMMs may hold it: then
+    /// `run` returns false and is retried. Whether a worker joins in time depends on the load.)
+    @Test func workerPoolRunsIndicesAtMostOnce() throws {
+        guard #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let pool = GEMMWorkerPool.shared else { return }
+        #expect(!pool.run(pool.workers + 2) { _ in })
+        let threads = pool.workers + 1
+        for job in 0..<20 {
+            let record = ThreadRecord(count: threads)
+            let caller = pthread_self()
+            var ran = false
+            for _ in 0..<10_000 where !ran {
+                ran = pool.run(threads) { index in
+                    record.mark(index, onCaller: pthread_equal(pthread_self(), caller) != 0)
+                    if index == 0 { usleep(200) }   // time for a spinning worker to join
+                }
+                if !ran { usleep(100) }
+            }
+            #expect(ran, "job \(job): the pool stayed busy")
+            #expect(record.counts[0] == 1 && record.onCaller[0], "job \(job)")
+            for index in 1..<threads {
+                #expect(record.counts[index] <= 1 && !record.onCaller[index], "job \(job): \(record.counts)")
+            }
+        }
+    }
+
+    /// Which indices of a pool job ran, how often, and on which thread.
+    final class ThreadRecord: @unchecked Sendable {   // guarded by `lock`
+        private let lock = NSLock()
+        private(set) var counts: [Int]
+        private(set) var onCaller: [Bool]
+        init(count: Int) { counts = [Int](repeating: 0, count: count); onCaller = [Bool](repeating: false, count: count) }
+        func mark(_ index: Int, onCaller caller: Bool) {
+            lock.lock(); defer { lock.unlock() }
+            counts[index] += 1
+            onCaller[index] = caller
+        }
     }
 
     /// The threaded path at the default threshold, through the plain entry point. Splitting the tiles
@@ -157,7 +213,7 @@ import Testing
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func nonFiniteValuesPropagate(implementation: GEMMImplementation, layout: GEMMLayout) {
         let (m, n, k) = (13, 19, 6)
-        for packA in [false, true] {
+        for packA in [false, true] { for packB in Self.packBChoices(implementation) {
             var fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: 500)
             func setA(_ i: Int, _ p: Int, _ value: Float) {
                 fixture.a[layout.transposeA ? p * fixture.lda + i : i * fixture.lda + p] = value
@@ -169,7 +225,8 @@ import Testing
             setB(2, 16, .infinity)             // ... and meets an infinity: C[5, 16] = 0 * Inf + ... = NaN
             setA(12, 3, .nan)                  // a NaN in the edge row: row 12 of C is all NaN
             setB(4, 0, -.infinity)             // column 0 of C is -Inf or NaN (or +-Inf where it meets NaN)
-            let actual = fixture.run(accumulate: false, options: Self.options(implementation, packA: packA))
+            let actual = fixture.run(accumulate: false,
+                                     options: Self.options(implementation, packA: packA, packB: packB))
             let reference = Kernels.referenceGemm(transposeA: layout.transposeA, transposeB: layout.transposeB,
                                                   m: m, n: n, k: k, a: fixture.packedA, b: fixture.packedB)
             #expect(actual[5 * fixture.ldc + 16].isNaN && actual[12 * fixture.ldc + 7].isNaN)
@@ -179,8 +236,9 @@ import Testing
                 let same = expected.isNaN ? value.isNaN : expected.isInfinite ? value == expected : value.isFinite
                 if !same { mismatches.append("C[\(i), \(j)] = \(value), expected \(expected)") }
             } }
-            #expect(mismatches.isEmpty, "\(implementation) \(layout) packA \(packA): \(mismatches.prefix(5))")
-        }
+            #expect(mismatches.isEmpty,
+                    "\(implementation) \(layout) packA \(packA) packB \(packB): \(mismatches.prefix(5))")
+        } }
     }
 
     /// A transformer-like shape (96 rows of d_model 64) through the plain entry point.
