@@ -23,8 +23,8 @@ struct BenchCommand: Command {
         medium 1000/1000 256 8 4 1024 32 64 64; base 8000/8000 512 8 6 2048 8 64 64.
 
         --gemm instead prints the GFLOP/s of the GEMM kernel for square sizes 64 to --gemm-max and the \
-        training shapes 1024x512x2048 and 1024x2048x512 with the transposed variants backward uses. \
-        Progress goes to stderr.
+        training shapes of every config (the linear layers' forward A B^T, input gradient A B and weight \
+        gradient A^T B, and the vocabulary projections). Progress goes to stderr.
         """
 
     static let options: [OptionSpec] = [
