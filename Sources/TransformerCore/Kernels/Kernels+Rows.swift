@@ -15,30 +15,109 @@ extension Kernels {
 
 extension Kernels {
     /// y = softmax(scale * x + mask) of one row of `width` floats (`mask` nil: no mask). A row whose
-    /// every entry is -inf (all keys masked) gives zeros. The same steps as `Tensor.softmaxRows` after
-    /// `scale * x + 0 + mask`.
+    /// every entry is -inf (all keys masked) gives zeros. The steps of `Tensor.softmaxRows` after
+    /// `scale * x + 0 + mask`, 16 lanes at a time with ``exp16(_:)`` (so the maximum, the exponentials
+    /// and the sum differ from the scalar loop by rounding only). `x` and `y` may be the same buffer.
     @inline(__always)
     static func scaledMaskedSoftmaxRow(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
                                        width: Int, into y: UnsafeMutablePointer<Float>) {
-        if let mask {
-            for j in 0..<width { y[j] = (scale * x[j] + 0) + mask[j] }
-        } else {
-            for j in 0..<width { y[j] = scale * x[j] + 0 }
+        let scales = SIMD16<Float>(repeating: scale)
+        var maxima = SIMD16<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 16 <= width {
+            var v = scales * load16(x + j) + 0
+            if let mask { v += load16(mask + j) }
+            store16(v, y + j)
+            maxima = pointwiseMax(maxima, v)
+            j += 16
         }
-        var m = -Float.infinity
-        for j in 0..<width { m = Swift.max(m, y[j]) }
+        var m = maxima.max()
+        while j < width {
+            let v = (scale * x[j] + 0) + (mask?[j] ?? 0)
+            y[j] = v
+            m = Swift.max(m, v)
+            j += 1
+        }
         if m == -.infinity {
             y.update(repeating: 0, count: width)
             return
         }
-        var total: Float = 0
-        for j in 0..<width {
-            let e = exp(y[j] - m)
-            y[j] = e
-            total += e
+        let shift = SIMD16<Float>(repeating: m)
+        var totals = SIMD16<Float>()
+        j = 0
+        while j + 16 <= width {
+            let e = exp16(load16(y + j) - shift)
+            store16(e, y + j)
+            totals += e
+            j += 16
         }
-        let inverse = 1 / total
-        for j in 0..<width { y[j] *= inverse }
+        if j < width {   // the tail in one padded vector: exp(-inf) = 0 in the unused lanes
+            var v = SIMD16<Float>(repeating: -.infinity)
+            for i in 0..<(width - j) { v[i] = y[j + i] - m }
+            let e = exp16(v)
+            for i in 0..<(width - j) { y[j + i] = e[i] }
+            totals += e
+        }
+        let inverse = 1 / totals.sum()
+        let inverses = SIMD16<Float>(repeating: inverse)
+        j = 0
+        while j + 16 <= width {
+            store16(load16(y + j) * inverses, y + j)
+            j += 16
+        }
+        while j < width { y[j] *= inverse; j += 1 }
+    }
+}
+
+extension Kernels {
+    /// exp(x) lane by lane (Cephes' expf): x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2
+    /// (ln 2 split in two constants so n ln 2 is exact), exp(r) by the degree-7 polynomial
+    /// 1 + r + r^2 (1/2 + r (1/6 + ...)), and 2^n built from exponent bits in two halves (so that n from
+    /// -150 to 128 gives denormal to huge results without overflowing the exponent field).
+    /// Max relative error vs exp on normal results: `VectorExpTests.maxRelativeError` (measured).
+    /// x < ``exp16Lowest`` (including -inf) gives exactly 0, x > ``exp16Highest`` gives +inf, NaN gives NaN.
+    @inline(__always)
+    static func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        let low = SIMD16<Float>(repeating: exp16Lowest), high = SIMD16<Float>(repeating: exp16Highest)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        let magic = SIMD16<Float>(repeating: 12_582_912)   // 1.5 * 2^23: adding it rounds to an integer
+        let t = clamped * SIMD16(repeating: 1.442_695_04) + magic
+        let n = t - magic
+        var r = clamped - n * SIMD16(repeating: 0.693_359_375)
+        r = r - n * SIMD16(repeating: -2.121_944_40e-4)
+        var p = SIMD16<Float>(repeating: 1.987_569_150_0e-4)
+        p = p * r + SIMD16(repeating: 1.398_199_950_7e-3)
+        p = p * r + SIMD16(repeating: 8.333_451_907_3e-3)
+        p = p * r + SIMD16(repeating: 4.166_579_589_4e-2)
+        p = p * r + SIMD16(repeating: 1.666_666_545_9e-1)
+        p = p * r + SIMD16(repeating: 5.000_000_120_1e-1)
+        let expR = p * (r * r) + r + 1
+        // n from the bits of t (its low mantissa bits hold n + 2^22), then 2^n = 2^half * 2^(n - half).
+        let ni = unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        let half = ni &>> 1
+        let bias = SIMD16<Int32>(repeating: 127)
+        let scale1 = unsafeBitCast((half &+ bias) &<< 23, to: SIMD16<Float>.self)
+        let scale2 = unsafeBitCast((ni &- half &+ bias) &<< 23, to: SIMD16<Float>.self)
+        var y = expR * scale1 * scale2
+        y.replace(with: 0, where: x .< low)
+        y.replace(with: .infinity, where: x .> high)
+        y.replace(with: x, where: x .!= x)
+        return y
+    }
+
+    /// Below this exp16 returns 0 (exp(-103.97) is about the smallest denormal, 1.4e-45).
+    static let exp16Lowest: Float = -103.972_08
+    /// Above this exp16 returns +inf (log of the largest Float, 3.4e38).
+    static let exp16Highest: Float = 88.722_83
+
+    @inline(__always)
+    static func load16(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store16(_ v: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(y).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 }
 
