@@ -23,22 +23,55 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
                  "singleQueryAttention needs queries [R, H, D] = [\(rowCount), \(headCount), \(d)], got \(queries.count) floats")
     guard keyCount > 0 else { return [Float](repeating: 0, count: queries.count) }   // no keys: every weight is 0
     let scale = 1 / Float(d).squareRoot()
+    let pairs = rowCount * headCount
+    // The offsets up front, so that the (row, head) pairs can be split over threads.
+    let keyOffsets = (0..<pairs).map { keyOffset($0 / headCount, $0 % headCount) }
+    let maskOffsets = mask == nil ? [] : (0..<rowCount).map(maskOffset)
+    let threads = Kernels.singleQueryThreads(work: 2 * pairs * keyCount * d, pairs: pairs)
     return Kernels.uninitializedArray(queries.count) { out in   // [R, H, D]
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * keyCount) { scratch in
-            queries.withUnsafeBufferPointer { q in keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
-                (mask ?? []).withUnsafeBufferPointer { m in
-                    for r in 0..<rowCount {
-                        let maskRow = mask == nil ? nil : m.baseAddress! + maskOffset(r)
-                        for h in 0..<headCount {
-                            let offset = keyOffset(r, h), position = (r * headCount + h) * d
-                            Kernels.singleQueryAttention(query: q.baseAddress! + position, keys: k.baseAddress! + offset,
-                                                         values: v.baseAddress! + offset, keyCount: keyCount,
-                                                         keyStride: keyStride, d: d, scale: scale, mask: maskRow,
-                                                         scratch: scratch.baseAddress!, into: out + position)
+        queries.withUnsafeBufferPointer { q in keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
+            (mask ?? []).withUnsafeBufferPointer { m in keyOffsets.withUnsafeBufferPointer { keyOffsets in
+                maskOffsets.withUnsafeBufferPointer { maskOffsets in
+                    let g = Kernels.SingleQueryOperands(
+                        q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, mask: mask == nil ? nil : m.baseAddress!,
+                        keyOffsets: keyOffsets.baseAddress!, maskOffsets: maskOffsets.baseAddress,
+                        out: out, headCount: headCount, d: d, keyCount: keyCount, keyStride: keyStride, scale: scale)
+                    Kernels.forEachPairShare(pairs: pairs, threads: threads) { pairs in
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g.keyCount) { scratch in
+                            for pair in pairs {
+                                let position = pair * g.d
+                                let maskRow = g.mask.map { $0 + g.maskOffsets![pair / g.headCount] }
+                                Kernels.singleQueryAttention(query: g.q + position, keys: g.k + g.keyOffsets[pair],
+                                                             values: g.v + g.keyOffsets[pair], keyCount: g.keyCount,
+                                                             keyStride: g.keyStride, d: g.d, scale: g.scale,
+                                                             mask: maskRow, scratch: scratch.baseAddress!,
+                                                             into: g.out + position)
+                            }
                         }
                     }
                 }
-            } } }
-        }
+            } }
+        } } }
+    }
+}
+
+extension Kernels {
+    /// Multiply-adds a thread must get before the (row, head) pairs of a decoding step's attention are
+    /// split over a second thread. Lower than ``attentionWorkPerThread``: these loops are Swift SIMD
+    /// (SSE), several times slower per multiply-add than the GEMM micro-kernels.
+    @TaskLocal static var singleQueryWorkPerThread = 1 << 17
+
+    static func singleQueryThreads(work: Int, pairs: Int) -> Int {
+        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / singleQueryWorkPerThread))
+    }
+
+    /// The operands of one ``singleQueryAttention(queries:rowCount:headCount:headDimension:keys:values:keyCount:keyStride:keyOffset:mask:maskOffset:)``
+    /// call, shared by the workers (each writes the outputs of its own pairs).
+    struct SingleQueryOperands: @unchecked Sendable {
+        let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, mask: UnsafePointer<Float>?
+        let keyOffsets: UnsafePointer<Int>, maskOffsets: UnsafePointer<Int>?
+        let out: UnsafeMutablePointer<Float>
+        let headCount: Int, d: Int, keyCount: Int, keyStride: Int
+        let scale: Float
     }
 }

@@ -12,17 +12,41 @@ extension Kernels {
         let (dots, weights) = (scratch, scratch + keyCount)
         for j in 0..<keyCount { dots[j] = dot(query, keys + j * keyStride, count: d) }
         scaledMaskedSoftmaxRow(dots, scale: scale, mask: mask, width: keyCount, into: weights)
-        // out = sum_j w_j V_j, 8 output lanes at a time kept in a register across the keys.
+        weightedSumOfRows(weights, rows: values, count: keyCount, stride: keyStride, width: d, into: out)
+    }
+
+    /// out[0..<width] = sum_j w_j V_j over `count` rows V_j of `width` floats at `j * stride` from `rows`.
+    /// Columns go in blocks of 32 (four 8-lane sums kept in registers across the rows: four independent
+    /// chains of adds, where one 8-lane sum per pass waited on each add), then 8, then one at a time.
+    @inline(__always)
+    static func weightedSumOfRows(_ weights: UnsafePointer<Float>, rows: UnsafePointer<Float>, count: Int,
+                                  stride: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
         var p = 0
-        while p + 8 <= d {
+        while p + 32 <= width {
+            var (a0, a1, a2, a3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            for j in 0..<count {
+                let w = SIMD8<Float>(repeating: weights[j])
+                let row = rows + j * stride + p
+                a0 += w * load8(row)
+                a1 += w * load8(row + 8)
+                a2 += w * load8(row + 16)
+                a3 += w * load8(row + 24)
+            }
+            store8(a0, out + p)
+            store8(a1, out + p + 8)
+            store8(a2, out + p + 16)
+            store8(a3, out + p + 24)
+            p += 32
+        }
+        while p + 8 <= width {
             var lanes = SIMD8<Float>()
-            for j in 0..<keyCount { lanes += SIMD8(repeating: weights[j]) * load8(values + j * keyStride + p) }
-            UnsafeMutableRawPointer(out + p).storeBytes(of: lanes, as: SIMD8<Float>.self)
+            for j in 0..<count { lanes += SIMD8(repeating: weights[j]) * load8(rows + j * stride + p) }
+            store8(lanes, out + p)
             p += 8
         }
-        while p < d {
+        while p < width {
             var total: Float = 0
-            for j in 0..<keyCount { total += weights[j] * values[j * keyStride + p] }
+            for j in 0..<count { total += weights[j] * rows[j * stride + p] }
             out[p] = total
             p += 1
         }
@@ -40,7 +64,7 @@ extension Kernels {
                 * ry.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
             p += 8
         }
-        var total = lanes.sum()
+        var total = horizontalSum(lanes)
         while p < count {
             total += x[p] * y[p]
             p += 1
