@@ -4,15 +4,52 @@ extension Kernels {
     /// key j's K_j and V_j are d floats at `j * keyStride` from `keys` / `values`; `mask` (nil: none)
     /// holds keyCount additive entries (0 or -inf). `scratch` holds 2 * keyCount floats.
     /// Dot products run in 8-float chunks, so sums are reassociated: results equal a GEMM's to rounding.
+    /// Keys go four at a time (``dotsWithRows``).
     /// Every product is computed (no skipping of zero weights), so NaN and Inf propagate.
     static func singleQueryAttention(query: UnsafePointer<Float>, keys: UnsafePointer<Float>,
                                      values: UnsafePointer<Float>, keyCount: Int, keyStride: Int, d: Int,
                                      scale: Float, mask: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
                                      into out: UnsafeMutablePointer<Float>) {
         let (dots, weights) = (scratch, scratch + keyCount)
-        for j in 0..<keyCount { dots[j] = dot(query, keys + j * keyStride, count: d) }
+        dotsWithRows(query, rows: keys, count: keyCount, stride: keyStride, width: d, into: dots)
         scaledMaskedSoftmaxRow(dots, scale: scale, mask: mask, width: keyCount, into: weights)
         weightedSumOfRows(weights, rows: values, count: keyCount, stride: keyStride, width: d, into: out)
+    }
+
+    /// dots[j] = x . K_j for `count` rows K_j of `width` floats at `j * stride` from `rows`: four rows at a
+    /// time (four independent 8-lane sums sharing each load of x), then one at a time with ``dot``.
+    @inline(__always)
+    static func dotsWithRows(_ x: UnsafePointer<Float>, rows: UnsafePointer<Float>, count: Int, stride: Int,
+                             width: Int, into dots: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j + 4 <= count {
+            let (k0, k1, k2, k3) = (rows + j * stride, rows + (j + 1) * stride, rows + (j + 2) * stride,
+                                    rows + (j + 3) * stride)
+            var (s0, s1, s2, s3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var p = 0
+            while p + 8 <= width {
+                let xv = load8(x + p)
+                s0 += xv * load8(k0 + p)
+                s1 += xv * load8(k1 + p)
+                s2 += xv * load8(k2 + p)
+                s3 += xv * load8(k3 + p)
+                p += 8
+            }
+            var (t0, t1, t2, t3) = (horizontalSum(s0), horizontalSum(s1), horizontalSum(s2), horizontalSum(s3))
+            while p < width {
+                t0 += x[p] * k0[p]
+                t1 += x[p] * k1[p]
+                t2 += x[p] * k2[p]
+                t3 += x[p] * k3[p]
+                p += 1
+            }
+            (dots[j], dots[j + 1], dots[j + 2], dots[j + 3]) = (t0, t1, t2, t3)
+            j += 4
+        }
+        while j < count {
+            dots[j] = dot(x, rows + j * stride, count: width)
+            j += 1
+        }
     }
 
     /// out[0..<width] = sum_j w_j V_j over `count` rows V_j of `width` floats at `j * stride` from `rows`.

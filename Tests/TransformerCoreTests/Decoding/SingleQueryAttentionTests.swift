@@ -40,3 +40,23 @@ import Testing
         expectClose(actual, expected, tolerance: Tolerance.exact)
     }
 }
+
+extension SingleQueryAttentionTests {
+    @Test(arguments: [1, 8, 13, 32])
+    func dotsWithRowsMatchThePlainLoop(width: Int) {
+        for count in [0, 3, 4, 9] {
+            let stride = width + 2
+            let rows = randomTensor([Swift.max(1, count * stride)], seed: UInt64(width)).scalars
+            let x = randomTensor([width], seed: 5).scalars
+            let expected = (0..<count).map { j in (0..<width).reduce(Float(0)) { $0 + x[$1] * rows[j * stride + $1] } }
+            var actual = [Float](repeating: 0, count: count)
+            rows.withUnsafeBufferPointer { r in x.withUnsafeBufferPointer { x in actual.withUnsafeMutableBufferPointer { a in
+                if count > 0 {
+                    Kernels.dotsWithRows(x.baseAddress!, rows: r.baseAddress!, count: count, stride: stride, width: width,
+                                         into: a.baseAddress!)
+                }
+            } } }
+            expectClose(actual, expected, tolerance: Tolerance.exact * 10)
+        }
+    }
+}
