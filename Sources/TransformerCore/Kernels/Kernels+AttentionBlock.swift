@@ -43,9 +43,20 @@ extension Kernels {
 
     /// The inverted-dropout draw of ``Tensor/dropout(probability:generator:)``: `threshold` on 24 bits and
     /// the survivors' scale `keep`; `state` is the generator's state before the whole `[B, H, T, S]` draw.
-    struct AttentionDropout: @unchecked Sendable {
+    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps, so the backward pass
+    /// draws it again instead of keeping the dropped weights and the mask (two `[B, H, T, S]` buffers per
+    /// attention call, held from forward to backward).
+    struct AttentionDropout: Sendable {
         let state: UInt64, threshold: UInt64, keep: Float
-        let dropped: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>
+
+        /// P' = W * mask_p and the mask of pair p, for `count` = T * S weights.
+        @inline(__always)
+        func apply(pair p: Int, count: Int, weights: UnsafePointer<Float>, into dropped: UnsafeMutablePointer<Float>,
+                   mask: UnsafeMutablePointer<Float>) {
+            var state = Kernels.splitMixState(self.state, advancedBy: p * count)
+            Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
+                            mask: mask)
+        }
     }
 
     /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma,
@@ -94,24 +105,26 @@ extension Kernels {
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (weights, output) = (out.weights, out.output)
-            for p in pairs {
-                let w = weights + p * g.block
-                gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
-                     b: g.k + g.keyOffset(p), ldb: c, c: w, ldc: s, accumulate: false, options: options)
-                for row in 0..<t {
-                    scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
-                                           into: w + row * s)
+            // P' and the mask of the current pair (when dropout is on).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : 2 * g.block) { scratch in
+                for p in pairs {
+                    let w = weights + p * g.block
+                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
+                         b: g.k + g.keyOffset(p), ldb: c, c: w, ldc: s, accumulate: false, options: options)
+                    for row in 0..<t {
+                        scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
+                                               into: w + row * s)
+                    }
+                    var attended = UnsafePointer(w)
+                    if let dropout {
+                        let dropped = scratch.baseAddress!
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, mask: dropped + g.block)
+                        attended = UnsafePointer(dropped)
+                    }
+                    gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
+                         b: g.v + g.keyOffset(p), ldb: c, c: output + g.queryOffset(p), ldc: c, accumulate: false,
+                         options: options)
                 }
-                var attended = UnsafePointer(w)
-                if let dropout {
-                    var state = splitMixState(dropout.state, advancedBy: p * g.block)
-                    Kernels.dropout(state: &state, count: g.block, threshold: dropout.threshold, keep: dropout.keep,
-                                    x: w, y: dropout.dropped + p * g.block, mask: dropout.mask + p * g.block)
-                    attended = UnsafePointer(dropout.dropped + p * g.block)
-                }
-                gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
-                     b: g.v + g.keyOffset(p), ldb: c, c: output + g.queryOffset(p), ldc: c, accumulate: false,
-                     options: options)
             }
         }
     }
@@ -125,28 +138,32 @@ extension Kernels {
     ///     dZ = scale * W * (dP - rowsum(dP * W))  (softmax's backward, with the scale of the scores)
     ///     dQ_bh = dZ K_bh,  dK_bh = dZ^T Q_bh     [T, D], [S, D]
     ///
-    /// `weights` is W `[B, H, T, S]`, `attended` P' (W itself without dropout), `dropoutMask` the scaled
-    /// keep mask or nil.
+    /// `weights` is W `[B, H, T, S]`; `dropout` the forward's draw (P' and the mask are drawn again per pair).
     static func attentionBackward(_ g: AttentionOperands, outputGradient dO: UnsafePointer<Float>,
-                                  weights: UnsafePointer<Float>, attended: UnsafePointer<Float>,
-                                  dropoutMask: UnsafePointer<Float>?, dQ: UnsafeMutablePointer<Float>?,
+                                  weights: UnsafePointer<Float>, dropout: AttentionDropout?,
+                                  dQ: UnsafeMutablePointer<Float>?,
                                   dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?) {
         let threads = attentionThreads(work: 2 * g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
         let options = attentionGEMMOptions
         let needScores = dQ != nil || dK != nil
-        let io = SendableGradients(dO: dO, weights: weights, attended: attended, dropoutMask: dropoutMask,
-                                   dQ: dQ, dK: dK, dV: dV)
+        let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
-            let (dO, weights, attended, dropoutMask, dQ, dK, dV) =
-                (io.dO, io.weights, io.attended, io.dropoutMask, io.dQ, io.dK, io.dV)
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, g.block)) { scratch in
+            let (dO, weights, dQ, dK, dV) = (io.dO, io.weights, io.dQ, io.dK, io.dV)
+            // dP, then P' and the mask of the current pair (when dropout is on).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: (dropout == nil ? 1 : 3) * Swift.max(1, g.block)) { scratch in
                 let dP = scratch.baseAddress!
+                let (dropped, dropoutMask) = (dP + g.block, dP + 2 * g.block)
                 for p in pairs {
                     let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
                     let dOp = dO + qOffset
+                    var attended = weights + p * g.block
+                    if let dropout {
+                        dropout.apply(pair: p, count: g.block, weights: attended, into: dropped, mask: dropoutMask)
+                        attended = UnsafePointer(dropped)
+                    }
                     if let dV {
-                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended + p * g.block, lda: s,
+                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
                              b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
                     }
                     guard needScores else { continue }
@@ -155,7 +172,7 @@ extension Kernels {
                     let w = weights + p * g.block
                     for row in 0..<t {
                         softmaxBackwardRow(dP + row * s, weights: w + row * s,
-                                           dropoutMask: dropoutMask.map { $0 + p * g.block + row * s },
+                                           dropoutMask: dropout == nil ? nil : UnsafePointer(dropoutMask + row * s),
                                            scale: g.scale, width: s)
                     }
                     if let dQ {
@@ -178,8 +195,7 @@ extension Kernels {
 
     /// The buffers of ``attentionBackward``, handed to the workers (each writes its own blocks).
     struct SendableGradients: @unchecked Sendable {
-        let dO: UnsafePointer<Float>, weights: UnsafePointer<Float>, attended: UnsafePointer<Float>
-        let dropoutMask: UnsafePointer<Float>?
+        let dO: UnsafePointer<Float>, weights: UnsafePointer<Float>
         let dQ: UnsafeMutablePointer<Float>?, dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?
     }
 

@@ -45,53 +45,38 @@ extension Tensor {
                                       headDimension: headDimension, scale: scale, q: q, k: k, v: v,
                                       mask: mask == nil ? nil : m, maskStrides: maskStrides)
         }
-        var dropped: [Float] = [], dropoutMask: [Float] = []
+        // The draw of Tensor.dropout on the [B, H, T, S] weights, made pair by pair (and again backward).
+        let draw = active.map { active in
+            let p = active.probability
+            return Kernels.AttentionDropout(state: active.generator.currentState,
+                                            threshold: UInt64((Double(p) * 16_777_216).rounded(.up)), keep: 1 / (1 - p))
+        }
+        if let active, let draw { active.generator.currentState = Kernels.splitMixState(draw.state, advancedBy: count) }
         var weights: [Float] = []
         let output = Kernels.uninitializedArray(batch * queries * width) { output in
             weights = Kernels.uninitializedArray(count) { weights in
                 q.withUnsafeBufferPointer { q in k.withUnsafeBufferPointer { k in v.withUnsafeBufferPointer { v in
                     maskScalars.withUnsafeBufferPointer { m in
-                        let g = operands(q.baseAddress!, k.baseAddress!, v.baseAddress!, m.baseAddress)
-                        guard let active else {
-                            Kernels.attentionForward(g, dropout: nil, weights: weights, output: output)
-                            return
-                        }
-                        // The draw of Tensor.dropout on the [B, H, T, S] weights, pair by pair.
-                        let p = active.probability
-                        let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
-                        let state = active.generator.currentState
-                        dropped = Kernels.uninitializedArray(count) { dropped in
-                            dropoutMask = Kernels.uninitializedArray(count) { dropoutMask in
-                                let draw = Kernels.AttentionDropout(state: state, threshold: threshold,
-                                                                    keep: 1 / (1 - p), dropped: dropped,
-                                                                    mask: dropoutMask)
-                                Kernels.attentionForward(g, dropout: draw, weights: weights, output: output)
-                            }
-                        }
-                        active.generator.currentState = Kernels.splitMixState(state, advancedBy: count)
+                        Kernels.attentionForward(operands(q.baseAddress!, k.baseAddress!, v.baseAddress!, m.baseAddress),
+                                                 dropout: draw, weights: weights, output: output)
                     }
                 } } }
             }
         }
         let (needQ, needK, needV) = (requiresGradient, key.requiresGradient, value.requiresGradient)
         let result = Tensor.result(shape: shape, scalars: output, inputs: [self, key, value]) {
-            [weights, dropped, dropoutMask, maskScalars] dO in
+            [weights, maskScalars] dO in
             var dQ: [Float]? = nil, dK: [Float]? = nil, dV: [Float]? = nil
-            let attended = dropped.isEmpty ? weights : dropped
             func run(_ dQ: UnsafeMutablePointer<Float>?, _ dK: UnsafeMutablePointer<Float>?,
                      _ dV: UnsafeMutablePointer<Float>?) {
                 q.withUnsafeBufferPointer { q in k.withUnsafeBufferPointer { k in v.withUnsafeBufferPointer { v in
                     maskScalars.withUnsafeBufferPointer { m in weights.withUnsafeBufferPointer { w in
-                        attended.withUnsafeBufferPointer { a in dropoutMask.withUnsafeBufferPointer { dm in
-                            dO.withUnsafeBufferPointer { dO in
-                                Kernels.attentionBackward(operands(q.baseAddress!, k.baseAddress!, v.baseAddress!,
-                                                                   m.baseAddress),
-                                                          outputGradient: dO.baseAddress!, weights: w.baseAddress!,
-                                                          attended: a.baseAddress!,
-                                                          dropoutMask: dropoutMask.isEmpty ? nil : dm.baseAddress,
-                                                          dQ: dQ, dK: dK, dV: dV)
-                            }
-                        } }
+                        dO.withUnsafeBufferPointer { dO in
+                            Kernels.attentionBackward(operands(q.baseAddress!, k.baseAddress!, v.baseAddress!,
+                                                               m.baseAddress),
+                                                      outputGradient: dO.baseAddress!, weights: w.baseAddress!,
+                                                      dropout: draw, dQ: dQ, dK: dK, dV: dV)
+                        }
                     } }
                 } } }
             }
