@@ -14,6 +14,8 @@
 /// adds -inf and gets weight exactly 0). Sums are reassociated against the full computation's GEMMs, so
 /// the incremental decoder reproduces the full decoder to Float32 rounding (tests allow
 /// `DecodingTolerance.incremental`).
+/// The (row, head) pairs are independent: they are split over threads when the work pays
+/// (``Kernels/singleQueryWorkPerThread``), with the same results as one thread.
 func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headDimension: Int,
                           keys: [Float], values: [Float], keyCount: Int, keyStride: Int,
                           keyOffset: (_ row: Int, _ head: Int) -> Int,
@@ -52,26 +54,5 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
                 }
             } }
         } } }
-    }
-}
-
-extension Kernels {
-    /// Multiply-adds a thread must get before the (row, head) pairs of a decoding step's attention are
-    /// split over a second thread. Lower than ``attentionWorkPerThread``: these loops are Swift SIMD
-    /// (SSE), several times slower per multiply-add than the GEMM micro-kernels.
-    @TaskLocal static var singleQueryWorkPerThread = 1 << 17
-
-    static func singleQueryThreads(work: Int, pairs: Int) -> Int {
-        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / singleQueryWorkPerThread))
-    }
-
-    /// The operands of one ``singleQueryAttention(queries:rowCount:headCount:headDimension:keys:values:keyCount:keyStride:keyOffset:mask:maskOffset:)``
-    /// call, shared by the workers (each writes the outputs of its own pairs).
-    struct SingleQueryOperands: @unchecked Sendable {
-        let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, mask: UnsafePointer<Float>?
-        let keyOffsets: UnsafePointer<Int>, maskOffsets: UnsafePointer<Int>?
-        let out: UnsafeMutablePointer<Float>
-        let headCount: Int, d: Int, keyCount: Int, keyStride: Int
-        let scale: Float
     }
 }

@@ -109,3 +109,24 @@ extension Kernels {
         return total
     }
 }
+
+extension Kernels {
+    /// Multiply-adds a thread must get before the (row, head) pairs of a decoding step's attention are
+    /// split over a second thread. Lower than ``attentionWorkPerThread``: these loops are Swift SIMD
+    /// (SSE), several times slower per multiply-add than the GEMM micro-kernels.
+    @TaskLocal static var singleQueryWorkPerThread = 1 << 17
+
+    static func singleQueryThreads(work: Int, pairs: Int) -> Int {
+        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / singleQueryWorkPerThread))
+    }
+
+    /// The operands of one ``singleQueryAttention(queries:rowCount:headCount:headDimension:keys:values:keyCount:keyStride:keyOffset:mask:maskOffset:)``
+    /// call, shared by the workers (each writes the outputs of its own pairs).
+    struct SingleQueryOperands: @unchecked Sendable {
+        let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, mask: UnsafePointer<Float>?
+        let keyOffsets: UnsafePointer<Int>, maskOffsets: UnsafePointer<Int>?
+        let out: UnsafeMutablePointer<Float>
+        let headCount: Int, d: Int, keyCount: Int, keyStride: Int
+        let scale: Float
+    }
+}

@@ -8,8 +8,9 @@ import Foundation
 /// its own small GEMMs (``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the
 /// work pays for the dispatch.
 extension Kernels {
-    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread: ~60-100 us
-    /// of the small per-head products, against the ~50 us an idle Dispatch worker takes to start.
+    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread, against the
+    /// ~50 us an idle Dispatch worker takes to start (an estimate from the GEMM's threshold, not tuned:
+    /// with it the tiny/small forward passes stay on one thread, their backward and medium/base split).
     /// Task-local so that tests can reach the threaded path with small shapes.
     @TaskLocal static var attentionWorkPerThread = 1 << 21
 
