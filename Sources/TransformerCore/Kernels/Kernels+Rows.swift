@@ -42,23 +42,7 @@ extension Kernels {
             y.update(repeating: 0, count: width)
             return
         }
-        let shift = SIMD8<Float>(repeating: m)
-        var totals = SIMD8<Float>()
-        j = 0
-        while j + 8 <= width {
-            let e = exp8(load8(y + j) - shift)
-            store8(e, y + j)
-            totals += e
-            j += 8
-        }
-        if j < width {   // the tail in one padded vector: exp(-inf) = 0 in the unused lanes
-            var v = SIMD8<Float>(repeating: -.infinity)
-            for i in 0..<(width - j) { v[i] = y[j + i] - m }
-            let e = exp8(v)
-            for i in 0..<(width - j) { y[j + i] = e[i] }
-            totals += e
-        }
-        let inverse = 1 / horizontalSum(totals)
+        let inverse = 1 / shiftedExponentials(y, shift: m, count: width, into: y)
         let inverses = SIMD8<Float>(repeating: inverse)
         j = 0
         while j + 8 <= width {
@@ -66,6 +50,32 @@ extension Kernels {
             j += 8
         }
         while j < width { y[j] *= inverse; j += 1 }
+    }
+}
+
+extension Kernels {
+    /// y[j] = exp(x[j] - shift) for j < count, 8 lanes at a time with ``exp8(_:)`` (the tail in one padded
+    /// vector); returns sum_j y[j]. `x` and `y` may be the same buffer.
+    @inline(__always)
+    static func shiftedExponentials(_ x: UnsafePointer<Float>, shift: Float, count: Int,
+                                    into y: UnsafeMutablePointer<Float>) -> Float {
+        let shifts = SIMD8<Float>(repeating: shift)
+        var totals = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= count {
+            let e = exp8(load8(x + j) - shifts)
+            store8(e, y + j)
+            totals += e
+            j += 8
+        }
+        if j < count {   // exp(-inf) = 0 in the unused lanes
+            var v = SIMD8<Float>(repeating: -.infinity)
+            for i in 0..<(count - j) { v[i] = x[j + i] - shift }
+            let e = exp8(v)
+            for i in 0..<(count - j) { y[j + i] = e[i] }
+            totals += e
+        }
+        return horizontalSum(totals)
     }
 }
 
