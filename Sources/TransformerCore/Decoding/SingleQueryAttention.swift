@@ -14,6 +14,8 @@
 /// adds -inf and gets weight exactly 0). Sums are reassociated against the full computation's GEMMs, so
 /// the incremental decoder reproduces the full decoder to Float32 rounding (tests allow
 /// `DecodingTolerance.incremental`).
+/// The (row, head) pairs are independent: they are split over threads when the work pays
+/// (``Kernels/singleQueryWorkPerThread``), with the same results as one thread.
 func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headDimension: Int,
                           keys: [Float], values: [Float], keyCount: Int, keyStride: Int,
                           keyOffset: (_ row: Int, _ head: Int) -> Int,
@@ -23,22 +25,34 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
                  "singleQueryAttention needs queries [R, H, D] = [\(rowCount), \(headCount), \(d)], got \(queries.count) floats")
     guard keyCount > 0 else { return [Float](repeating: 0, count: queries.count) }   // no keys: every weight is 0
     let scale = 1 / Float(d).squareRoot()
+    let pairs = rowCount * headCount
+    // The offsets up front, so that the (row, head) pairs can be split over threads.
+    let keyOffsets = (0..<pairs).map { keyOffset($0 / headCount, $0 % headCount) }
+    let maskOffsets = mask == nil ? [] : (0..<rowCount).map(maskOffset)
+    let threads = Kernels.singleQueryThreads(work: 2 * pairs * keyCount * d, pairs: pairs)
     return Kernels.uninitializedArray(queries.count) { out in   // [R, H, D]
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * keyCount) { scratch in
-            queries.withUnsafeBufferPointer { q in keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
-                (mask ?? []).withUnsafeBufferPointer { m in
-                    for r in 0..<rowCount {
-                        let maskRow = mask == nil ? nil : m.baseAddress! + maskOffset(r)
-                        for h in 0..<headCount {
-                            let offset = keyOffset(r, h), position = (r * headCount + h) * d
-                            Kernels.singleQueryAttention(query: q.baseAddress! + position, keys: k.baseAddress! + offset,
-                                                         values: v.baseAddress! + offset, keyCount: keyCount,
-                                                         keyStride: keyStride, d: d, scale: scale, mask: maskRow,
-                                                         scratch: scratch.baseAddress!, into: out + position)
+        queries.withUnsafeBufferPointer { q in keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
+            (mask ?? []).withUnsafeBufferPointer { m in keyOffsets.withUnsafeBufferPointer { keyOffsets in
+                maskOffsets.withUnsafeBufferPointer { maskOffsets in
+                    let g = Kernels.SingleQueryOperands(
+                        q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, mask: mask == nil ? nil : m.baseAddress!,
+                        keyOffsets: keyOffsets.baseAddress!, maskOffsets: maskOffsets.baseAddress,
+                        out: out, headCount: headCount, d: d, keyCount: keyCount, keyStride: keyStride, scale: scale)
+                    Kernels.forEachPairShare(pairs: pairs, threads: threads) { pairs in
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g.keyCount) { scratch in
+                            for pair in pairs {
+                                let position = pair * g.d
+                                let maskRow = g.mask.map { $0 + g.maskOffsets![pair / g.headCount] }
+                                Kernels.singleQueryAttention(query: g.q + position, keys: g.k + g.keyOffsets[pair],
+                                                             values: g.v + g.keyOffsets[pair], keyCount: g.keyCount,
+                                                             keyStride: g.keyStride, d: g.d, scale: g.scale,
+                                                             mask: maskRow, scratch: scratch.baseAddress!,
+                                                             into: g.out + position)
+                            }
                         }
                     }
                 }
-            } } }
-        }
+            } }
+        } } }
     }
 }

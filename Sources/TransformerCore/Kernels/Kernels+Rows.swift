@@ -15,30 +15,145 @@ extension Kernels {
 
 extension Kernels {
     /// y = softmax(scale * x + mask) of one row of `width` floats (`mask` nil: no mask). A row whose
-    /// every entry is -inf (all keys masked) gives zeros. The same steps as `Tensor.softmaxRows` after
-    /// `scale * x + 0 + mask`.
+    /// every entry is -inf (all keys masked) gives zeros. The steps of `Tensor.softmaxRows` after
+    /// `scale * x + 0 + mask`, 8 lanes at a time with ``exp8(_:)`` (so the maximum, the exponentials
+    /// and the sum differ from the scalar loop by rounding only). `x` and `y` may be the same buffer.
     @inline(__always)
     static func scaledMaskedSoftmaxRow(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
                                        width: Int, into y: UnsafeMutablePointer<Float>) {
-        if let mask {
-            for j in 0..<width { y[j] = (scale * x[j] + 0) + mask[j] }
-        } else {
-            for j in 0..<width { y[j] = scale * x[j] + 0 }
+        let scales = SIMD8<Float>(repeating: scale)
+        var maxima = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= width {
+            var v = scales * load8(x + j) + 0
+            if let mask { v += load8(mask + j) }
+            store8(v, y + j)
+            maxima.replace(with: v, where: v .> maxima)
+            j += 8
         }
-        var m = -Float.infinity
-        for j in 0..<width { m = Swift.max(m, y[j]) }
+        var m = horizontalMax(maxima)
+        while j < width {
+            let v = (scale * x[j] + 0) + (mask?[j] ?? 0)
+            y[j] = v
+            m = Swift.max(m, v)
+            j += 1
+        }
         if m == -.infinity {
             y.update(repeating: 0, count: width)
             return
         }
-        var total: Float = 0
-        for j in 0..<width {
-            let e = exp(y[j] - m)
-            y[j] = e
-            total += e
+        let inverse = 1 / shiftedExponentials(y, shift: m, count: width, into: y)
+        let inverses = SIMD8<Float>(repeating: inverse)
+        j = 0
+        while j + 8 <= width {
+            store8(load8(y + j) * inverses, y + j)
+            j += 8
         }
-        let inverse = 1 / total
-        for j in 0..<width { y[j] *= inverse }
+        while j < width { y[j] *= inverse; j += 1 }
+    }
+}
+
+extension Kernels {
+    /// y[j] = exp(x[j] - shift) for j < count, 8 lanes at a time with ``exp8(_:)`` (the tail in one padded
+    /// vector); returns sum_j y[j]. `x` and `y` may be the same buffer.
+    @inline(__always)
+    static func shiftedExponentials(_ x: UnsafePointer<Float>, shift: Float, count: Int,
+                                    into y: UnsafeMutablePointer<Float>) -> Float {
+        let shifts = SIMD8<Float>(repeating: shift)
+        var totals = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= count {
+            let e = exp8(load8(x + j) - shifts)
+            store8(e, y + j)
+            totals += e
+            j += 8
+        }
+        if j < count {   // exp(-inf) = 0 in the unused lanes
+            var v = SIMD8<Float>(repeating: -.infinity)
+            for i in 0..<(count - j) { v[i] = x[j + i] - shift }
+            let e = exp8(v)
+            for i in 0..<(count - j) { y[j + i] = e[i] }
+            totals += e
+        }
+        return horizontalSum(totals)
+    }
+}
+
+extension Kernels {
+    /// exp(x) lane by lane (Cephes' expf): x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2
+    /// (ln 2 split in two constants so n ln 2 is exact), exp(r) by the degree-7 polynomial
+    /// 1 + r + r^2 (1/2 + r (1/6 + ...)), and 2^n built from exponent bits in two halves, so that n from
+    /// -159 to 128 gives denormal to overflowing results without wrapping the exponent field.
+    /// Max relative error vs exp on normal results: `VectorExpTests.maxRelativeError` (measured).
+    /// x is first clamped to [``expClampLow``, ``expClampHigh``]: below about -103.97 (including -inf) the
+    /// result underflows to exactly 0, above 88.72 (including +inf) it overflows to +inf; NaN stays NaN
+    /// (every step propagates it), without a final fix-up pass.
+    @inline(__always)
+    static func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        SIMD16(lowHalf: exp8(x.lowHalf), highHalf: exp8(x.highHalf))
+    }
+
+    /// ``exp16(_:)`` on 8 lanes (what it runs twice, and what the softmax rows use: 16-lane temporaries spilled the 16 SSE
+    /// registers).
+    @inline(__always)
+    static func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let low = SIMD8<Float>(repeating: expClampLow), high = SIMD8<Float>(repeating: expClampHigh)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        let magic = SIMD8<Float>(repeating: 12_582_912)   // 1.5 * 2^23: adding it rounds to an integer
+        let t = clamped * SIMD8(repeating: 1.442_695_04) + magic
+        let n = t - magic
+        var r = clamped - n * SIMD8(repeating: 0.693_359_375)
+        r = r - n * SIMD8(repeating: -2.121_944_40e-4)
+        var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
+        p = p * r + SIMD8(repeating: 1.398_199_950_7e-3)
+        p = p * r + SIMD8(repeating: 8.333_451_907_3e-3)
+        p = p * r + SIMD8(repeating: 4.166_579_589_4e-2)
+        p = p * r + SIMD8(repeating: 1.666_666_545_9e-1)
+        p = p * r + SIMD8(repeating: 5.000_000_120_1e-1)
+        let expR = p * (r * r) + r + 1
+        // n from the bits of t (its low mantissa bits hold n + 2^22), then 2^n = 2^half * 2^(n - half).
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let half = ni &>> 1
+        let bias = SIMD8<Int32>(repeating: 127)
+        let scale1 = unsafeBitCast((half &+ bias) &<< 23, to: SIMD8<Float>.self)
+        let scale2 = unsafeBitCast((ni &- half &+ bias) &<< 23, to: SIMD8<Float>.self)
+        return expR * scale1 * scale2
+    }
+
+    /// The largest lane (by halves: SIMD's `max()` was a generic call in the profile).
+    @inline(__always)
+    static func horizontalMax(_ v: SIMD8<Float>) -> Float {
+        var h4 = v.lowHalf
+        h4.replace(with: v.highHalf, where: v.highHalf .> h4)
+        return Swift.max(Swift.max(h4[0], h4[1]), Swift.max(h4[2], h4[3]))
+    }
+
+    /// The sum of the lanes (by halves: SIMD's `sum()` was a generic call in the profile).
+    @inline(__always)
+    static func horizontalSum(_ v: SIMD8<Float>) -> Float {
+        let h4 = v.lowHalf + v.highHalf
+        return (h4[0] + h4[1]) + (h4[2] + h4[3])
+    }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Float>, _ y: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(y).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    /// exp's inputs are clamped to this first: exp(-110) = 2^-158.7 underflows to exactly 0 (the smallest
+    /// denormal is 2^-149), and n = -159 still splits into two normal powers of two.
+    static let expClampLow: Float = -110
+    /// exp(89) overflows to +inf (the largest Float is about exp(88.72)); n = 128 splits into 2^64 2^64.
+    static let expClampHigh: Float = 89
+
+    @inline(__always)
+    static func load16(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store16(_ v: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(y).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 }
 

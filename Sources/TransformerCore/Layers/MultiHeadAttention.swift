@@ -34,14 +34,13 @@ public final class MultiHeadAttention: Layer {
     /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
-        // 1. Project and split into heads: [B, T, C] -> [B, H, T, D] (and [B, H, S, D] for K, V).
-        let q = query(queryInput).splittingHeads(headCount)
-        let k = key(keyValueInput).splittingHeads(headCount)
-        let v = value(keyValueInput).splittingHeads(headCount)
-        // 2. Attend in every head at once: [B, H, T, D], weights [B, H, T, S].
-        let (heads, weights) = scaledDotProductAttention(query: q, key: k, value: v, mask: mask,
-                                                         dropout: attentionDropout)
-        // 3. Concatenate the heads and mix them: [B, H, T, D] -> [B, T, C] -> W^O -> [B, T, C].
-        return (output(heads.mergingHeads()), weights)
+        // 1. Project: [B, T, C] and [B, S, C]; head h is columns h*D..<(h+1)*D of each.
+        let q = query(queryInput), k = key(keyValueInput), v = value(keyValueInput)
+        // 2. Attend in every head at once, reading the heads in place and writing them concatenated:
+        //    [B, T, C], weights [B, H, T, S] (see Tensor.multiHeadAttention).
+        let (heads, weights) = q.multiHeadAttention(key: k, value: v, headCount: headCount, mask: mask,
+                                                    dropout: attentionDropout)
+        // 3. Mix the heads: [B, T, C] -> W^O -> [B, T, C].
+        return (output(heads), weights)
     }
 }

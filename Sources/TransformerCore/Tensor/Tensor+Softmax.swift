@@ -100,12 +100,9 @@ extension Tensor {
                     for j in start..<(start + width) { y[j] = logarithm ? -.infinity : 0 }
                     continue
                 }
-                var total: Float = 0
-                for j in start..<(start + width) {
-                    let e = Foundation.exp(x[j] - m)
-                    y[j] = e
-                    total += e
-                }
+                // y_j = exp(x_j - m) in 8 lanes (Kernels.exp8), returning the sum.
+                let total = Kernels.shiftedExponentials(x.baseAddress! + start, shift: m, count: width,
+                                                        into: y.baseAddress! + start)
                 if logarithm {
                     let logTotal = Foundation.log(total)
                     for j in start..<(start + width) { y[j] = x[j] - m - logTotal }

@@ -33,6 +33,15 @@ import Testing
         #expect(decoder.cache.length == Self.prefixes[0].count)
     }
 
+    /// The same with the decoding attention's (row, head) pairs split over two threads.
+    @Test func threadedStepsMatchFullDecoding() throws {
+        try ComputeThreads.$limit.withValue(2) {
+            try Kernels.$singleQueryWorkPerThread.withValue(1) {
+                try stepsMatchFullDecoding(placement: .pre, positions: .sinusoidal)
+            }
+        }
+    }
+
     /// After reordering and duplicating rows (as beam search does), steps continue each parent's prefix
     /// against its own source.
     @Test(arguments: [Placement.pre, .post])

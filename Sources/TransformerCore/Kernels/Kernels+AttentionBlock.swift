@@ -1,0 +1,223 @@
+import Foundation
+
+/// Multi-head attention on the projections in place: the kernels of ``Tensor/multiHeadAttention``.
+///
+/// Head h of batch entry b reads Q_bh `[T, D]`, K_bh and V_bh `[S, D]` as column blocks h*D..<(h+1)*D of
+/// the row-major `[B, T, C]` / `[B, S, C]` projections (row stride C = H * D), and writes its output O_bh
+/// into the same columns of a `[B, T, C]` result: no head split or merge copies. Each (b, h) pair runs
+/// its own small GEMMs (``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the
+/// work pays for the dispatch.
+extension Kernels {
+    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread, against the
+    /// ~50 us an idle Dispatch worker takes to start (an estimate from the GEMM's threshold, not tuned:
+    /// with it the tiny/small forward passes stay on one thread, their backward and medium/base split).
+    /// Task-local so that tests can reach the threaded path with small shapes.
+    @TaskLocal static var attentionWorkPerThread = 1 << 21
+
+    /// One attention call's operands: raw pointers shared by the workers, which read the inputs and write
+    /// disjoint blocks of the outputs (pair p = b * H + h owns block p of the `[B, H, T, S]` buffers and
+    /// columns h*D..<(h+1)*D of rows of batch entry b in the `[B, T, C]` / `[B, S, C]` ones).
+    struct AttentionOperands: @unchecked Sendable {
+        let batch: Int, heads: Int, queries: Int, keys: Int, headDimension: Int
+        let scale: Float
+        let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
+        /// The additive mask and the strides of its b, h and t axes (0 where broadcast); nil: no mask.
+        let mask: UnsafePointer<Float>?, maskStrides: (b: Int, h: Int, t: Int)
+        /// C = H * D, the row stride of Q, K, V and the output.
+        var width: Int { heads * headDimension }
+        var pairs: Int { batch * heads }
+        /// T * S, the floats of one pair's weights.
+        var block: Int { queries * keys }
+
+        @inline(__always) func queryOffset(_ pair: Int) -> Int {
+            (pair / heads) * queries * width + (pair % heads) * headDimension
+        }
+        @inline(__always) func keyOffset(_ pair: Int) -> Int {
+            (pair / heads) * keys * width + (pair % heads) * headDimension
+        }
+        @inline(__always) func maskRow(_ pair: Int, _ t: Int) -> UnsafePointer<Float>? {
+            mask.map { $0 + (pair / heads) * maskStrides.b + (pair % heads) * maskStrides.h + t * maskStrides.t }
+        }
+        /// Multiply-adds of one pair's forward (Q K^T and P V).
+        var forwardWork: Int { 2 * block * headDimension }
+    }
+
+    /// The inverted-dropout draw of ``Tensor/dropout(probability:generator:)``: `threshold` on 24 bits and
+    /// the survivors' scale `keep`; `state` is the generator's state before the whole `[B, H, T, S]` draw.
+    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps, so the backward pass
+    /// draws it again instead of keeping the dropped weights and the mask (two `[B, H, T, S]` buffers per
+    /// attention call, held from forward to backward).
+    struct AttentionDropout: Sendable {
+        let state: UInt64, threshold: UInt64, keep: Float
+
+        /// P' = W * mask_p and the mask of pair p, for `count` = T * S weights.
+        @inline(__always)
+        func apply(pair p: Int, count: Int, weights: UnsafePointer<Float>, into dropped: UnsafeMutablePointer<Float>,
+                   mask: UnsafeMutablePointer<Float>) {
+            var state = Kernels.splitMixState(self.state, advancedBy: p * count)
+            Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
+                            mask: mask)
+        }
+    }
+
+    /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma,
+    /// so each pair's draws can start at its own offset and the masks equal one sequential draw.
+    @inline(__always)
+    static func splitMixState(_ state: UInt64, advancedBy draws: Int) -> UInt64 {
+        state &+ UInt64(truncatingIfNeeded: draws) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// Threads for `work` multiply-adds over `pairs` independent pairs, at most ``ComputeThreads/effective``.
+    static func attentionThreads(work: Int, pairs: Int) -> Int {
+        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / attentionWorkPerThread))
+    }
+
+    /// Runs `body` on contiguous shares of 0..<pairs, on `threads` threads.
+    @inline(__always)
+    static func forEachPairShare(pairs: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        if threads <= 1 {
+            body(0..<pairs)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                body(share(0..<pairs, worker: worker, of: threads))
+            }
+        }
+    }
+
+    /// One GEMM per head product, single-threaded (the pairs are what is split over threads).
+    static let attentionGEMMOptions: GEMMOptions = {
+        var options = GEMMOptions()
+        options.maximumThreads = 1
+        return options
+    }()
+
+    /// Forward, for every pair p = (b, h):
+    ///
+    ///     W_p = softmax(scale * Q_bh K_bh^T + M_bh)        [T, S]  -> weights + p * T * S
+    ///     P'_p = dropout(W_p)                              (when `dropout` is given; else P' = W)
+    ///     O_bh = P'_p V_bh                                 [T, D]  -> output columns of head h
+    ///
+    /// `weights` `[B, H, T, S]`; `output` `[B, T, C]`, every element written.
+    static func attentionForward(_ g: AttentionOperands, dropout: AttentionDropout?,
+                                 weights: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let threads = attentionThreads(work: g.pairs * g.forwardWork, pairs: g.pairs)
+        let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
+        let options = attentionGEMMOptions
+        let out = SendablePointers(weights: weights, output: output)
+        forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
+            let (weights, output) = (out.weights, out.output)
+            // P' and the mask of the current pair (when dropout is on).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : 2 * g.block) { scratch in
+                for p in pairs {
+                    let w = weights + p * g.block
+                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
+                         b: g.k + g.keyOffset(p), ldb: c, c: w, ldc: s, accumulate: false, options: options)
+                    for row in 0..<t {
+                        scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
+                                               into: w + row * s)
+                    }
+                    var attended = UnsafePointer(w)
+                    if let dropout {
+                        let dropped = scratch.baseAddress!
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, mask: dropped + g.block)
+                        attended = UnsafePointer(dropped)
+                    }
+                    gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
+                         b: g.v + g.keyOffset(p), ldb: c, c: output + g.queryOffset(p), ldc: c, accumulate: false,
+                         options: options)
+                }
+            }
+        }
+    }
+
+    /// The gradients of one attention call: dO `[B, T, C]` in, dQ `[B, T, C]`, dK and dV `[B, S, C]` out
+    /// (nil: not needed; every element of the others is written). For every pair p = (b, h):
+    ///
+    ///     dP' = dO_bh V_bh^T                      [T, S]
+    ///     dV_bh = P'^T dO_bh                      [S, D]
+    ///     dP = dP' * mask_p                       (dropout's backward; dP = dP' without dropout)
+    ///     dZ = scale * W * (dP - rowsum(dP * W))  (softmax's backward, with the scale of the scores)
+    ///     dQ_bh = dZ K_bh,  dK_bh = dZ^T Q_bh     [T, D], [S, D]
+    ///
+    /// `weights` is W `[B, H, T, S]`; `dropout` the forward's draw (P' and the mask are drawn again per pair).
+    static func attentionBackward(_ g: AttentionOperands, outputGradient dO: UnsafePointer<Float>,
+                                  weights: UnsafePointer<Float>, dropout: AttentionDropout?,
+                                  dQ: UnsafeMutablePointer<Float>?,
+                                  dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?) {
+        let threads = attentionThreads(work: 2 * g.pairs * g.forwardWork, pairs: g.pairs)
+        let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
+        let options = attentionGEMMOptions
+        let needScores = dQ != nil || dK != nil
+        let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
+        forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
+            let (dO, weights, dQ, dK, dV) = (io.dO, io.weights, io.dQ, io.dK, io.dV)
+            // dP, then P' and the mask of the current pair (when dropout is on).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: (dropout == nil ? 1 : 3) * Swift.max(1, g.block)) { scratch in
+                let dP = scratch.baseAddress!
+                let (dropped, dropoutMask) = (dP + g.block, dP + 2 * g.block)
+                for p in pairs {
+                    let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
+                    let dOp = dO + qOffset
+                    var attended = weights + p * g.block
+                    if let dropout {
+                        dropout.apply(pair: p, count: g.block, weights: attended, into: dropped, mask: dropoutMask)
+                        attended = UnsafePointer(dropped)
+                    }
+                    if let dV {
+                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
+                             b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
+                    }
+                    guard needScores else { continue }
+                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: dOp, lda: c,
+                         b: g.v + kOffset, ldb: c, c: dP, ldc: s, accumulate: false, options: options)
+                    let w = weights + p * g.block
+                    for row in 0..<t {
+                        softmaxBackwardRow(dP + row * s, weights: w + row * s,
+                                           dropoutMask: dropout == nil ? nil : UnsafePointer(dropoutMask + row * s),
+                                           scale: g.scale, width: s)
+                    }
+                    if let dQ {
+                        gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: dP, lda: s,
+                             b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c, accumulate: false, options: options)
+                    }
+                    if let dK {
+                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: dP, lda: s,
+                             b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c, accumulate: false, options: options)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The output buffers of ``attentionForward``, handed to the workers (each writes its own blocks).
+    struct SendablePointers: @unchecked Sendable {
+        let weights: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    }
+
+    /// The buffers of ``attentionBackward``, handed to the workers (each writes its own blocks).
+    struct SendableGradients: @unchecked Sendable {
+        let dO: UnsafePointer<Float>, weights: UnsafePointer<Float>
+        let dQ: UnsafeMutablePointer<Float>?, dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?
+    }
+
+    /// In place on one row of `width`: g = g * mask (when given), then g = scale * w * (g - sum_j g_j w_j).
+    @inline(__always)
+    static func softmaxBackwardRow(_ g: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>,
+                                   dropoutMask: UnsafePointer<Float>?, scale: Float, width: Int) {
+        if let dropoutMask {
+            for j in 0..<width { g[j] *= dropoutMask[j] }
+        }
+        var lanes = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= width {
+            lanes += load8(g + j) * load8(w + j)
+            j += 8
+        }
+        var dot = lanes.sum()
+        while j < width {
+            dot += g[j] * w[j]
+            j += 1
+        }
+        for j in 0..<width { g[j] = scale * (w[j] * (g[j] - dot)) }
+    }
+}
