@@ -50,13 +50,14 @@ extension Kernels {
     struct AttentionDropout: Sendable {
         let state: UInt64, threshold: UInt64, keep: Float
 
-        /// P' = W * mask_p and the mask of pair p, for `count` = T * S weights.
+        /// P' = W * mask_p for pair p, for `count` = T * S weights, and the keep bits of mask_p when `bits`
+        /// is given (``Kernels/dropoutMaskWords(_:)`` words).
         @inline(__always)
         func apply(pair p: Int, count: Int, weights: UnsafePointer<Float>, into dropped: UnsafeMutablePointer<Float>,
-                   mask: UnsafeMutablePointer<Float>) {
+                   bits: UnsafeMutablePointer<UInt16>?) {
             var state = Kernels.splitMixState(self.state, advancedBy: p * count)
             Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
-                            mask: mask)
+                            bits: bits)
         }
     }
 
@@ -79,7 +80,7 @@ extension Kernels {
             body(0..<pairs)
         } else {
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                body(share(0..<pairs, worker: worker, of: threads))
+                body((pairs * worker / threads)..<(pairs * (worker + 1) / threads))
             }
         }
     }
@@ -106,8 +107,8 @@ extension Kernels {
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (weights, output) = (out.weights, out.output)
-            // P' and the mask of the current pair (when dropout is on).
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : 2 * g.block) { scratch in
+            // P' of the current pair (when dropout is on).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : g.block) { scratch in
                 for p in pairs {
                     let w = weights + p * g.block
                     gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
@@ -119,7 +120,7 @@ extension Kernels {
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!
-                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, mask: dropped + g.block)
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: nil)
                         attended = UnsafePointer(dropped)
                     }
                     gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
@@ -151,38 +152,45 @@ extension Kernels {
         let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (dO, weights, dQ, dK, dV) = (io.dO, io.weights, io.dQ, io.dK, io.dV)
-            // dP, then P' and the mask of the current pair (when dropout is on).
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: (dropout == nil ? 1 : 3) * Swift.max(1, g.block)) { scratch in
-                let dP = scratch.baseAddress!
-                let (dropped, dropoutMask) = (dP + g.block, dP + 2 * g.block)
-                for p in pairs {
-                    let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
-                    let dOp = dO + qOffset
-                    var attended = weights + p * g.block
-                    if let dropout {
-                        dropout.apply(pair: p, count: g.block, weights: attended, into: dropped, mask: dropoutMask)
-                        attended = UnsafePointer(dropped)
-                    }
-                    if let dV {
-                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
-                             b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
-                    }
-                    guard needScores else { continue }
-                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: dOp, lda: c,
-                         b: g.v + kOffset, ldb: c, c: dP, ldc: s, accumulate: false, options: options)
-                    let w = weights + p * g.block
-                    for row in 0..<t {
-                        softmaxBackwardRow(dP + row * s, weights: w + row * s,
-                                           dropoutMask: dropout == nil ? nil : UnsafePointer(dropoutMask + row * s),
-                                           scale: g.scale, width: s)
-                    }
-                    if let dQ {
-                        gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: dP, lda: s,
-                             b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c, accumulate: false, options: options)
-                    }
-                    if let dK {
-                        gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: dP, lda: s,
-                             b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c, accumulate: false, options: options)
+            // dP, then P' and the keep bits of the current pair (when dropout is on).
+            let words = dropout == nil ? 0 : dropoutMaskWords(g.block)
+            let floats = (dropout == nil ? 1 : 2) * Swift.max(1, g.block)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
+                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: words) { bitScratch in
+                    let dP = scratch.baseAddress!
+                    let dropped = dP + g.block
+                    for p in pairs {
+                        let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
+                        let dOp = dO + qOffset
+                        var attended = weights + p * g.block
+                        if let dropout {
+                            dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
+                                          bits: bitScratch.baseAddress!)
+                            attended = UnsafePointer(dropped)
+                        }
+                        if let dV {
+                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
+                                 b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
+                        }
+                        guard needScores else { continue }
+                        gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: dOp, lda: c,
+                             b: g.v + kOffset, ldb: c, c: dP, ldc: s, accumulate: false, options: options)
+                        if let dropout {   // dropout's backward: dP = dP' * mask
+                            dropoutBackward(count: g.block, keep: dropout.keep, bits: bitScratch.baseAddress!,
+                                            g: dP, dx: dP)
+                        }
+                        let w = weights + p * g.block
+                        for row in 0..<t {
+                            softmaxBackwardRow(dP + row * s, weights: w + row * s, scale: g.scale, width: s)
+                        }
+                        if let dQ {
+                            gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: dP, lda: s,
+                                 b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c, accumulate: false, options: options)
+                        }
+                        if let dK {
+                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: dP, lda: s,
+                                 b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c, accumulate: false, options: options)
+                        }
                     }
                 }
             }
@@ -200,13 +208,10 @@ extension Kernels {
         let dQ: UnsafeMutablePointer<Float>?, dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?
     }
 
-    /// In place on one row of `width`: g = g * mask (when given), then g = scale * w * (g - sum_j g_j w_j).
+    /// In place on one row of `width`: g = scale * w * (g - sum_j g_j w_j).
     @inline(__always)
     static func softmaxBackwardRow(_ g: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>,
-                                   dropoutMask: UnsafePointer<Float>?, scale: Float, width: Int) {
-        if let dropoutMask {
-            for j in 0..<width { g[j] *= dropoutMask[j] }
-        }
+                                   scale: Float, width: Int) {
         var lanes = SIMD8<Float>()
         var j = 0
         while j + 8 <= width {
