@@ -28,8 +28,10 @@ extension Kernels {
     /// small's training step at 2 threads ran slower with 2^19 or 2^20 (median 12.5k vs 15.3k tokens/s at
     /// 2^22) while the caller still waited for a late worker; once workers could only join an open job,
     /// 2^19 / 2^20 / 2^22 gave 14.7k / 14.3k / 12.8k (medians of 5, the old code 14.7k): within the noise
-    /// there, so the threshold stayed. To re-measure on a quiet machine.
-    static let defaultWorkPerThread = 1 << 22
+    /// there. On the quiet machine afterwards, with the workers spinning 2 ms instead of 50 us
+    /// (``GEMMWorkerPool/spinSeconds``), 2^20 with that spin made small's 2-thread step 39.9 -> 35.4 ms and
+    /// tiny's 23.6 -> 22.3 ms (medians of 3 alternating runs), so the threshold is now 2^20.
+    static let defaultWorkPerThread = 1 << 20
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
     static let hasAVX2FMA = ck_cpu_has_avx2_fma() != 0

@@ -8,11 +8,12 @@ import Foundation
 /// its own small GEMMs (``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the
 /// work pays for the dispatch.
 extension Kernels {
-    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread, against the
-    /// ~50 us an idle Dispatch worker takes to start (an estimate from the GEMM's threshold, not tuned:
-    /// with it the tiny/small forward passes stay on one thread, their backward and medium/base split).
-    /// Task-local so that tests can reach the threaded path with small shapes.
-    @TaskLocal static var attentionWorkPerThread = 1 << 21
+    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread. The pairs
+    /// run on the GEMM worker pool (workers join within microseconds when warm), so tiny's and small's
+    /// attention (1-4M multiply-adds) splits too: with 2^19 and the pool instead of 2^21 and Dispatch, the
+    /// 2-thread training step went small 35.4 -> 27.3 ms and tiny 22.3 -> 12.9 ms (medians of 3
+    /// alternating runs, 05:18 UTC). Task-local so that tests can reach the threaded path with small shapes.
+    @TaskLocal static var attentionWorkPerThread = 1 << 19
 
     /// One attention call's operands: raw pointers shared by the workers, which read the inputs and write
     /// disjoint blocks of the outputs (pair p = b * H + h owns block p of the `[B, H, T, S]` buffers and
@@ -73,15 +74,18 @@ extension Kernels {
         Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / attentionWorkPerThread))
     }
 
-    /// Runs `body` on contiguous shares of 0..<pairs, on `threads` threads.
-    @inline(__always)
-    static func forEachPairShare(pairs: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        if threads <= 1 {
+    /// Runs `body` over 0..<pairs in contiguous chunks on up to `threads` threads: the GEMM worker pool
+    /// (or Dispatch) takes chunks from a shared queue, so a worker that starts late takes fewer and the
+    /// caller does whatever is left. Each pair is computed by one thread, so results do not depend on the
+    /// split.
+    static func forEachPairShare(pairs: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        guard threads > 1 else {
             body(0..<pairs)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                body((pairs * worker / threads)..<(pairs * (worker + 1) / threads))
-            }
+            return
+        }
+        let chunks = ChunkQueue(0..<pairs, threads: threads, largest: pairs)
+        parallel(threads) { _ in
+            while let chunk = chunks.claim() { body(chunk) }
         }
     }
 
