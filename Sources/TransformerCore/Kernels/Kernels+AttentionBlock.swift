@@ -11,7 +11,7 @@ extension Kernels {
     /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread. The pairs
     /// run on the GEMM worker pool (workers join within microseconds when warm), so tiny's and small's
     /// attention (1-4M multiply-adds) splits too: with 2^19 and the pool instead of 2^21 and Dispatch, the
-    /// 2-thread training step went small 35.4 -> 27.3 ms and tiny 22.3 -> 12.9 ms (medians of 3
+    /// 2-thread training step went small 35.0 -> 27.3 ms and tiny 20.7 -> 12.9 ms (medians of 3
     /// alternating runs, 05:18 UTC). Task-local so that tests can reach the threaded path with small shapes.
     @TaskLocal static var attentionWorkPerThread = 1 << 19
 
