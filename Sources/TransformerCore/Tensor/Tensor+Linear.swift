@@ -79,7 +79,16 @@ extension Tensor {
         return Kernels.uninitializedArray(rows * outputs) { y in   // [rows, out]
             if let b {
                 b.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { (y + r * outputs).update(from: b.baseAddress!, count: outputs) }
+                    // The bias in every row, by doubling: log2(rows) large copies instead of one small
+                    // copy call per row (those calls were ~3% of a small training step).
+                    guard rows > 0 else { return }
+                    y.update(from: b.baseAddress!, count: outputs)
+                    var filled = 1
+                    while filled < rows {
+                        let copied = Swift.min(filled, rows - filled)
+                        (y + filled * outputs).update(from: y, count: copied * outputs)
+                        filled += copied
+                    }
                 }
             }
             x.withUnsafeBufferPointer { x in w.withUnsafeBufferPointer { w in
