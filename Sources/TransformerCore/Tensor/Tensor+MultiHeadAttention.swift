@@ -47,9 +47,8 @@ extension Tensor {
         }
         // The draw of Tensor.dropout on the [B, H, T, S] weights, made pair by pair (and again backward).
         let draw = active.map { active in
-            let p = active.probability
-            return Kernels.AttentionDropout(state: active.generator.currentState,
-                                            threshold: UInt64((Double(p) * 16_777_216).rounded(.up)), keep: 1 / (1 - p))
+            let (threshold, keep) = Tensor.dropoutParameters(active.probability)
+            return Kernels.AttentionDropout(state: active.generator.currentState, threshold: threshold, keep: keep)
         }
         if let active, let draw { active.generator.currentState = Kernels.splitMixState(draw.state, advancedBy: count) }
         var weights: [Float] = []
