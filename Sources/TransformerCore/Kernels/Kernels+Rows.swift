@@ -85,9 +85,12 @@ extension Kernels {
     /// 1 + r + r^2 (1/2 + r (1/6 + ...)), and 2^n built from exponent bits in two halves, so that n from
     /// -159 to 128 gives denormal to overflowing results without wrapping the exponent field.
     /// Max relative error vs exp on normal results: `VectorExpTests.maxRelativeError` (measured).
-    /// x is first clamped to [``expClampLow``, ``expClampHigh``]: below about -103.97 (including -inf) the
-    /// result underflows to exactly 0, above 88.72 (including +inf) it overflows to +inf; NaN stays NaN
-    /// (every step propagates it), without a final fix-up pass.
+    /// x is first clamped to [``expClampLow``, ``expClampHigh``]: above 88.72 (including +inf) the result
+    /// overflows to +inf; NaN stays NaN (every step propagates it). Below ``expFlushBelow`` (including
+    /// -inf) the result is exactly 0: a deviation from exp, which would give denormals down to x = -103.97.
+    /// On Intel cores an SSE/AVX instruction whose result is denormal takes a microcode assist (some 100
+    /// cycles), and masked attention keys (-inf) hit it on every softmax row: flushing them like the FTZ
+    /// mode does cut the decoder's softmax time (see ``expFlushBelow``).
     @inline(__always)
     static func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
         SIMD16(lowHalf: exp8(x.lowHalf), highHalf: exp8(x.highHalf))
@@ -98,6 +101,7 @@ extension Kernels {
     @inline(__always)
     static func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let low = SIMD8<Float>(repeating: expClampLow), high = SIMD8<Float>(repeating: expClampHigh)
+        let flushed = x .< SIMD8<Float>(repeating: expFlushBelow)
         let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
         let magic = SIMD8<Float>(repeating: 12_582_912)   // 1.5 * 2^23: adding it rounds to an integer
         let t = clamped * SIMD8(repeating: 1.442_695_04) + magic
@@ -117,7 +121,7 @@ extension Kernels {
         let bias = SIMD8<Int32>(repeating: 127)
         let scale1 = unsafeBitCast((half &+ bias) &<< 23, to: SIMD8<Float>.self)
         let scale2 = unsafeBitCast((ni &- half &+ bias) &<< 23, to: SIMD8<Float>.self)
-        return expR * scale1 * scale2
+        return (expR * scale1 * scale2).replacing(with: 0, where: flushed)
     }
 
     /// The largest lane (by halves: SIMD's `max()` was a generic call in the profile).
@@ -140,9 +144,13 @@ extension Kernels {
         UnsafeMutableRawPointer(y).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
-    /// exp's inputs are clamped to this first: exp(-110) = 2^-158.7 underflows to exactly 0 (the smallest
-    /// denormal is 2^-149), and n = -159 still splits into two normal powers of two.
-    static let expClampLow: Float = -110
+    /// exp's inputs are clamped to this first, so that every intermediate and the result stay normal
+    /// floats (exp(-87) = 1.6e-38 > Float.leastNormalMagnitude = 1.2e-38); lanes below
+    /// ``expFlushBelow`` are then replaced by 0.
+    static let expClampLow: Float = -87
+    /// exp(x) for x below this is 0 (true results under 1.6e-38: denormal or nearly so). Flush to zero
+    /// instead of computing denormals, which cost a microcode assist per instruction on Intel cores.
+    static let expFlushBelow: Float = -87
     /// exp(89) overflows to +inf (the largest Float is about exp(88.72)); n = 128 splits into 2^64 2^64.
     static let expClampHigh: Float = 89
 
