@@ -68,4 +68,6 @@ int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
 }
 #endif
 
+#include "ck_layernorm.h"
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Layer normalization over the last axis as one fused op (forward and backward in one place).
 extension Tensor {
     /// y = gain * (x - mu) / sqrt(sigma^2 + eps) + bias over the last axis of width C, with mu and
@@ -6,8 +8,9 @@ extension Tensor {
     /// Backward, with xhat = (x - mu) * rstd and rstd = 1 / sqrt(sigma^2 + eps):
     ///   dbias = sum_rows dy;  dgain = sum_rows dy * xhat;
     ///   dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)),  dxhat = dy * gain.
-    /// The row loops are ``Kernels/layerNormRow`` (inference), ``Kernels/layerNormRowStatistics`` (training)
-    /// and ``Kernels/layerNormBackwardRow``.
+    /// The row loops are `ck_layernorm_forward_avx512` / `ck_layernorm_backward_avx512` (C, 16 lanes) on
+    /// CPUs with AVX-512, else ``Kernels/layerNormRow`` (inference), ``Kernels/layerNormRowStatistics``
+    /// (training) and ``Kernels/layerNormBackwardRow`` (the tests' oracle for the C rows).
     public func layerNormalized(gain: Tensor, bias: Tensor, epsilon: Float) -> Tensor {
         let width = shape.last ?? 0
         precondition(gain.shape == [width] && bias.shape == [width],
@@ -20,6 +23,20 @@ extension Tensor {
         var means: [Float] = [], rstd: [Float] = []
         let y = Kernels.uninitializedArray(count) { y in
             x.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { g in b.withUnsafeBufferPointer { b in
+                if Kernels.hasAVX512 {   // the same rows in 16 lanes (C)
+                    guard recording else {
+                        ck_layernorm_forward_avx512(rows, width, x.baseAddress!, g.baseAddress!, b.baseAddress!,
+                                                    epsilon, y, nil, nil)
+                        return
+                    }
+                    rstd = Kernels.uninitializedArray(rows) { rstd in
+                        means = Kernels.uninitializedArray(rows) { means in
+                            ck_layernorm_forward_avx512(rows, width, x.baseAddress!, g.baseAddress!, b.baseAddress!,
+                                                        epsilon, y, means, rstd)
+                        }
+                    }
+                    return
+                }
                 guard recording else {
                     for r in 0..<rows {
                         _ = Kernels.layerNormRow(x.baseAddress! + r * width, width: width, epsilon: epsilon,
@@ -45,6 +62,14 @@ extension Tensor {
             let dx = Kernels.uninitializedArray(rows * width) { dx in
                 dy.withUnsafeBufferPointer { dy in x.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { g in
                     dGain.withUnsafeMutableBufferPointer { dGain in dBias.withUnsafeMutableBufferPointer { dBias in
+                        if Kernels.hasAVX512 {
+                            means.withUnsafeBufferPointer { means in rstd.withUnsafeBufferPointer { rstd in
+                                ck_layernorm_backward_avx512(rows, width, dy.baseAddress!, x.baseAddress!,
+                                                             means.baseAddress!, rstd.baseAddress!, g.baseAddress!, dx,
+                                                             dGain.baseAddress!, dBias.baseAddress!)
+                            } }
+                            return
+                        }
                         xhat.withUnsafeMutableBufferPointer { xhat in
                             for r in 0..<rows {
                                 let row = x.baseAddress! + r * width

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import TransformerCore
@@ -46,5 +47,46 @@ import Testing
         // xhat rows: [-1, 1] and [1, -1].
         expectClose(gain.gradientScalars ?? [], [0, 0], tolerance: Tolerance.exact)
         #expect(x.gradientScalars == nil)
+    }
+
+    /// The AVX-512 rows (C) against the Swift rows they replace, forward and backward, on widths around the
+    /// 16-lane and 32-float steps (the Swift rows are the fallback elsewhere and the finite-difference
+    /// checks above cover the math).
+    @Test(.enabled(if: Kernels.hasAVX512)) func avx512RowsMatchTheSwiftRows() {
+        for width in [1, 5, 16, 17, 31, 32, 33, 64, 100] {
+            let rows = 3
+            let x = (randomTensor([rows, width], seed: UInt64(width)) * 3 + 0.5).scalars
+            let gain = (randomTensor([width], seed: UInt64(100 + width)) + 1).scalars
+            let bias = randomTensor([width], seed: UInt64(200 + width)).scalars
+            let dy = randomTensor([rows, width], seed: UInt64(300 + width)).scalars
+            let epsilon: Float = 1e-5
+            var (y, means, rstds) = ([Float](repeating: 0, count: rows * width), [Float](repeating: 0, count: rows),
+                                     [Float](repeating: 0, count: rows))
+            var (yRef, meansRef, rstdsRef) = (y, means, rstds)
+            var (dx, dGain, dBias) = (y, [Float](repeating: 0.5, count: width), [Float](repeating: -0.5, count: width))
+            var (dxRef, dGainRef, dBiasRef) = (dx, dGain, dBias)
+            ck_layernorm_forward_avx512(rows, width, x, gain, bias, epsilon, &y, &means, &rstds)
+            ck_layernorm_backward_avx512(rows, width, dy, x, means, rstds, gain, &dx, &dGain, &dBias)
+            var xhat = [Float](repeating: 0, count: width)
+            for r in 0..<rows {
+                x.withUnsafeBufferPointer { x in yRef.withUnsafeMutableBufferPointer { yRef in
+                    (meansRef[r], rstdsRef[r]) = Kernels.layerNormRowStatistics(
+                        x.baseAddress! + r * width, width: width, gain: gain, bias: bias, epsilon: epsilon,
+                        into: yRef.baseAddress! + r * width)
+                } }
+                for j in 0..<width { xhat[j] = (x[r * width + j] - meansRef[r]) * rstdsRef[r] }
+                dy.withUnsafeBufferPointer { dy in dxRef.withUnsafeMutableBufferPointer { dxRef in
+                    Kernels.layerNormBackwardRow(dy.baseAddress! + r * width, xhat: xhat, rstd: rstdsRef[r], gain: gain,
+                                                 width: width, dGain: &dGainRef, dBias: &dBiasRef,
+                                                 into: dxRef.baseAddress! + r * width)
+                } }
+            }
+            expectClose(y, yRef, tolerance: Tolerance.float32)
+            expectClose(means, meansRef, tolerance: Tolerance.float32)
+            expectClose(rstds, rstdsRef, tolerance: Tolerance.float32)
+            expectClose(dx, dxRef, tolerance: Tolerance.float32)
+            expectClose(dGain, dGainRef, tolerance: Tolerance.float32)
+            expectClose(dBias, dBiasRef, tolerance: Tolerance.float32)
+        }
     }
 }
