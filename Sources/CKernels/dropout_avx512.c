@@ -88,6 +88,18 @@ void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bit
     }
 }
 
+__attribute__((target("avx512f")))
+void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z, const float *g, float *dx) {
+    const __m512 keepv = _mm512_set1_ps(keep);
+    const __m512 zero = _mm512_setzero_ps();
+    for (ptrdiff_t i = 0; i < count; i += 16) {
+        const __mmask16 k = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1u);
+        const __mmask16 positive = _mm512_mask_cmp_ps_mask(k, _mm512_maskz_loadu_ps(k, z + i), zero, _CMP_GT_OQ);
+        const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, g + i), _mm512_maskz_mov_ps(positive, keepv));
+        _mm512_mask_storeu_ps(dx + i, k, v);
+    }
+}
+
 #else
 
 int ck_cpu_has_avx512dq(void) { return 0; }
@@ -100,6 +112,11 @@ uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, 
 
 void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx) {
     (void)count; (void)keep; (void)bits; (void)g; (void)dx;
+    __builtin_trap();
+}
+
+void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z, const float *g, float *dx) {
+    (void)count; (void)keep; (void)z; (void)g; (void)dx;
     __builtin_trap();
 }
 

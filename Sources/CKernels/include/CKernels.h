@@ -60,6 +60,10 @@ uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, 
 /// Precondition: `ck_cpu_has_avx512dq()` returned 1.
 void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx);
 
+/// The backward of z = dropout(max(0, h)) from z itself: dx[i] = g[i] * (z[i] > 0 ? keep : 0) (a NaN in g
+/// stays NaN; `keep` is 1 without dropout). Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z, const float *g, float *dx);
+
 /// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
 /// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.
 int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
@@ -69,5 +73,6 @@ int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
 #endif
 
 #include "ck_layernorm.h"
+#include "ck_adam.h"
 
 #endif

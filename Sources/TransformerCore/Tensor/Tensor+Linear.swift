@@ -1,3 +1,5 @@
+import CKernels
+
 /// The affine map of a Linear layer as one op: one GEMM with the bias as its starting C, instead of a
 /// matmul, a tiled copy of the bias and an elementwise add (and their three backward passes).
 extension Tensor {
@@ -63,7 +65,13 @@ extension Tensor {
         let inputsList = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.result(shape: Array(shape.dropLast()) + [outputs], scalars: z, inputs: inputsList) { [z] dz in
             // (A select and a multiply, no branch: it vectorizes, and a NaN in dz stays NaN as in g * mask.)
-            let dh = Tensor.elementwise(dz, z) { dz, z, dh, n in for i in 0..<n { dh[i] = dz[i] * (z[i] > 0 ? scale : 0) } }
+            let dh = Tensor.elementwise(dz, z) { dz, z, dh, n in
+                if Kernels.hasAVX512 {   // the same select and multiply in 16 lanes
+                    ck_relu_dropout_backward_avx512(n, scale, z, dz, dh)
+                } else {
+                    for i in 0..<n { dh[i] = dz[i] * (z[i] > 0 ? scale : 0) }
+                }
+            }
             return Tensor.linearBackward(dh, x: x, w: w, rows: rows, inputs: inputs, outputs: outputs,
                                          needX: needX, needW: needW, needB: needB, hasBias: b != nil)
         }

@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func vectorizedAdamUpdateEqualsThePlainLoopBitForBit() {
-        for count in [1, 7, 8, 9, 16, 23] {
+        for count in [1, 7, 8, 9, 16, 23, 31, 32, 33, 100] {   // 8- and 16-lane steps (Swift, AVX-512) and tails
             let g = randomTensor([count], seed: 50 + UInt64(count)).scalars
             var results: [[Float]] = []
             for vectorized in [false, true] {
