@@ -63,7 +63,19 @@ public final class Adam: Optimizer {
                        beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, learningRate lr: Float,
                        correction1: Float, correction2: Float) {
         if Kernels.hasAVX512 {
-            ck_adam_avx512(count, theta, m, v, g, b1, b2, eps, lr, correction1, correction2)
+            // Elementwise, so the split over threads cannot change a result.
+            let threads = Swift.max(1, Swift.min(ComputeThreads.effective, count / parametersPerThread))
+            guard threads > 1 else {
+                ck_adam_avx512(count, theta, m, v, g, b1, b2, eps, lr, correction1, correction2)
+                return
+            }
+            let buffers = AdamBuffers(theta: theta, m: m, v: v, g: g)
+            // Chunks of 16-float blocks from a shared queue (a pool worker may join late or not at all).
+            Kernels.forEachPairShare(pairs: (count + 15) / 16, threads: threads) { blocks in
+                let start = blocks.lowerBound * 16, end = Swift.min(count, blocks.upperBound * 16)
+                ck_adam_avx512(end - start, buffers.theta + start, buffers.m + start, buffers.v + start,
+                               buffers.g + start, b1, b2, eps, lr, correction1, correction2)
+            }
             return
         }
         typealias V = SIMD8<Float>
@@ -84,6 +96,16 @@ public final class Adam: Optimizer {
         }
         referenceUpdate(theta: theta + i, m: m + i, v: v + i, g: g + i, count: count - i, beta1: b1, beta2: b2,
                         epsilon: eps, learningRate: lr, correction1: correction1, correction2: correction2)
+    }
+
+    /// Parameters of one tensor a thread must get before its update is split over threads (about 30 us
+    /// of the AVX-512 loop; base's large matrices split, tiny's and small's do not).
+    static let parametersPerThread = 1 << 16
+
+    /// The four buffers of one update, handed to the workers (each writes its own range).
+    struct AdamBuffers: @unchecked Sendable {
+        let theta: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+        let g: UnsafePointer<Float>
     }
 
     /// The plain loop of ``update``: its oracle and its tail.

@@ -80,4 +80,32 @@ import Testing
             #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern))
         }
     }
+
+    /// A tensor large enough to be split over two threads gives the plain loop's result bit for bit.
+    @Test func threadedAdamUpdateEqualsThePlainLoopBitForBit() {
+        let count = 2 * Adam.parametersPerThread + 5
+        let g = randomTensor([count], seed: 70).scalars
+        var results: [[Float]] = []
+        for threaded in [false, true] {
+            var theta = randomTensor([count], seed: 71).scalars
+            var m = [Float](repeating: 0.01, count: count), v = [Float](repeating: 1e-4, count: count)
+            theta.withUnsafeMutableBufferPointer { t in m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in g.withUnsafeBufferPointer { g in
+                    if threaded {
+                        ComputeThreads.$limit.withValue(2) {
+                            Adam.update(theta: t.baseAddress!, m: m.baseAddress!, v: v.baseAddress!, g: g.baseAddress!,
+                                        count: count, beta1: 0.9, beta2: 0.98, epsilon: 1e-9, learningRate: 1e-3,
+                                        correction1: 0.1, correction2: 0.02)
+                        }
+                    } else {
+                        Adam.referenceUpdate(theta: t.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+                                             g: g.baseAddress!, count: count, beta1: 0.9, beta2: 0.98, epsilon: 1e-9,
+                                             learningRate: 1e-3, correction1: 0.1, correction2: 0.02)
+                    }
+                } }
+            } }
+            results.append(theta + m + v)
+        }
+        #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern))
+    }
 }

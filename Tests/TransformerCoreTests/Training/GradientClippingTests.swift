@@ -54,4 +54,24 @@ import Testing
             #expect(abs(Double(lanes) - plain) <= Double(Tolerance.float32) * Swift.max(1, plain))
         }
     }
+
+    /// A gradient of several chunks (shared between threads when there are two): the same norm and the
+    /// same clipped gradient bit for bit at 1 and 2 threads, and the norm of the plain Double sum.
+    @Test func largeGradientsGiveTheSameResultOnOneAndTwoThreads() throws {
+        let count = 3 * clippingChunk + 7
+        let g = randomTensor([count], seed: 80).scalars
+        var norms: [Float] = [], clipped: [[Float]] = []
+        for threads in [1, 2] {
+            let p = Tensor(shape: [count], scalars: [Float](repeating: 0, count: count), requiresGradient: true)
+            p.gradientScalars = g
+            norms.append(ComputeThreads.$limit.withValue(threads) { clipGradientNorm([p], maximumNorm: 1) })
+            clipped.append(try #require(p.gradientScalars))
+        }
+        #expect(norms[0].bitPattern == norms[1].bitPattern)
+        #expect(clipped[0] == clipped[1])
+        let plain = g.reduce(Double(0)) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(Double(norms[0]) - plain) <= Double(Tolerance.float32) * plain)
+        let factor = 1 / (norms[0] + 1e-6)
+        #expect(clipped[0][count - 1] == g[count - 1] * factor && clipped[0][0] == g[0] * factor)
+    }
 }
