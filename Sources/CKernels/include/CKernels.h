@@ -74,5 +74,6 @@ int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
 
 #include "ck_layernorm.h"
 #include "ck_adam.h"
+#include "ck_softmax.h"
 
 #endif

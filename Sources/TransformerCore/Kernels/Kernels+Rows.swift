@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Row-wise loops shared by several ops, on raw pointers (Array subscripts in these loops blocked
@@ -17,10 +18,24 @@ extension Kernels {
     /// y = softmax(scale * x + mask) of one row of `width` floats (`mask` nil: no mask). A row whose
     /// every entry is -inf (all keys masked) gives zeros. The steps of `Tensor.softmaxRows` after
     /// `scale * x + 0 + mask`, 8 lanes at a time with ``exp8(_:)`` (so the maximum, the exponentials
-    /// and the sum differ from the scalar loop by rounding only). `x` and `y` may be the same buffer.
+    /// and the sum differ from the scalar loop by rounding only); on CPUs with AVX-512 the same steps on
+    /// 16 lanes in C (`ck_scaled_masked_softmax_row_avx512`: the same exponentials, the sum in another
+    /// order). `x` and `y` may be the same buffer.
     @inline(__always)
     static func scaledMaskedSoftmaxRow(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
                                        width: Int, into y: UnsafeMutablePointer<Float>) {
+        if hasAVX512 {   // the same steps in 16 lanes (C)
+            ck_scaled_masked_softmax_row_avx512(x, scale, mask, width, y)
+        } else {
+            scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
+        }
+    }
+
+    /// ``scaledMaskedSoftmaxRow(_:scale:mask:width:into:)`` in Swift's 8 lanes: the path without AVX-512
+    /// and the oracle of the C row.
+    @inline(__always)
+    static func scaledMaskedSoftmaxRowSIMD8(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
+                                            width: Int, into y: UnsafeMutablePointer<Float>) {
         let scales = SIMD8<Float>(repeating: scale)
         var maxima = SIMD8<Float>(repeating: -.infinity)
         var j = 0
@@ -42,7 +57,7 @@ extension Kernels {
             y.update(repeating: 0, count: width)
             return
         }
-        let inverse = 1 / shiftedExponentials(y, shift: m, count: width, into: y)
+        let inverse = 1 / shiftedExponentialsSIMD8(y, shift: m, count: width, into: y)
         let inverses = SIMD8<Float>(repeating: inverse)
         j = 0
         while j + 8 <= width {
@@ -55,10 +70,20 @@ extension Kernels {
 
 extension Kernels {
     /// y[j] = exp(x[j] - shift) for j < count, 8 lanes at a time with ``exp8(_:)`` (the tail in one padded
-    /// vector); returns sum_j y[j]. `x` and `y` may be the same buffer.
+    /// vector), or 16 in C on CPUs with AVX-512 (`ck_shifted_exponentials_avx512`, the same exponentials);
+    /// returns sum_j y[j]. `x` and `y` may be the same buffer.
     @inline(__always)
     static func shiftedExponentials(_ x: UnsafePointer<Float>, shift: Float, count: Int,
                                     into y: UnsafeMutablePointer<Float>) -> Float {
+        hasAVX512 ? ck_shifted_exponentials_avx512(x, shift, count, y)   // 16 lanes (C)
+            : shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
+    }
+
+    /// ``shiftedExponentials(_:shift:count:into:)`` in Swift's 8 lanes: the path without AVX-512 and the
+    /// oracle of the C loop.
+    @inline(__always)
+    static func shiftedExponentialsSIMD8(_ x: UnsafePointer<Float>, shift: Float, count: Int,
+                                         into y: UnsafeMutablePointer<Float>) -> Float {
         let shifts = SIMD8<Float>(repeating: shift)
         var totals = SIMD8<Float>()
         var j = 0

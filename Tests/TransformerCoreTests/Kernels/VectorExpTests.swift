@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import TransformerCore
@@ -59,5 +60,35 @@ import Testing
         let y = Tensor(shape: [2, 20], scalars: scalars).scaledMaskedSoftmax(scale: 1, mask: nil).scalars
         #expect(y[0..<20].allSatisfy { !$0.isNaN })
         #expect(y[20..<40].allSatisfy { $0.isNaN })
+    }
+
+    /// The AVX-512 rows (C) against the Swift 8-lane rows: the same exponentials bit for bit (special values
+    /// included), sums and softmax rows equal up to the order of the sum.
+    @Test(.enabled(if: Kernels.hasAVX512)) func avx512RowsMatchTheSwiftRows() {
+        for width in [1, 5, 8, 15, 16, 17, 33, 64, 100] {
+            var x = (randomTensor([width], seed: UInt64(400 + width)) * 30).scalars
+            if width > 5 { (x[1], x[2], x[3], x[4]) = (-.infinity, -95, -87, 89.5) }
+            var (e, eRef) = ([Float](repeating: 0, count: width), [Float](repeating: 0, count: width))
+            let sum = ck_shifted_exponentials_avx512(x, 0.5, width, &e)
+            let sumRef = Kernels.shiftedExponentialsSIMD8(x, shift: 0.5, count: width, into: &eRef)
+            #expect(e.map(\.bitPattern) == eRef.map(\.bitPattern), "width \(width)")
+            #expect(sum == sumRef || abs(sum - sumRef) <= Tolerance.float32 * abs(sumRef), "width \(width)")
+
+            let scores = (randomTensor([width], seed: UInt64(500 + width)) * 4).scalars
+            let mask = (0..<width).map { $0 % 3 == 2 ? -Float.infinity : 0 }
+            for useMask in [false, true] {
+                var (y, yRef) = ([Float](repeating: 0, count: width), [Float](repeating: 0, count: width))
+                mask.withUnsafeBufferPointer { mask in
+                    let m = useMask ? mask.baseAddress : nil
+                    ck_scaled_masked_softmax_row_avx512(scores, 0.7, m, width, &y)
+                    Kernels.scaledMaskedSoftmaxRowSIMD8(scores, scale: 0.7, mask: m, width: width, into: &yRef)
+                }
+                expectClose(y, yRef, tolerance: Tolerance.exact)
+            }
+        }
+        // A fully masked row gives zeros.
+        var y = [Float](repeating: 1, count: 20)
+        ck_scaled_masked_softmax_row_avx512([Float](repeating: 1, count: 20), 1, [Float](repeating: -.infinity, count: 20), 20, &y)
+        #expect(y.allSatisfy { $0 == 0 })
     }
 }

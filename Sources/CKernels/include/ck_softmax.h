@@ -1,0 +1,28 @@
+#ifndef CK_SOFTMAX_H
+#define CK_SOFTMAX_H
+
+// Softmax rows with AVX-512 (Kernels.scaledMaskedSoftmaxRow and Kernels.shiftedExponentials' fast path;
+// the Swift SIMD8 loops in Kernels+Rows.swift are the fallback on other CPUs and the tests' oracle).
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// y[j] = exp(x[j] - shift) for j < count with the exp of Kernels.exp8 (Cephes' polynomial, the same
+/// constants and operations, no fused multiply-adds, inputs below -87 give exactly 0); returns the sum of
+/// the y[j] (in 16 lanes). `x` and `y` may be the same buffer.
+/// Precondition: `ck_cpu_has_avx512f()` returned 1.
+float ck_shifted_exponentials_avx512(const float *x, float shift, ptrdiff_t count, float *y);
+
+/// y = softmax(scale * x + mask) over one row of `width` floats (`mask` NULL: none); a row whose every
+/// entry is -inf gives zeros. `x` and `y` may be the same buffer.
+/// Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_scaled_masked_softmax_row_avx512(const float *x, float scale, const float *mask, ptrdiff_t width, float *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
