@@ -288,6 +288,34 @@ extension Kernels {
         return total
     }
 
+    /// max_j x[j] (-inf for count 0), in 8 lanes then a scalar tail (a scalar running maximum is one
+    /// chain the compiler does not split into lanes).
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= count {
+            let v = load8(x + j)
+            lanes.replace(with: v, where: v .> lanes)
+            j += 8
+        }
+        var m = horizontalMax(lanes)
+        while j < count { m = Swift.max(m, x[j]); j += 1 }
+        return m
+    }
+
+    /// sum_j (x[j] - a - b), in 8 lanes then a scalar tail (the same differences as the scalar loop).
+    @inline(__always)
+    static func sumOfDifferences(_ x: UnsafePointer<Float>, minus a: Float, minus b: Float, count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        let (va, vb) = (SIMD8<Float>(repeating: a), SIMD8<Float>(repeating: b))
+        var j = 0
+        while j + 8 <= count { lanes += load8(x + j) - va - vb; j += 8 }
+        var total = horizontalSum(lanes)
+        while j < count { total += x[j] - a - b; j += 1 }
+        return total
+    }
+
     /// sum_j (x[j] - mean)^2, in 8 lanes then a scalar tail.
     @inline(__always)
     static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {

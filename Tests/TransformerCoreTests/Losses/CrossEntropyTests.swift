@@ -65,4 +65,28 @@ import Testing
             crossEntropy(logits: t[0], targets: targets, ignoreIndex: 0, labelSmoothing: smoothing)
         }
     }
+
+    /// Rows over a vocabulary wider than the 8-lane loops, enough of them to split over two threads: the
+    /// same loss and gradient bit for bit at 1 and 2 threads, and the loss of the Double definition.
+    @Test func largeProblemsGiveTheSameResultOnOneAndTwoThreads() throws {
+        let (rows, vocabulary) = (crossEntropyWorkPerThread / 1000 * 2 + 3, 1003)
+        let logits = randomTensor([rows, vocabulary], seed: 5) * 3
+        let targets = (0..<rows).map { ($0 * 7919) % vocabulary }   // some are 0: ignored
+        var losses: [Float] = [], gradients: [[Float]] = []
+        for threads in [1, 2] {
+            let z = Tensor(shape: logits.shape, scalars: logits.scalars, requiresGradient: true)
+            let loss = ComputeThreads.$limit.withValue(threads) {
+                let loss = crossEntropy(logits: z, targets: targets, ignoreIndex: 0, labelSmoothing: 0.1)
+                loss.backward()
+                return loss.item
+            }
+            losses.append(loss)
+            gradients.append(try #require(z.gradientScalars))
+        }
+        #expect(losses[0].bitPattern == losses[1].bitPattern)
+        #expect(gradients[0] == gradients[1])
+        let rowsOfLogits = (0..<rows).map { r in (0..<vocabulary).map { Double(logits.scalars[r * vocabulary + $0]) } }
+        let expected = Self.reference(rowsOfLogits, targets, ignore: 0, smoothing: 0.1)
+        #expect(abs(Double(losses[0]) - expected) <= Double(Tolerance.float32) * Swift.max(1, abs(expected)))
+    }
 }
