@@ -1,12 +1,14 @@
 import Foundation
+import CKernels
 
 /// Multi-head attention on the projections in place: the kernels of ``Tensor/multiHeadAttention``.
 ///
 /// Head h of batch entry b reads Q_bh `[T, D]`, K_bh and V_bh `[S, D]` as column blocks h*D..<(h+1)*D of
 /// the row-major `[B, T, C]` / `[B, S, C]` projections (row stride C = H * D), and writes its output O_bh
 /// into the same columns of a `[B, T, C]` result: no head split or merge copies. Each (b, h) pair runs
-/// its own small GEMMs (``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the
-/// work pays for the dispatch.
+/// its own small products (``AttentionProducts``: the AVX-512 kernels of ck_attention.h when S, D <= 64,
+/// else ``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the work pays for the
+/// dispatch.
 extension Kernels {
     /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread. The pairs
     /// run on the GEMM worker pool (workers join within microseconds when warm), so tiny's and small's
@@ -89,6 +91,66 @@ extension Kernels {
         }
     }
 
+    /// Whether the per-pair products may use the AVX-512 attention kernels (ck_attention.h). Task-local so
+    /// that tests can run the ``Kernels/gemm`` path, their oracle, on the same inputs.
+    @TaskLocal static var attentionProductKernels = true
+
+    /// The largest S and D the attention kernels take: a row of every product (S or D floats) fits in four
+    /// zmm registers.
+    static let attentionKernelLimit = 64
+
+    /// The three product shapes of one pair, on row-major operands read in place (leading dimensions
+    /// lda, ldb, ldc): with the AVX-512 kernels when `kernels` (no packing; B^T goes through `scratch`,
+    /// k * n floats, transposed once per product), else with single-threaded ``Kernels/gemm`` calls.
+    struct AttentionProducts {
+        let kernels: Bool
+        /// At least S * D floats when `kernels`, for the transposed B of ``abT``.
+        let scratch: UnsafeMutablePointer<Float>?
+
+        /// Whether a call with these shapes may use the kernels (CPU, task-local switch, S and D limits).
+        static func useKernels(_ g: AttentionOperands) -> Bool {
+            hasAVX512 && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
+                && (1...attentionKernelLimit).contains(g.headDimension)
+        }
+
+        /// C = A B^T: A `[m, k]`, B `[n, k]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func abT(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                 c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels, let bT = scratch else {
+                gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
+            ck_attention_product_avx512(m, n, k, a, lda, 1, bT, n, c, ldc)
+        }
+
+        /// C = A B: A `[m, k]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func ab(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels else {
+                gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_product_avx512(m, n, k, a, lda, 1, b, ldb, c, ldc)
+        }
+
+        /// C = A^T B: A `[k, m]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func aTb(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                 c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels else {
+                gemm(transposeA: true, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
+        }
+    }
+
     /// One GEMM per head product, single-threaded (the pairs are what is split over threads).
     static let attentionGEMMOptions: GEMMOptions = {
         var options = GEMMOptions()
@@ -107,16 +169,19 @@ extension Kernels {
                                  weights: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let threads = attentionThreads(work: g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let options = attentionGEMMOptions
+        let kernels = AttentionProducts.useKernels(g)
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (weights, output) = (out.weights, out.output)
-            // P' of the current pair (when dropout is on).
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : g.block) { scratch in
+            // P' of the current pair (when dropout is on), then K^T for the kernels.
+            let droppedCount = dropout == nil ? 0 : g.block
+            let floats = droppedCount + (kernels ? s * d : 0)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
+                let products = AttentionProducts(kernels: kernels, scratch: kernels ? scratch.baseAddress! + droppedCount : nil)
                 for p in pairs {
                     let w = weights + p * g.block
-                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
-                         b: g.k + g.keyOffset(p), ldb: c, c: w, ldc: s, accumulate: false, options: options)
+                    products.abT(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p), ldb: c,
+                                 c: w, ldc: s)
                     for row in 0..<t {
                         scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
                                                into: w + row * s)
@@ -127,9 +192,8 @@ extension Kernels {
                         dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: nil)
                         attended = UnsafePointer(dropped)
                     }
-                    gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
-                         b: g.v + g.keyOffset(p), ldb: c, c: output + g.queryOffset(p), ldc: c, accumulate: false,
-                         options: options)
+                    products.ab(m: t, n: d, k: s, a: attended, lda: s, b: g.v + g.keyOffset(p), ldb: c,
+                                c: output + g.queryOffset(p), ldc: c)
                 }
             }
         }
@@ -151,18 +215,20 @@ extension Kernels {
                                   dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?) {
         let threads = attentionThreads(work: 2 * g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let options = attentionGEMMOptions
+        let kernels = AttentionProducts.useKernels(g)
         let needScores = dQ != nil || dK != nil
         let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (dO, weights, dQ, dK, dV) = (io.dO, io.weights, io.dQ, io.dK, io.dV)
-            // dP, then P' and the keep bits of the current pair (when dropout is on).
+            // dP, then P' and the keep bits of the current pair (when dropout is on), then V^T for the kernels.
             let words = dropout == nil ? 0 : dropoutMaskWords(g.block)
-            let floats = (dropout == nil ? 1 : 2) * Swift.max(1, g.block)
+            let blocks = (dropout == nil ? 1 : 2) * Swift.max(1, g.block)
+            let floats = blocks + (kernels ? s * d : 0)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
                 withUnsafeTemporaryAllocation(of: UInt16.self, capacity: words) { bitScratch in
                     let dP = scratch.baseAddress!
                     let dropped = dP + g.block
+                    let products = AttentionProducts(kernels: kernels, scratch: kernels ? dP + blocks : nil)
                     for p in pairs {
                         let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
                         let dOp = dO + qOffset
@@ -173,12 +239,10 @@ extension Kernels {
                             attended = UnsafePointer(dropped)
                         }
                         if let dV {
-                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
-                                 b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
+                            products.aTb(m: s, n: d, k: t, a: attended, lda: s, b: dOp, ldb: c, c: dV + kOffset, ldc: c)
                         }
                         guard needScores else { continue }
-                        gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: dOp, lda: c,
-                             b: g.v + kOffset, ldb: c, c: dP, ldc: s, accumulate: false, options: options)
+                        products.abT(m: t, n: s, k: d, a: dOp, lda: c, b: g.v + kOffset, ldb: c, c: dP, ldc: s)
                         if let dropout {   // dropout's backward: dP = dP' * mask
                             dropoutBackward(count: g.block, keep: dropout.keep, bits: bitScratch.baseAddress!,
                                             g: dP, dx: dP)
@@ -188,12 +252,10 @@ extension Kernels {
                             softmaxBackwardRow(dP + row * s, weights: w + row * s, scale: g.scale, width: s)
                         }
                         if let dQ {
-                            gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: dP, lda: s,
-                                 b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c, accumulate: false, options: options)
+                            products.ab(m: t, n: d, k: s, a: dP, lda: s, b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c)
                         }
                         if let dK {
-                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: dP, lda: s,
-                                 b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c, accumulate: false, options: options)
+                            products.aTb(m: s, n: d, k: t, a: dP, lda: s, b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c)
                         }
                     }
                 }

@@ -1,0 +1,137 @@
+import CKernels
+import Testing
+@testable import TransformerCore
+
+/// The AVX-512 attention kernels (ck_attention.h) against plain loops, and the attention op on them
+/// against the same op on ``Kernels/gemm`` (``Kernels/attentionProductKernels`` off), its oracle.
+@Suite struct AttentionKernelTests {
+    /// Kernel vs double-precision loop: sums of up to 64 products of numbers in [-1, 1).
+    static let productTolerance: Float = 1e-4
+    /// The op on the kernels vs on GEMM: the same sums, possibly in a different order.
+    static let pathTolerance: Float = 1e-5
+
+    /// Seeded values in [-1, 1).
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        count == 0 ? [] : randomTensor([count], seed: seed).scalars
+    }
+
+    @Test func transposeMatchesThePlainLoop() {
+        guard Kernels.hasAVX512 else { return }
+        for rows in [1, 3, 5, 16, 17, 33, 64] {
+            for columns in [1, 5, 8, 16, 17, 32, 64] {
+                let (lds, ldd) = (columns + 3, rows + 2)
+                let src = (0..<(rows * lds)).map(Float.init)
+                var dst = [Float](repeating: -1, count: columns * ldd)
+                ck_attention_transpose_avx512(rows, columns, src, lds, &dst, ldd)
+                for p in 0..<columns {
+                    for j in 0..<ldd {   // the padding past `rows` stays untouched
+                        let expected = j < rows ? src[j * lds + p] : -1
+                        #expect(dst[p * ldd + j] == expected, "rows \(rows) columns \(columns) (\(p), \(j))")
+                        if dst[p * ldd + j] != expected { return }
+                    }
+                }
+            }
+        }
+    }
+
+    /// C = A B and C = A^T B with strided operands against the loop, on edge sizes (n past 16, 32, 48;
+    /// m past the row blocks of 8 and 6; k = 0); C's padding columns are never written.
+    @Test(arguments: [false, true])
+    func productMatchesThePlainLoop(transposedA: Bool) {
+        guard Kernels.hasAVX512 else { return }
+        var seed: UInt64 = 1
+        for m in [1, 3, 7, 16, 17, 33, 64] {
+            for n in [1, 5, 8, 16, 17, 32, 33, 48, 49, 64] {
+                for k in [0, 1, 5, 16, 64] {
+                    let lda = (transposedA ? m : k) + 1, ldb = n + 2, ldc = n + 1
+                    let a = Self.values((transposedA ? k : m) * lda, seed: seed)
+                    let b = Self.values(k * ldb, seed: seed + 1)
+                    seed += 2
+                    var c = [Float](repeating: .nan, count: m * ldc)
+                    ck_attention_product_avx512(m, n, k, a, transposedA ? 1 : lda, transposedA ? lda : 1, b, ldb, &c, ldc)
+                    var expected = [Float](repeating: .nan, count: m * ldc)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum: Double = 0
+                            for p in 0..<k {
+                                sum += Double(transposedA ? a[p * lda + i] : a[i * lda + p]) * Double(b[p * ldb + j])
+                            }
+                            expected[i * ldc + j] = Float(sum)
+                        }
+                    }
+                    for i in 0..<(m * ldc) where !(expected[i].isNaN ? c[i].isNaN : abs(c[i] - expected[i]) <= Self.productTolerance) {
+                        Issue.record("m \(m) n \(n) k \(k): element \(i) \(c[i]) != \(expected[i])")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    /// One problem: T queries, S keys, H heads of D, B = 2; with a key-padding mask (batch entry 1 has its
+    /// last key padded, or all keys when S = 1: a fully masked row) or none, dropout 0.3 or none.
+    struct Shape: CustomStringConvertible, Sendable {
+        let queries: Int, keys: Int, headDimension: Int, heads: Int
+        var description: String { "T \(queries) S \(keys) D \(headDimension) H \(heads)" }
+    }
+
+    static let shapes: [Shape] = [
+        Shape(queries: 1, keys: 1, headDimension: 1, heads: 1), Shape(queries: 3, keys: 5, headDimension: 5, heads: 2),
+        Shape(queries: 16, keys: 16, headDimension: 8, heads: 4), Shape(queries: 16, keys: 16, headDimension: 16, heads: 4),
+        Shape(queries: 17, keys: 3, headDimension: 32, heads: 2), Shape(queries: 33, keys: 17, headDimension: 64, heads: 1),
+        Shape(queries: 64, keys: 64, headDimension: 32, heads: 2), Shape(queries: 3, keys: 33, headDimension: 16, heads: 3),
+        Shape(queries: 64, keys: 64, headDimension: 64, heads: 1),
+        // S > 64: the GEMM path on both sides (the kernels' limit).
+        Shape(queries: 5, keys: 65, headDimension: 8, heads: 2),
+    ]
+
+    /// Output, weights, dQ, dK, dV of weightedSum(output).
+    static func run(_ shape: Shape, masked: Bool, dropout: Float, kernels: Bool, threads: Int = 1) -> [[Float]] {
+        let (b, t, s, c) = (2, shape.queries, shape.keys, shape.headDimension * shape.heads)
+        let q = Tensor(shape: [b, t, c], scalars: randomTensor([b, t, c], seed: 1).scalars, requiresGradient: true)
+        let k = Tensor(shape: [b, s, c], scalars: randomTensor([b, s, c], seed: 2).scalars, requiresGradient: true)
+        let v = Tensor(shape: [b, s, c], scalars: randomTensor([b, s, c], seed: 3).scalars, requiresGradient: true)
+        let tokens = [[Int](repeating: 1, count: s), (0..<s).map { $0 == s - 1 ? 0 : 1 }]
+        let mask = masked ? AttentionMask.keyPadding(tokens, paddingIndex: 0) : nil
+        let layer = Dropout(probability: dropout, generator: SeededGenerator(seed: 5))
+        return ComputeThreads.$limit.withValue(threads) {
+            Kernels.$attentionWorkPerThread.withValue(1) {
+                Kernels.$attentionProductKernels.withValue(kernels) {
+                    let (output, weights) = q.multiHeadAttention(key: k, value: v, headCount: shape.heads, mask: mask,
+                                                                 dropout: layer)
+                    weightedSum(output).backward()
+                    return [output.scalars, weights.scalars, q.gradient!.scalars, k.gradient!.scalars,
+                            v.gradient!.scalars]
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [false, true], [Float(0), 0.3])
+    func opOnTheKernelsEqualsTheGEMMPath(masked: Bool, dropout: Float) {
+        for shape in Self.shapes {
+            let expected = Self.run(shape, masked: masked, dropout: dropout, kernels: false)
+            let actual = Self.run(shape, masked: masked, dropout: dropout, kernels: true)
+            for (a, e) in zip(actual, expected) { expectClose(a, e, tolerance: Self.pathTolerance) }
+        }
+    }
+
+    /// Each pair is computed by one thread, so the split over threads does not change a bit.
+    @Test func resultsAreIdenticalAtOneAndTwoThreads() {
+        for shape in [Self.shapes[3], Self.shapes[6]] {
+            let one = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 1)
+            let two = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 2)
+            #expect(one == two, "\(shape)")
+        }
+    }
+
+    @Test func gradientsMatchFiniteDifferencesOnTheKernels() {
+        let mask = AttentionMask.keyPadding([[1, 1, 1, 0], [1, 1, 1, 1]], paddingIndex: 0)
+        let inputs = [randomTensor([2, 3, 4], seed: 7), randomTensor([2, 4, 4], seed: 8), randomTensor([2, 4, 4], seed: 9)]
+        Kernels.$attentionProductKernels.withValue(true) {
+            expectGradientsMatch(inputs) { t in
+                weightedSum(t[0].multiHeadAttention(key: t[1], value: t[2], headCount: 2, mask: mask, dropout: nil).output)
+            }
+        }
+    }
+}
