@@ -125,6 +125,120 @@ void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const floa
                                src + j * lds + p, lds, dst + p * ldd + j, ldd);
 }
 
+/// exp(x) lane by lane, the algorithm and constants of Kernels.exp8 (Cephes' expf; Kernels+Rows.swift),
+/// with FMAs: x clamped to [-110, 89] (so -inf gives exactly 0, +inf gives +inf; NaN stays NaN: the
+/// clamps return x when it is NaN), x = n ln 2 + r, exp(r) by the degree-7 polynomial, and 2^n from
+/// exponent bits in two halves.
+__attribute__((target("avx512f,fma"), always_inline))
+static inline __m512 ck_exp(__m512 x) {
+    x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-110.0f), x));
+    const __m512 magic = _mm512_set1_ps(12582912.0f);   // 1.5 * 2^23: adding it rounds to an integer
+    const __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504f), magic);
+    const __m512 n = _mm512_sub_ps(t, magic);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 expR = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
+    const __m512i half = _mm512_srai_epi32(ni, 1);
+    const __m512i bias = _mm512_set1_epi32(127);
+    const __m512 scale1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
+    const __m512 scale2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
+    return _mm512_mul_ps(_mm512_mul_ps(expR, scale1), scale2);
+}
+
+/// One row of `width` (lanes of NV vectors; `lanes` the masks): y = softmax(scale * x + m), zeros when every
+/// entry is -inf.
+__attribute__((target("avx512f,fma"), always_inline))
+static inline void ck_softmax_row(const int NV, float *x, float scale, const float *m, const __mmask16 *lanes) {
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    const __m512 scales = _mm512_set1_ps(scale);
+    __m512 v[4];
+    __m512 maxima = minusInfinity;
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) {
+        // scale * x + 0 (+ m): the Swift row's order; the lanes past `width` are -inf.
+        __m512 z = _mm512_add_ps(_mm512_mul_ps(scales, _mm512_maskz_loadu_ps(lanes[i], x + 16 * i)), _mm512_setzero_ps());
+        if (m) z = _mm512_add_ps(z, _mm512_maskz_loadu_ps(lanes[i], m + 16 * i));
+        v[i] = _mm512_mask_mov_ps(minusInfinity, lanes[i], z);
+        maxima = _mm512_max_ps(v[i], maxima);
+    }
+    const float largest = _mm512_reduce_max_ps(maxima);
+    if (largest == -__builtin_inff()) {
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < NV; i++) _mm512_mask_storeu_ps(x + 16 * i, lanes[i], _mm512_setzero_ps());
+        return;
+    }
+    const __m512 shift = _mm512_set1_ps(largest);
+    __m512 total = _mm512_setzero_ps();
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) {
+        v[i] = ck_exp(_mm512_sub_ps(v[i], shift));   // exp(-inf) = 0 past `width`
+        total = _mm512_add_ps(total, v[i]);
+    }
+    const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) _mm512_mask_storeu_ps(x + 16 * i, lanes[i], _mm512_mul_ps(v[i], inverse));
+}
+
+#define CK_SOFTMAX_ROWS(NV)                                                                              \
+    for (ptrdiff_t i = 0; i < rows; i++)                                                             \
+        ck_softmax_row((NV), x + i * ldx, scale, mask ? mask + i * maskRowStride : NULL, lanes)
+
+__attribute__((target("avx512f,fma")))
+void ck_attention_softmax_avx512(ptrdiff_t rows, ptrdiff_t width, float *x, ptrdiff_t ldx, float scale,
+                                 const float *mask, ptrdiff_t maskRowStride) {
+    const __mmask16 lanes[4] = {ck_lanes(width), ck_lanes(width - 16), ck_lanes(width - 32), ck_lanes(width - 48)};
+    switch ((width + 15) / 16) {
+    case 1: CK_SOFTMAX_ROWS(1); break;
+    case 2: CK_SOFTMAX_ROWS(2); break;
+    case 3: CK_SOFTMAX_ROWS(3); break;
+    case 4: CK_SOFTMAX_ROWS(4); break;
+    default: __builtin_trap();
+    }
+}
+#undef CK_SOFTMAX_ROWS
+
+/// One row: g = scale * (w * (g - sum_j g_j w_j)).
+__attribute__((target("avx512f,fma"), always_inline))
+static inline void ck_softmax_backward_row(const int NV, float *g, const float *w, float scale, const __mmask16 *lanes) {
+    __m512 gv[4], wv[4];
+    __m512 dots = _mm512_setzero_ps();
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) {
+        gv[i] = _mm512_maskz_loadu_ps(lanes[i], g + 16 * i);
+        wv[i] = _mm512_maskz_loadu_ps(lanes[i], w + 16 * i);
+        dots = _mm512_fmadd_ps(gv[i], wv[i], dots);
+    }
+    const __m512 dot = _mm512_set1_ps(_mm512_reduce_add_ps(dots));
+    const __m512 scales = _mm512_set1_ps(scale);
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++)
+        _mm512_mask_storeu_ps(g + 16 * i, lanes[i], _mm512_mul_ps(scales, _mm512_mul_ps(wv[i], _mm512_sub_ps(gv[i], dot))));
+}
+
+#define CK_SOFTMAX_BACKWARD_ROWS(NV)                                                                     \
+    for (ptrdiff_t i = 0; i < rows; i++) ck_softmax_backward_row((NV), g + i * ld, w + i * ld, scale, lanes)
+
+__attribute__((target("avx512f,fma")))
+void ck_attention_softmax_backward_avx512(ptrdiff_t rows, ptrdiff_t width, float *g, const float *w, ptrdiff_t ld,
+                                          float scale) {
+    const __mmask16 lanes[4] = {ck_lanes(width), ck_lanes(width - 16), ck_lanes(width - 32), ck_lanes(width - 48)};
+    switch ((width + 15) / 16) {
+    case 1: CK_SOFTMAX_BACKWARD_ROWS(1); break;
+    case 2: CK_SOFTMAX_BACKWARD_ROWS(2); break;
+    case 3: CK_SOFTMAX_BACKWARD_ROWS(3); break;
+    case 4: CK_SOFTMAX_BACKWARD_ROWS(4); break;
+    default: __builtin_trap();
+    }
+}
+#undef CK_SOFTMAX_BACKWARD_ROWS
+
 #else   // not x86-64: no AVX-512; Swift uses Kernels.gemm.
 
 void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rowStrideA,
@@ -137,6 +251,18 @@ void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const fl
 void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const float *src, ptrdiff_t lds,
                                    float *dst, ptrdiff_t ldd) {
     (void)rows; (void)columns; (void)src; (void)lds; (void)dst; (void)ldd;
+    __builtin_trap();
+}
+
+void ck_attention_softmax_avx512(ptrdiff_t rows, ptrdiff_t width, float *x, ptrdiff_t ldx, float scale,
+                                 const float *mask, ptrdiff_t maskRowStride) {
+    (void)rows; (void)width; (void)x; (void)ldx; (void)scale; (void)mask; (void)maskRowStride;
+    __builtin_trap();
+}
+
+void ck_attention_softmax_backward_avx512(ptrdiff_t rows, ptrdiff_t width, float *g, const float *w, ptrdiff_t ld,
+                                          float scale) {
+    (void)rows; (void)width; (void)g; (void)w; (void)ld; (void)scale;
     __builtin_trap();
 }
 

@@ -28,6 +28,21 @@ void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const fl
 void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const float *src, ptrdiff_t lds,
                                    float *dst, ptrdiff_t ldd);
 
+/// The attention softmax on `rows` rows of `width` = 1...64 (row i at x + i * ldx), in place:
+///
+///     x_i = softmax(scale * x_i + m_i),   m_i = mask + i * maskRowStride (no mask when NULL)
+///
+/// A row whose entries are all -inf gives zeros. exp is Kernels.exp8's algorithm (Kernels+Rows.swift)
+/// with fused multiply-adds, so results may differ from Kernels.scaledMaskedSoftmaxRow in the last bits.
+/// Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_attention_softmax_avx512(ptrdiff_t rows, ptrdiff_t width, float *x, ptrdiff_t ldx, float scale,
+                                 const float *mask, ptrdiff_t maskRowStride);
+
+/// The softmax backward on `rows` rows of `width` = 1...64 (row i of g and of w at + i * ld), in place:
+/// g_i = scale * (w_i * (g_i - sum_j g_ij w_ij)). Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_attention_softmax_backward_avx512(ptrdiff_t rows, ptrdiff_t width, float *g, const float *w, ptrdiff_t ld,
+                                          float scale);
+
 #ifdef __cplusplus
 }
 #endif

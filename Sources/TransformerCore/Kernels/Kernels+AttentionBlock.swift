@@ -100,8 +100,9 @@ extension Kernels {
     static let attentionKernelLimit = 64
 
     /// The three product shapes of one pair, on row-major operands read in place (leading dimensions
-    /// lda, ldb, ldc): with the AVX-512 kernels when `kernels` (no packing; B^T goes through `scratch`,
-    /// k * n floats, transposed once per product), else with single-threaded ``Kernels/gemm`` calls.
+    /// lda, ldb, ldc), and the softmax rows forward and backward: with the AVX-512 kernels when `kernels`
+    /// (no packing; B^T goes through `scratch`, k * n floats, transposed once per product), else with
+    /// single-threaded ``Kernels/gemm`` calls and the Swift rows (SIMD8: SSE on the baseline x86-64 target).
     struct AttentionProducts {
         let kernels: Bool
         /// At least S * D floats when `kernels`, for the transposed B of ``abT``.
@@ -149,6 +150,35 @@ extension Kernels {
             }
             ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
         }
+
+        /// x_i = softmax(scale * x_i + m_i) for the `rows` rows of `width` (x_i at x + i * width), m_i at
+        /// mask + i * maskRowStride: ``Kernels/scaledMaskedSoftmaxRow`` or its AVX-512 twin (width <= 64).
+        @inline(__always)
+        func softmaxRows(_ rows: Int, width: Int, _ x: UnsafeMutablePointer<Float>, scale: Float,
+                         mask: UnsafePointer<Float>?, maskRowStride: Int) {
+            guard kernels else {
+                for row in 0..<rows {
+                    scaledMaskedSoftmaxRow(x + row * width, scale: scale, mask: mask.map { $0 + row * maskRowStride },
+                                           width: width, into: x + row * width)
+                }
+                return
+            }
+            ck_attention_softmax_avx512(rows, width, x, width, scale, mask, maskRowStride)
+        }
+
+        /// The softmax backward of ``softmaxRows`` in place on the `rows` rows of g (W's rows alike):
+        /// g_i = scale * w_i * (g_i - sum_j g_ij w_ij).
+        @inline(__always)
+        func softmaxBackwardRows(_ rows: Int, width: Int, _ g: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>,
+                                 scale: Float) {
+            guard kernels else {
+                for row in 0..<rows {
+                    softmaxBackwardRow(g + row * width, weights: w + row * width, scale: scale, width: width)
+                }
+                return
+            }
+            ck_attention_softmax_backward_avx512(rows, width, g, w, width, scale)
+        }
     }
 
     /// One GEMM per head product, single-threaded (the pairs are what is split over threads).
@@ -182,10 +212,8 @@ extension Kernels {
                     let w = weights + p * g.block
                     products.abT(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p), ldb: c,
                                  c: w, ldc: s)
-                    for row in 0..<t {
-                        scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
-                                               into: w + row * s)
-                    }
+                    products.softmaxRows(t, width: s, w, scale: g.scale, mask: g.maskRow(p, 0),
+                                         maskRowStride: g.maskStrides.t)
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!
@@ -248,9 +276,7 @@ extension Kernels {
                                             g: dP, dx: dP)
                         }
                         let w = weights + p * g.block
-                        for row in 0..<t {
-                            softmaxBackwardRow(dP + row * s, weights: w + row * s, scale: g.scale, width: s)
-                        }
+                        products.softmaxBackwardRows(t, width: s, dP, weights: w, scale: g.scale)
                         if let dQ {
                             products.ab(m: t, n: d, k: s, a: dP, lda: s, b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c)
                         }

@@ -9,6 +9,8 @@ import Testing
     static let productTolerance: Float = 1e-4
     /// The op on the kernels vs on GEMM: the same sums, possibly in a different order.
     static let pathTolerance: Float = 1e-5
+    /// AVX-512 softmax rows vs the Swift rows: the same exp polynomial, with and without fused multiply-adds.
+    static let softmaxTolerance: Float = 1e-6
 
     /// Seeded values in [-1, 1).
     static func values(_ count: Int, seed: UInt64) -> [Float] {
@@ -62,6 +64,48 @@ import Testing
                     for i in 0..<(m * ldc) where !(expected[i].isNaN ? c[i].isNaN : abs(c[i] - expected[i]) <= Self.productTolerance) {
                         Issue.record("m \(m) n \(n) k \(k): element \(i) \(c[i]) != \(expected[i])")
                         return
+                    }
+                }
+            }
+        }
+    }
+
+    /// The AVX-512 softmax rows (forward and backward) against the Swift rows, on widths past the vector
+    /// edges, with a mask that has -inf entries and one fully masked row (zeros), and a broadcast mask.
+    @Test func softmaxRowsMatchTheSwiftRows() {
+        guard Kernels.hasAVX512 else { return }
+        let rows = 5
+        for width in [1, 5, 8, 16, 17, 33, 48, 64] {
+            let x = Self.values(rows * width, seed: UInt64(width)).map { 4 * $0 }
+            var mask = Self.values(rows * width, seed: UInt64(width) + 100)
+            for i in mask.indices where i % 3 == 1 || i / width == 2 { mask[i] = -.infinity }   // row 2 all -inf
+            let upstream = Self.values(rows * width, seed: UInt64(width) + 200)
+            for maskRowStride in [width, 0] {
+                for masked in [false, true] {
+                    var expected = x, actual = x
+                    var expectedGradient = upstream, actualGradient = upstream
+                    expected.withUnsafeMutableBufferPointer { e in actual.withUnsafeMutableBufferPointer { a in
+                        mask.withUnsafeBufferPointer { m in
+                            let mask = masked ? m.baseAddress! : nil
+                            for row in 0..<rows {
+                                Kernels.scaledMaskedSoftmaxRow(e.baseAddress! + row * width, scale: 0.7,
+                                                               mask: mask.map { $0 + row * maskRowStride }, width: width,
+                                                               into: e.baseAddress! + row * width)
+                            }
+                            ck_attention_softmax_avx512(rows, width, a.baseAddress!, width, 0.7, mask, maskRowStride)
+                        }
+                        expectedGradient.withUnsafeMutableBufferPointer { eg in actualGradient.withUnsafeMutableBufferPointer { ag in
+                            for row in 0..<rows {
+                                Kernels.softmaxBackwardRow(eg.baseAddress! + row * width, weights: e.baseAddress! + row * width,
+                                                           scale: 0.7, width: width)
+                            }
+                            ck_attention_softmax_backward_avx512(rows, width, ag.baseAddress!, e.baseAddress!, width, 0.7)
+                        } }
+                    } }
+                    expectClose(actual, expected, tolerance: Self.softmaxTolerance)
+                    expectClose(actualGradient, expectedGradient, tolerance: Self.softmaxTolerance)
+                    if masked && maskRowStride == width {
+                        #expect(actual[(2 * width)..<(3 * width)].allSatisfy { $0 == 0 }, "width \(width)")
                     }
                 }
             }
