@@ -53,6 +53,26 @@ static inline void ck_product_block(const int R, const int NV, ptrdiff_t rows, p
     }
 }
 
+/// 16 rows of C = A B with n <= 16 (one vector per row), A's row stride the constant RS (1: A^T read in
+/// place; 16: a [T, 16] weights block), so the 16 broadcasts per step address one pointer with constant
+/// displacements: no row pointers, 16 accumulators, 1 load of B per 16 FMAs.
+__attribute__((target("avx512f,fma"), always_inline))
+static inline void ck_product_block16(const int RS, ptrdiff_t k, const float *a, ptrdiff_t columnStrideA,
+                                      const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, __mmask16 mask) {
+    __m512 sum[16];
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 16; i++) sum[i] = _mm512_setzero_ps();
+    for (ptrdiff_t p = 0; p < k; p++) {
+        const __m512 row = _mm512_maskz_loadu_ps(mask, b);
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < 16; i++) sum[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * RS]), row, sum[i]);
+        a += columnStrideA;
+        b += ldb;
+    }
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 16; i++) _mm512_mask_storeu_ps(c + i * ldc, mask, sum[i]);
+}
+
 /// All rows of C in blocks of R (the last block may be shorter).
 #define CK_PRODUCT_ROWS(R, NV)                                                                         \
     for (ptrdiff_t i = 0; i < m; i += (R))                                                           \
@@ -65,7 +85,18 @@ void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const fl
     const __mmask16 mask[4] = {ck_lanes(n), ck_lanes(n - 16), ck_lanes(n - 32), ck_lanes(n - 48)};
     // R x NV accumulators: 8, 16, 18 and 24 of the 32 zmm registers (at least 8 independent FMA chains).
     switch ((n + 15) / 16) {
-    case 1: CK_PRODUCT_ROWS(8, 1); break;
+    case 1:
+        if (rowStrideA == 1 || (rowStrideA == 16 && columnStrideA == 1)) {
+            // Blocks of 16 rows with constant displacements (A^T in place, or a 16-wide weights block).
+            for (; m >= 16; m -= 16) {
+                if (rowStrideA == 1) ck_product_block16(1, k, a, columnStrideA, b, ldb, c, ldc, mask[0]);
+                else ck_product_block16(16, k, a, 1, b, ldb, c, ldc, mask[0]);
+                a += 16 * rowStrideA;
+                c += 16 * ldc;
+            }
+        }
+        CK_PRODUCT_ROWS(8, 1);
+        break;
     case 2: CK_PRODUCT_ROWS(8, 2); break;
     case 3: CK_PRODUCT_ROWS(6, 3); break;
     case 4: CK_PRODUCT_ROWS(6, 4); break;

@@ -47,11 +47,14 @@ extension Kernels {
 
     /// The inverted-dropout draw of ``Tensor/dropout(probability:generator:)``: `threshold` on 24 bits and
     /// the survivors' scale `keep`; `state` is the generator's state before the whole `[B, H, T, S]` draw.
-    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps, so the backward pass
-    /// draws it again instead of keeping the dropped weights and the mask (two `[B, H, T, S]` buffers per
-    /// attention call, held from forward to backward).
+    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps. The forward keeps the
+    /// masks as bits in `keptBits` (1/32 of the weights' size) and the backward rebuilds P' = W * mask from
+    /// them with a masked multiply instead of drawing again (the draw was 0.8% of small's 1-thread step);
+    /// the dropped weights themselves are not kept from forward to backward.
     struct AttentionDropout: Sendable {
         let state: UInt64, threshold: UInt64, keep: Float
+        /// Filled by ``Kernels/attentionForward``, read by ``Kernels/attentionBackward``.
+        let keptBits = AttentionDropoutBits()
 
         /// P' = W * mask_p for pair p, for `count` = T * S weights, and the keep bits of mask_p when `bits`
         /// is given (``Kernels/dropoutMaskWords(_:)`` words).
@@ -62,6 +65,26 @@ extension Kernels {
             Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
                             bits: bits)
         }
+    }
+
+    /// The keep bits of every pair of one attention call (pair p's ``Kernels/dropoutMaskWords(_:)`` words
+    /// at p * that count), allocated by the forward before its workers start; each worker writes its own
+    /// pairs' words, the backward only reads.
+    final class AttentionDropoutBits: @unchecked Sendable {
+        private(set) var words: UnsafeMutablePointer<UInt16>?
+        private(set) var wordsPerPair = 0
+
+        /// Room for `pairs` pairs of `count` weights (called once, by the forward, before its workers).
+        func allocate(pairs: Int, count: Int) {
+            precondition(words == nil, "attention dropout bits filled twice")
+            wordsPerPair = dropoutMaskWords(count)
+            words = .allocate(capacity: Swift.max(1, pairs * wordsPerPair))
+        }
+
+        /// Pair p's words.
+        @inline(__always) func pair(_ p: Int) -> UnsafeMutablePointer<UInt16>? { words.map { $0 + p * wordsPerPair } }
+
+        deinit { words?.deallocate() }
     }
 
     /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma,
@@ -200,6 +223,7 @@ extension Kernels {
         let threads = attentionThreads(work: g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
         let kernels = AttentionProducts.useKernels(g)
+        dropout?.keptBits.allocate(pairs: g.pairs, count: g.block)
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (weights, output) = (out.weights, out.output)
@@ -217,7 +241,7 @@ extension Kernels {
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!
-                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: nil)
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: dropout.keptBits.pair(p))
                         attended = UnsafePointer(dropped)
                     }
                     products.ab(m: t, n: d, k: s, a: attended, lda: s, b: g.v + g.keyOffset(p), ldb: c,
@@ -261,9 +285,16 @@ extension Kernels {
                         let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
                         let dOp = dO + qOffset
                         var attended = weights + p * g.block
+                        // This pair's keep bits: the forward's, else (a forward that did not keep them) drawn again.
+                        var kept = UnsafePointer(bitScratch.baseAddress)
                         if let dropout {
-                            dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
-                                          bits: bitScratch.baseAddress!)
+                            if let saved = dropout.keptBits.pair(p) {   // P' = W * mask
+                                dropoutBackward(count: g.block, keep: dropout.keep, bits: saved, g: attended, dx: dropped)
+                                kept = UnsafePointer(saved)
+                            } else {
+                                dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
+                                              bits: bitScratch.baseAddress!)
+                            }
                             attended = UnsafePointer(dropped)
                         }
                         if let dV {
@@ -272,8 +303,7 @@ extension Kernels {
                         guard needScores else { continue }
                         products.abT(m: t, n: s, k: d, a: dOp, lda: c, b: g.v + kOffset, ldb: c, c: dP, ldc: s)
                         if let dropout {   // dropout's backward: dP = dP' * mask
-                            dropoutBackward(count: g.block, keep: dropout.keep, bits: bitScratch.baseAddress!,
-                                            g: dP, dx: dP)
+                            dropoutBackward(count: g.block, keep: dropout.keep, bits: kept!, g: dP, dx: dP)
                         }
                         let w = weights + p * g.block
                         products.softmaxBackwardRows(t, width: s, dP, weights: w, scale: g.scale)

@@ -36,16 +36,17 @@ import Testing
         }
     }
 
-    /// C = A B and C = A^T B with strided operands against the loop, on edge sizes (n past 16, 32, 48;
-    /// m past the row blocks of 8 and 6; k = 0); C's padding columns are never written.
-    @Test(arguments: [false, true])
-    func productMatchesThePlainLoop(transposedA: Bool) {
+    /// C = A B and C = A^T B with strided or contiguous operands against the loop, on edge sizes (n past
+    /// 16, 32, 48; m past the row blocks of 16, 8 and 6; k = 0; A's row stride 1 or 16, the kernel's
+    /// special cases); C's padding columns are never written.
+    @Test(arguments: [false, true], [0, 1])
+    func productMatchesThePlainLoop(transposedA: Bool, padding: Int) {
         guard Kernels.hasAVX512 else { return }
         var seed: UInt64 = 1
         for m in [1, 3, 7, 16, 17, 33, 64] {
             for n in [1, 5, 8, 16, 17, 32, 33, 48, 49, 64] {
                 for k in [0, 1, 5, 16, 64] {
-                    let lda = (transposedA ? m : k) + 1, ldb = n + 2, ldc = n + 1
+                    let lda = Swift.max(1, (transposedA ? m : k) + padding), ldb = n + 2, ldc = n + 1
                     let a = Self.values((transposedA ? k : m) * lda, seed: seed)
                     let b = Self.values(k * ldb, seed: seed + 1)
                     seed += 2
@@ -167,6 +168,39 @@ import Testing
             let two = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 2)
             #expect(one == two, "\(shape)")
         }
+    }
+
+    /// The backward rebuilds P' and the dropout masks from the forward's kept bits; with a draw whose bits
+    /// were never kept it draws them again: the same gradients, bit for bit (both paths, kernels or GEMM).
+    @Test(arguments: [false, true])
+    func backwardFromKeptBitsEqualsTheRedraw(kernels: Bool) {
+        let (b, h, t, s, d) = (2, 2, 5, 7, 3)
+        let c = h * d
+        let (q, k, v) = (Self.values(b * t * c, seed: 1), Self.values(b * s * c, seed: 2), Self.values(b * s * c, seed: 3))
+        let dO = Self.values(b * t * c, seed: 4)
+        let (threshold, keep) = Tensor.dropoutParameters(0.3)
+        let forwardDraw = Kernels.AttentionDropout(state: 77, threshold: threshold, keep: keep)
+        let freshDraw = Kernels.AttentionDropout(state: 77, threshold: threshold, keep: keep)
+        var weights = [Float](repeating: 0, count: b * h * t * s), output = [Float](repeating: 0, count: b * t * c)
+        var gradients: [[Float]] = []
+        Kernels.$attentionProductKernels.withValue(kernels) {
+            q.withUnsafeBufferPointer { q in k.withUnsafeBufferPointer { k in v.withUnsafeBufferPointer { v in
+                let g = Kernels.AttentionOperands(batch: b, heads: h, queries: t, keys: s, headDimension: d, scale: 0.6,
+                                                  q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, mask: nil,
+                                                  maskStrides: (0, 0, 0))
+                Kernels.attentionForward(g, dropout: forwardDraw, weights: &weights, output: &output)
+                for draw in [forwardDraw, freshDraw] {
+                    var dQ = [Float](repeating: 0, count: b * t * c), dK = [Float](repeating: 0, count: b * s * c)
+                    var dV = dK
+                    Kernels.attentionBackward(g, outputGradient: dO, weights: weights, dropout: draw, dQ: &dQ, dK: &dK,
+                                              dV: &dV)
+                    gradients.append(dQ + dK + dV)
+                }
+            } } }
+        }
+        #expect(freshDraw.keptBits.words == nil)
+        #expect(gradients[0] == gradients[1])
+        #expect(gradients[0].contains { $0 != 0 })
     }
 
     @Test func gradientsMatchFiniteDifferencesOnTheKernels() {
