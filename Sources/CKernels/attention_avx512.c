@@ -15,13 +15,75 @@ static inline __mmask16 ck_lanes(ptrdiff_t count) {
     return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
 }
 
+/// exp(x) lane by lane, the algorithm and constants of Kernels.exp8 (Cephes' expf; Kernels+Rows.swift),
+/// with FMAs: x clamped to [-110, 89] (so -inf gives exactly 0, +inf gives +inf; NaN stays NaN: the
+/// clamps return x when it is NaN), x = n ln 2 + r, exp(r) by the degree-7 polynomial, and 2^n from
+/// exponent bits in two halves.
+__attribute__((target("avx512f,fma"), always_inline))
+static inline __m512 ck_exp(__m512 x) {
+    x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-110.0f), x));
+    const __m512 magic = _mm512_set1_ps(12582912.0f);   // 1.5 * 2^23: adding it rounds to an integer
+    const __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504f), magic);
+    const __m512 n = _mm512_sub_ps(t, magic);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 expR = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
+    const __m512i half = _mm512_srai_epi32(ni, 1);
+    const __m512i bias = _mm512_set1_epi32(127);
+    const __m512 scale1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
+    const __m512 scale2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
+    return _mm512_mul_ps(_mm512_mul_ps(expR, scale1), scale2);
+}
+
+/// One row of `width` = the lanes of NV vectors (`lanes` their masks), in registers: v = softmax(scale * v + m),
+/// all zeros when every entry is -inf (m may be NULL: no mask).
+__attribute__((target("avx512f,fma"), always_inline))
+static inline void ck_softmax_vectors(const int NV, __m512 *v, float scale, const float *m, const __mmask16 *lanes) {
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    const __m512 scales = _mm512_set1_ps(scale);
+    __m512 maxima = minusInfinity;
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) {
+        // scale * x + 0 (+ m): the Swift row's order; the lanes past `width` are -inf.
+        __m512 z = _mm512_add_ps(_mm512_mul_ps(scales, v[i]), _mm512_setzero_ps());
+        if (m) z = _mm512_add_ps(z, _mm512_maskz_loadu_ps(lanes[i], m + 16 * i));
+        v[i] = _mm512_mask_mov_ps(minusInfinity, lanes[i], z);
+        maxima = _mm512_max_ps(v[i], maxima);
+    }
+    const float largest = _mm512_reduce_max_ps(maxima);
+    if (largest == -__builtin_inff()) {
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < NV; i++) v[i] = _mm512_setzero_ps();
+        return;
+    }
+    const __m512 shift = _mm512_set1_ps(largest);
+    __m512 total = _mm512_setzero_ps();
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) {
+        v[i] = ck_exp(_mm512_sub_ps(v[i], shift));   // exp(-inf) = 0 past `width`
+        total = _mm512_add_ps(total, v[i]);
+    }
+    const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < NV; i++) v[i] = _mm512_mul_ps(v[i], inverse);
+}
+
 /// Rows i < `rows` (1...R) of C = A B for one block of R rows, NV vectors per row (R, NV constants after
 /// inlining, so the accumulators stay in registers). Rows past `rows` read the last real row again (valid
-/// memory); their sums are never stored.
+/// memory); their sums are never stored. With `softmax` (a constant) each row of C is stored as
+/// softmax(scale * row + m_i), m_i = softmaxMask + i * maskRowStride (the R rows' code interleaves).
 __attribute__((target("avx512f,fma"), always_inline))
 static inline void ck_product_block(const int R, const int NV, ptrdiff_t rows, ptrdiff_t k, const float *a,
                                     ptrdiff_t rowStrideA, ptrdiff_t columnStrideA, const float *b, ptrdiff_t ldb,
-                                    float *c, ptrdiff_t ldc, const __mmask16 *mask) {
+                                    float *c, ptrdiff_t ldc, const __mmask16 *mask, const int softmax, float scale,
+                                    const float *softmaxMask, ptrdiff_t maskRowStride) {
     const float *rowA[8];
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < R; i++) rowA[i] = a + (i < rows ? i : rows - 1) * rowStrideA;
@@ -48,6 +110,7 @@ static inline void ck_product_block(const int R, const int NV, ptrdiff_t rows, p
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < R; i++) {
         if (i >= rows) break;
+        if (softmax) ck_softmax_vectors(NV, sum[i], scale, softmaxMask ? softmaxMask + i * maskRowStride : NULL, mask);
         _Pragma("clang loop unroll(full)")
         for (int v = 0; v < NV; v++) _mm512_mask_storeu_ps(c + i * ldc + 16 * v, mask[v], sum[i][v]);
     }
@@ -77,7 +140,7 @@ static inline void ck_product_block16(const int RS, ptrdiff_t k, const float *a,
 #define CK_PRODUCT_ROWS(R, NV)                                                                         \
     for (ptrdiff_t i = 0; i < m; i += (R))                                                           \
         ck_product_block((R), (NV), m - i < (R) ? m - i : (R), k, a + i * rowStrideA, rowStrideA,    \
-                         columnStrideA, b, ldb, c + i * ldc, ldc, mask)
+                         columnStrideA, b, ldb, c + i * ldc, ldc, mask, 0, 0.0f, NULL, 0)
 
 __attribute__((target("avx512f,fma")))
 void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rowStrideA,
@@ -104,6 +167,27 @@ void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const fl
     }
 }
 #undef CK_PRODUCT_ROWS
+
+#define CK_SCORES_ROWS(R, NV)                                                                          \
+    for (ptrdiff_t i = 0; i < m; i += (R))                                                           \
+        ck_product_block((R), (NV), m - i < (R) ? m - i : (R), k, a + i * lda, lda, 1, bT, ldb,       \
+                         w + i * ldw, ldw, lanes, 1, scale, mask ? mask + i * maskRowStride : NULL,   \
+                         maskRowStride)
+
+__attribute__((target("avx512f,fma")))
+void ck_attention_scores_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                                const float *bT, ptrdiff_t ldb, float *w, ptrdiff_t ldw, float scale,
+                                const float *mask, ptrdiff_t maskRowStride) {
+    const __mmask16 lanes[4] = {ck_lanes(n), ck_lanes(n - 16), ck_lanes(n - 32), ck_lanes(n - 48)};
+    switch ((n + 15) / 16) {
+    case 1: CK_SCORES_ROWS(8, 1); break;
+    case 2: CK_SCORES_ROWS(8, 2); break;
+    case 3: CK_SCORES_ROWS(6, 3); break;
+    case 4: CK_SCORES_ROWS(6, 4); break;
+    default: __builtin_trap();
+    }
+}
+#undef CK_SCORES_ROWS
 
 /// One block of up to 16 x 16: dst[p * ldd + j] = src[j * lds + p] for j < rows, p < columns.
 __attribute__((target("avx512f"), always_inline))
@@ -156,65 +240,15 @@ void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const floa
                                src + j * lds + p, lds, dst + p * ldd + j, ldd);
 }
 
-/// exp(x) lane by lane, the algorithm and constants of Kernels.exp8 (Cephes' expf; Kernels+Rows.swift),
-/// with FMAs: x clamped to [-110, 89] (so -inf gives exactly 0, +inf gives +inf; NaN stays NaN: the
-/// clamps return x when it is NaN), x = n ln 2 + r, exp(r) by the degree-7 polynomial, and 2^n from
-/// exponent bits in two halves.
-__attribute__((target("avx512f,fma"), always_inline))
-static inline __m512 ck_exp(__m512 x) {
-    x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-110.0f), x));
-    const __m512 magic = _mm512_set1_ps(12582912.0f);   // 1.5 * 2^23: adding it rounds to an integer
-    const __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504f), magic);
-    const __m512 n = _mm512_sub_ps(t, magic);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    const __m512 expR = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
-    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
-    const __m512i half = _mm512_srai_epi32(ni, 1);
-    const __m512i bias = _mm512_set1_epi32(127);
-    const __m512 scale1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
-    const __m512 scale2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
-    return _mm512_mul_ps(_mm512_mul_ps(expR, scale1), scale2);
-}
-
-/// One row of `width` (lanes of NV vectors; `lanes` the masks): y = softmax(scale * x + m), zeros when every
-/// entry is -inf.
+/// One row in memory: x = softmax(scale * x + m).
 __attribute__((target("avx512f,fma"), always_inline))
 static inline void ck_softmax_row(const int NV, float *x, float scale, const float *m, const __mmask16 *lanes) {
-    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
-    const __m512 scales = _mm512_set1_ps(scale);
     __m512 v[4];
-    __m512 maxima = minusInfinity;
     _Pragma("clang loop unroll(full)")
-    for (int i = 0; i < NV; i++) {
-        // scale * x + 0 (+ m): the Swift row's order; the lanes past `width` are -inf.
-        __m512 z = _mm512_add_ps(_mm512_mul_ps(scales, _mm512_maskz_loadu_ps(lanes[i], x + 16 * i)), _mm512_setzero_ps());
-        if (m) z = _mm512_add_ps(z, _mm512_maskz_loadu_ps(lanes[i], m + 16 * i));
-        v[i] = _mm512_mask_mov_ps(minusInfinity, lanes[i], z);
-        maxima = _mm512_max_ps(v[i], maxima);
-    }
-    const float largest = _mm512_reduce_max_ps(maxima);
-    if (largest == -__builtin_inff()) {
-        _Pragma("clang loop unroll(full)")
-        for (int i = 0; i < NV; i++) _mm512_mask_storeu_ps(x + 16 * i, lanes[i], _mm512_setzero_ps());
-        return;
-    }
-    const __m512 shift = _mm512_set1_ps(largest);
-    __m512 total = _mm512_setzero_ps();
+    for (int i = 0; i < NV; i++) v[i] = _mm512_maskz_loadu_ps(lanes[i], x + 16 * i);
+    ck_softmax_vectors(NV, v, scale, m, lanes);
     _Pragma("clang loop unroll(full)")
-    for (int i = 0; i < NV; i++) {
-        v[i] = ck_exp(_mm512_sub_ps(v[i], shift));   // exp(-inf) = 0 past `width`
-        total = _mm512_add_ps(total, v[i]);
-    }
-    const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
-    _Pragma("clang loop unroll(full)")
-    for (int i = 0; i < NV; i++) _mm512_mask_storeu_ps(x + 16 * i, lanes[i], _mm512_mul_ps(v[i], inverse));
+    for (int i = 0; i < NV; i++) _mm512_mask_storeu_ps(x + 16 * i, lanes[i], v[i]);
 }
 
 #define CK_SOFTMAX_ROWS(NV)                                                                              \
@@ -282,6 +316,14 @@ void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const fl
 void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const float *src, ptrdiff_t lds,
                                    float *dst, ptrdiff_t ldd) {
     (void)rows; (void)columns; (void)src; (void)lds; (void)dst; (void)ldd;
+    __builtin_trap();
+}
+
+void ck_attention_scores_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                                const float *bT, ptrdiff_t ldb, float *w, ptrdiff_t ldw, float scale,
+                                const float *mask, ptrdiff_t maskRowStride) {
+    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)bT; (void)ldb; (void)w; (void)ldw; (void)scale; (void)mask;
+    (void)maskRowStride;
     __builtin_trap();
 }
 

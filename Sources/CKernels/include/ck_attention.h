@@ -23,6 +23,17 @@ extern "C" {
 void ck_attention_product_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rowStrideA,
                                  ptrdiff_t columnStrideA, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
+/// The attention weights of one pair in one pass: the product of `ck_attention_product_avx512` (A row-major
+/// with row stride `lda`, B^T `[k, n]` with row stride `ldb`) with each row's softmax applied in registers
+/// before it is stored, as `ck_attention_softmax_avx512` does it:
+///
+///     w_i = softmax(scale * (A bT)_i + m_i),   m_i = mask + i * maskRowStride (no mask when NULL)
+///
+/// for i < m, n = 1...64 columns at w + i * ldw. Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_attention_scores_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                                const float *bT, ptrdiff_t ldb, float *w, ptrdiff_t ldw, float scale,
+                                const float *mask, ptrdiff_t maskRowStride);
+
 /// Transpose: dst[p * ldd + j] = src[j * lds + p] for j < rows, p < columns (16 x 16 blocks in registers).
 /// `src` and `dst` must not overlap. Precondition: `ck_cpu_has_avx512f()` returned 1.
 void ck_attention_transpose_avx512(ptrdiff_t rows, ptrdiff_t columns, const float *src, ptrdiff_t lds,

@@ -174,6 +174,20 @@ extension Kernels {
             ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
         }
 
+        /// W = softmax(scale * A B^T + M) by rows: ``abT`` into `w` (`[m, n]`, contiguous) then ``softmaxRows``;
+        /// with the kernels in one pass (each row's softmax applied in registers before it is stored).
+        @inline(__always)
+        func weights(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     into w: UnsafeMutablePointer<Float>, scale: Float, mask: UnsafePointer<Float>?, maskRowStride: Int) {
+            guard kernels, let bT = scratch else {
+                abT(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: w, ldc: n)
+                softmaxRows(m, width: n, w, scale: scale, mask: mask, maskRowStride: maskRowStride)
+                return
+            }
+            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
+            ck_attention_scores_avx512(m, n, k, a, lda, bT, n, w, n, scale, mask, maskRowStride)
+        }
+
         /// x_i = softmax(scale * x_i + m_i) for the `rows` rows of `width` (x_i at x + i * width), m_i at
         /// mask + i * maskRowStride: ``Kernels/scaledMaskedSoftmaxRow`` or its AVX-512 twin (width <= 64).
         @inline(__always)
@@ -234,10 +248,9 @@ extension Kernels {
                 let products = AttentionProducts(kernels: kernels, scratch: kernels ? scratch.baseAddress! + droppedCount : nil)
                 for p in pairs {
                     let w = weights + p * g.block
-                    products.abT(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p), ldb: c,
-                                 c: w, ldc: s)
-                    products.softmaxRows(t, width: s, w, scale: g.scale, mask: g.maskRow(p, 0),
-                                         maskRowStride: g.maskStrides.t)
+                    products.weights(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p),
+                                     ldb: c, into: w, scale: g.scale, mask: g.maskRow(p, 0),
+                                     maskRowStride: g.maskStrides.t)
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!

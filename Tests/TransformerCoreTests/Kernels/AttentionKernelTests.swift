@@ -113,6 +113,28 @@ import Testing
         }
     }
 
+    /// The fused weights kernel (product, then each row's softmax in registers) equals the product kernel
+    /// followed by the softmax kernel bit for bit, with and without a (broadcast) mask.
+    @Test func fusedWeightsEqualProductThenSoftmax() {
+        guard Kernels.hasAVX512 else { return }
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (16, 16, 16), (17, 33, 8), (64, 64, 64), (9, 48, 5)] {
+            let (lda, ldb, ldw) = (k + 3, n + 1, n + 2)
+            let a = Self.values(m * lda, seed: UInt64(m + n)).map { 3 * $0 }, bT = Self.values(k * ldb, seed: UInt64(k))
+            var mask = Self.values(m * n, seed: 9)
+            for i in mask.indices where i % 4 == 1 { mask[i] = -.infinity }
+            for maskRowStride in [nil, n, 0] {
+                var fused = [Float](repeating: -7, count: m * ldw), composed = fused
+                mask.withUnsafeBufferPointer { maskPointer in
+                    let maskBase = maskRowStride == nil ? nil : maskPointer.baseAddress
+                    ck_attention_scores_avx512(m, n, k, a, lda, bT, ldb, &fused, ldw, 0.4, maskBase, maskRowStride ?? 0)
+                    ck_attention_product_avx512(m, n, k, a, lda, 1, bT, ldb, &composed, ldw)
+                    ck_attention_softmax_avx512(m, n, &composed, ldw, 0.4, maskBase, maskRowStride ?? 0)
+                }
+                #expect(fused == composed, "m \(m) n \(n) k \(k) mask stride \(String(describing: maskRowStride))")
+            }
+        }
+    }
+
     /// One problem: T queries, S keys, H heads of D, B = 2; with a key-padding mask (batch entry 1 has its
     /// last key padded, or all keys when S = 1: a fully masked row) or none, dropout 0.3 or none.
     struct Shape: CustomStringConvertible, Sendable {
