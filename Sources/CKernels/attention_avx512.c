@@ -57,13 +57,11 @@ static inline void ck_softmax_vectors(const int NV, __m512 *v, float scale, cons
         v[i] = _mm512_mask_mov_ps(minusInfinity, lanes[i], z);
         maxima = _mm512_max_ps(v[i], maxima);
     }
+    // Branch-free, so that the rows of a block interleave: a fully masked row (largest = -inf) takes
+    // shift 0 and is zeroed at the end.
     const float largest = _mm512_reduce_max_ps(maxima);
-    if (largest == -__builtin_inff()) {
-        _Pragma("clang loop unroll(full)")
-        for (int i = 0; i < NV; i++) v[i] = _mm512_setzero_ps();
-        return;
-    }
-    const __m512 shift = _mm512_set1_ps(largest);
+    const int live = largest != -__builtin_inff();
+    const __m512 shift = _mm512_set1_ps(live ? largest : 0.0f);
     __m512 total = _mm512_setzero_ps();
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < NV; i++) {
@@ -71,8 +69,9 @@ static inline void ck_softmax_vectors(const int NV, __m512 *v, float scale, cons
         total = _mm512_add_ps(total, v[i]);
     }
     const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
+    const __mmask16 kept = live ? (__mmask16)0xFFFF : (__mmask16)0;
     _Pragma("clang loop unroll(full)")
-    for (int i = 0; i < NV; i++) v[i] = _mm512_mul_ps(v[i], inverse);
+    for (int i = 0; i < NV; i++) v[i] = _mm512_maskz_mul_ps(kept, v[i], inverse);
 }
 
 /// Rows i < `rows` (1...R) of C = A B for one block of R rows, NV vectors per row (R, NV constants after
@@ -107,10 +106,16 @@ static inline void ck_product_block(const int R, const int NV, ptrdiff_t rows, p
         offset += columnStrideA;
         b += ldb;
     }
+    if (softmax) {
+        // All R rows (those past `rows` repeat the last real row and its mask row): straight-line code.
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < R; i++)
+            ck_softmax_vectors(NV, sum[i], scale, softmaxMask ? softmaxMask + (i < rows ? i : rows - 1) * maskRowStride : NULL,
+                               mask);
+    }
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < R; i++) {
         if (i >= rows) break;
-        if (softmax) ck_softmax_vectors(NV, sum[i], scale, softmaxMask ? softmaxMask + i * maskRowStride : NULL, mask);
         _Pragma("clang loop unroll(full)")
         for (int v = 0; v < NV; v++) _mm512_mask_storeu_ps(c + i * ldc + 16 * v, mask[v], sum[i][v]);
     }
