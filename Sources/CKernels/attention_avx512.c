@@ -74,6 +74,57 @@ static inline void ck_softmax_vectors(const int NV, __m512 *v, float scale, cons
     for (int i = 0; i < NV; i++) v[i] = _mm512_maskz_mul_ps(kept, v[i], inverse);
 }
 
+/// Lane i (i < 8) of the result: the reduction (max or add) of the 16 lanes of x[i], for 8 vectors at
+/// once: halves of pairs, then quarters, then pairs of lanes, 15 shuffles instead of 8 full reductions.
+/// Lane i of the result for i < 8 sits at lane 4 i (i < 4) or 4 (i - 4) + 2 (i >= 4); see ck_row_lane.
+#define CK_REDUCE8(OP, x, out)                                                                        \
+    do {                                                                                              \
+        __m512 h[4], q[2];                                                                            \
+        _Pragma("clang loop unroll(full)")                                                            \
+        for (int j = 0; j < 4; j++)                                                                   \
+            h[j] = OP(_mm512_shuffle_f32x4(x[2 * j], x[2 * j + 1], 0x44),                             \
+                      _mm512_shuffle_f32x4(x[2 * j], x[2 * j + 1], 0xEE));                            \
+        _Pragma("clang loop unroll(full)")                                                            \
+        for (int j = 0; j < 2; j++)                                                                   \
+            q[j] = OP(_mm512_shuffle_f32x4(h[2 * j], h[2 * j + 1], 0x88),                             \
+                      _mm512_shuffle_f32x4(h[2 * j], h[2 * j + 1], 0xDD));                            \
+        const __m512 pairs = OP(_mm512_shuffle_ps(q[0], q[1], 0x44), _mm512_shuffle_ps(q[0], q[1], 0xEE)); \
+        out = OP(pairs, _mm512_shuffle_ps(pairs, pairs, 0xB1));                                       \
+    } while (0)
+
+/// Where CK_REDUCE8 leaves row i's result.
+static inline int ck_row_lane(int i) { return i < 4 ? 4 * i : 4 * (i - 4) + 2; }
+
+/// The softmax of 8 rows of up to 16 (one vector each, `lanes` valid), in registers, with the row
+/// reductions done 8 rows at a time: v_i = softmax(scale * v_i + m_i) (m_i = mask + i * maskRowStride
+/// when mask is not NULL), a fully masked row (max -inf) gives zeros.
+__attribute__((target("avx512f,fma"), always_inline))
+static inline void ck_softmax_8rows(__m512 *v, float scale, const float *mask, ptrdiff_t maskRowStride,
+                                    ptrdiff_t rows, __mmask16 lanes) {
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    const __m512 scales = _mm512_set1_ps(scale);
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 8; i++) {
+        __m512 z = _mm512_add_ps(_mm512_mul_ps(scales, v[i]), _mm512_setzero_ps());
+        if (mask) z = _mm512_add_ps(z, _mm512_maskz_loadu_ps(lanes, mask + (i < rows ? i : rows - 1) * maskRowStride));
+        v[i] = _mm512_mask_mov_ps(minusInfinity, lanes, z);
+    }
+    __m512 maxima;
+    CK_REDUCE8(_mm512_max_ps, v, maxima);
+    // Rows whose max is -inf are fully masked: shift 0 (exp gives 0s) and a zero factor at the end.
+    const __mmask16 live = _mm512_cmp_ps_mask(maxima, minusInfinity, _CMP_NEQ_UQ);
+    const __m512 shifts = _mm512_maskz_mov_ps(live, maxima);
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 8; i++)
+        v[i] = ck_exp(_mm512_sub_ps(v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), shifts)));
+    __m512 totals;
+    CK_REDUCE8(_mm512_add_ps, v, totals);
+    const __m512 inverses = _mm512_maskz_div_ps(live, _mm512_set1_ps(1.0f), totals);
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 8; i++)
+        v[i] = _mm512_mul_ps(v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), inverses));
+}
+
 /// Rows i < `rows` (1...R) of C = A B for one block of R rows, NV vectors per row (R, NV constants after
 /// inlining, so the accumulators stay in registers). Rows past `rows` read the last real row again (valid
 /// memory); their sums are never stored. With `softmax` (a constant) each row of C is stored as
@@ -106,7 +157,15 @@ static inline void ck_product_block(const int R, const int NV, ptrdiff_t rows, p
         offset += columnStrideA;
         b += ldb;
     }
-    if (softmax) {
+    if (softmax && R == 8 && NV == 1) {
+        // One vector per row: the 8 rows' reductions together.
+        __m512 rowsOf8[8];
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < 8; i++) rowsOf8[i] = sum[i][0];
+        ck_softmax_8rows(rowsOf8, scale, softmaxMask, maskRowStride, rows, mask[0]);
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < 8; i++) sum[i][0] = rowsOf8[i];
+    } else if (softmax) {
         // All R rows (those past `rows` repeat the last real row and its mask row): straight-line code.
         _Pragma("clang loop unroll(full)")
         for (int i = 0; i < R; i++)
