@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ck_attention.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,12 +1,14 @@
 import Foundation
+import CKernels
 
 /// Multi-head attention on the projections in place: the kernels of ``Tensor/multiHeadAttention``.
 ///
 /// Head h of batch entry b reads Q_bh `[T, D]`, K_bh and V_bh `[S, D]` as column blocks h*D..<(h+1)*D of
 /// the row-major `[B, T, C]` / `[B, S, C]` projections (row stride C = H * D), and writes its output O_bh
 /// into the same columns of a `[B, T, C]` result: no head split or merge copies. Each (b, h) pair runs
-/// its own small GEMMs (``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the
-/// work pays for the dispatch.
+/// its own small products (``AttentionProducts``: the AVX-512 kernels of ck_attention.h when S, D <= 64,
+/// else ``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the work pays for the
+/// dispatch.
 extension Kernels {
     /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread. The pairs
     /// run on the GEMM worker pool (workers join within microseconds when warm), so tiny's and small's
@@ -45,11 +47,14 @@ extension Kernels {
 
     /// The inverted-dropout draw of ``Tensor/dropout(probability:generator:)``: `threshold` on 24 bits and
     /// the survivors' scale `keep`; `state` is the generator's state before the whole `[B, H, T, S]` draw.
-    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps, so the backward pass
-    /// draws it again instead of keeping the dropped weights and the mask (two `[B, H, T, S]` buffers per
-    /// attention call, held from forward to backward).
+    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps. The forward keeps the
+    /// masks as bits in `keptBits` (1/32 of the weights' size) and the backward rebuilds P' = W * mask from
+    /// them with a masked multiply instead of drawing again (the draw was 0.8% of small's 1-thread step);
+    /// the dropped weights themselves are not kept from forward to backward.
     struct AttentionDropout: Sendable {
         let state: UInt64, threshold: UInt64, keep: Float
+        /// Filled by ``Kernels/attentionForward``, read by ``Kernels/attentionBackward``.
+        let keptBits = AttentionDropoutBits()
 
         /// P' = W * mask_p for pair p, for `count` = T * S weights, and the keep bits of mask_p when `bits`
         /// is given (``Kernels/dropoutMaskWords(_:)`` words).
@@ -60,6 +65,26 @@ extension Kernels {
             Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
                             bits: bits)
         }
+    }
+
+    /// The keep bits of every pair of one attention call (pair p's ``Kernels/dropoutMaskWords(_:)`` words
+    /// at p * that count), allocated by the forward before its workers start; each worker writes its own
+    /// pairs' words, the backward only reads.
+    final class AttentionDropoutBits: @unchecked Sendable {
+        private(set) var words: UnsafeMutablePointer<UInt16>?
+        private(set) var wordsPerPair = 0
+
+        /// Room for `pairs` pairs of `count` weights (called once, by the forward, before its workers).
+        func allocate(pairs: Int, count: Int) {
+            precondition(words == nil, "attention dropout bits filled twice")
+            wordsPerPair = dropoutMaskWords(count)
+            words = .allocate(capacity: Swift.max(1, pairs * wordsPerPair))
+        }
+
+        /// Pair p's words.
+        @inline(__always) func pair(_ p: Int) -> UnsafeMutablePointer<UInt16>? { words.map { $0 + p * wordsPerPair } }
+
+        deinit { words?.deallocate() }
     }
 
     /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma,
@@ -89,6 +114,110 @@ extension Kernels {
         }
     }
 
+    /// Whether the per-pair products may use the AVX-512 attention kernels (ck_attention.h). Task-local so
+    /// that tests can run the ``Kernels/gemm`` path, their oracle, on the same inputs.
+    @TaskLocal static var attentionProductKernels = true
+
+    /// The largest S and D the attention kernels take: a row of every product (S or D floats) fits in four
+    /// zmm registers.
+    static let attentionKernelLimit = 64
+
+    /// The three product shapes of one pair, on row-major operands read in place (leading dimensions
+    /// lda, ldb, ldc), and the softmax rows forward and backward: with the AVX-512 kernels when `kernels`
+    /// (no packing; B^T goes through `scratch`, k * n floats, transposed once per product), else with
+    /// single-threaded ``Kernels/gemm`` calls and the Swift rows (SIMD8: SSE on the baseline x86-64 target).
+    struct AttentionProducts {
+        let kernels: Bool
+        /// At least S * D floats when `kernels`, for the transposed B of ``abT``.
+        let scratch: UnsafeMutablePointer<Float>?
+
+        /// Whether a call with these shapes may use the kernels (CPU, task-local switch, S and D limits).
+        static func useKernels(_ g: AttentionOperands) -> Bool {
+            hasAVX512 && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
+                && (1...attentionKernelLimit).contains(g.headDimension)
+        }
+
+        /// C = A B^T: A `[m, k]`, B `[n, k]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func abT(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                 c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels, let bT = scratch else {
+                gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
+            ck_attention_product_avx512(m, n, k, a, lda, 1, bT, n, c, ldc)
+        }
+
+        /// C = A B: A `[m, k]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func ab(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels else {
+                gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_product_avx512(m, n, k, a, lda, 1, b, ldb, c, ldc)
+        }
+
+        /// C = A^T B: A `[k, m]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
+        @inline(__always)
+        func aTb(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                 c: UnsafeMutablePointer<Float>, ldc: Int) {
+            guard kernels else {
+                gemm(transposeA: true, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                return
+            }
+            ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
+        }
+
+        /// W = softmax(scale * A B^T + M) by rows: ``abT`` into `w` (`[m, n]`, contiguous) then ``softmaxRows``;
+        /// with the kernels in one pass (each row's softmax applied in registers before it is stored).
+        @inline(__always)
+        func weights(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     into w: UnsafeMutablePointer<Float>, scale: Float, mask: UnsafePointer<Float>?, maskRowStride: Int) {
+            guard kernels, let bT = scratch else {
+                abT(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: w, ldc: n)
+                softmaxRows(m, width: n, w, scale: scale, mask: mask, maskRowStride: maskRowStride)
+                return
+            }
+            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
+            ck_attention_scores_avx512(m, n, k, a, lda, bT, n, w, n, scale, mask, maskRowStride)
+        }
+
+        /// x_i = softmax(scale * x_i + m_i) for the `rows` rows of `width` (x_i at x + i * width), m_i at
+        /// mask + i * maskRowStride: ``Kernels/scaledMaskedSoftmaxRow`` or its AVX-512 twin (width <= 64).
+        @inline(__always)
+        func softmaxRows(_ rows: Int, width: Int, _ x: UnsafeMutablePointer<Float>, scale: Float,
+                         mask: UnsafePointer<Float>?, maskRowStride: Int) {
+            guard kernels else {
+                for row in 0..<rows {
+                    scaledMaskedSoftmaxRow(x + row * width, scale: scale, mask: mask.map { $0 + row * maskRowStride },
+                                           width: width, into: x + row * width)
+                }
+                return
+            }
+            ck_attention_softmax_avx512(rows, width, x, width, scale, mask, maskRowStride)
+        }
+
+        /// The softmax backward of ``softmaxRows`` in place on the `rows` rows of g (W's rows alike):
+        /// g_i = scale * w_i * (g_i - sum_j g_ij w_ij).
+        @inline(__always)
+        func softmaxBackwardRows(_ rows: Int, width: Int, _ g: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>,
+                                 scale: Float) {
+            guard kernels else {
+                for row in 0..<rows {
+                    softmaxBackwardRow(g + row * width, weights: w + row * width, scale: scale, width: width)
+                }
+                return
+            }
+            ck_attention_softmax_backward_avx512(rows, width, g, w, width, scale)
+        }
+    }
+
     /// One GEMM per head product, single-threaded (the pairs are what is split over threads).
     static let attentionGEMMOptions: GEMMOptions = {
         var options = GEMMOptions()
@@ -107,29 +236,29 @@ extension Kernels {
                                  weights: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let threads = attentionThreads(work: g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let options = attentionGEMMOptions
+        let kernels = AttentionProducts.useKernels(g)
+        dropout?.keptBits.allocate(pairs: g.pairs, count: g.block)
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (weights, output) = (out.weights, out.output)
-            // P' of the current pair (when dropout is on).
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: dropout == nil ? 0 : g.block) { scratch in
+            // P' of the current pair (when dropout is on), then K^T for the kernels.
+            let droppedCount = dropout == nil ? 0 : g.block
+            let floats = droppedCount + (kernels ? s * d : 0)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
+                let products = AttentionProducts(kernels: kernels, scratch: kernels ? scratch.baseAddress! + droppedCount : nil)
                 for p in pairs {
                     let w = weights + p * g.block
-                    gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c,
-                         b: g.k + g.keyOffset(p), ldb: c, c: w, ldc: s, accumulate: false, options: options)
-                    for row in 0..<t {
-                        scaledMaskedSoftmaxRow(w + row * s, scale: g.scale, mask: g.maskRow(p, row), width: s,
-                                               into: w + row * s)
-                    }
+                    products.weights(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p),
+                                     ldb: c, into: w, scale: g.scale, mask: g.maskRow(p, 0),
+                                     maskRowStride: g.maskStrides.t)
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!
-                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: nil)
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: dropout.keptBits.pair(p))
                         attended = UnsafePointer(dropped)
                     }
-                    gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: attended, lda: s,
-                         b: g.v + g.keyOffset(p), ldb: c, c: output + g.queryOffset(p), ldc: c, accumulate: false,
-                         options: options)
+                    products.ab(m: t, n: d, k: s, a: attended, lda: s, b: g.v + g.keyOffset(p), ldb: c,
+                                c: output + g.queryOffset(p), ldc: c)
                 }
             }
         }
@@ -151,49 +280,51 @@ extension Kernels {
                                   dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?) {
         let threads = attentionThreads(work: 2 * g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let options = attentionGEMMOptions
+        let kernels = AttentionProducts.useKernels(g)
         let needScores = dQ != nil || dK != nil
         let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
             let (dO, weights, dQ, dK, dV) = (io.dO, io.weights, io.dQ, io.dK, io.dV)
-            // dP, then P' and the keep bits of the current pair (when dropout is on).
+            // dP, then P' and the keep bits of the current pair (when dropout is on), then V^T for the kernels.
             let words = dropout == nil ? 0 : dropoutMaskWords(g.block)
-            let floats = (dropout == nil ? 1 : 2) * Swift.max(1, g.block)
+            let blocks = (dropout == nil ? 1 : 2) * Swift.max(1, g.block)
+            let floats = blocks + (kernels ? s * d : 0)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
                 withUnsafeTemporaryAllocation(of: UInt16.self, capacity: words) { bitScratch in
                     let dP = scratch.baseAddress!
                     let dropped = dP + g.block
+                    let products = AttentionProducts(kernels: kernels, scratch: kernels ? dP + blocks : nil)
                     for p in pairs {
                         let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
                         let dOp = dO + qOffset
                         var attended = weights + p * g.block
+                        // This pair's keep bits: the forward's, else (a forward that did not keep them) drawn again.
+                        var kept = UnsafePointer(bitScratch.baseAddress)
                         if let dropout {
-                            dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
-                                          bits: bitScratch.baseAddress!)
+                            if let saved = dropout.keptBits.pair(p) {   // P' = W * mask
+                                dropoutBackward(count: g.block, keep: dropout.keep, bits: saved, g: attended, dx: dropped)
+                                kept = UnsafePointer(saved)
+                            } else {
+                                dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
+                                              bits: bitScratch.baseAddress!)
+                            }
                             attended = UnsafePointer(dropped)
                         }
                         if let dV {
-                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: attended, lda: s,
-                                 b: dOp, ldb: c, c: dV + kOffset, ldc: c, accumulate: false, options: options)
+                            products.aTb(m: s, n: d, k: t, a: attended, lda: s, b: dOp, ldb: c, c: dV + kOffset, ldc: c)
                         }
                         guard needScores else { continue }
-                        gemm(transposeA: false, transposeB: true, m: t, n: s, k: d, a: dOp, lda: c,
-                             b: g.v + kOffset, ldb: c, c: dP, ldc: s, accumulate: false, options: options)
+                        products.abT(m: t, n: s, k: d, a: dOp, lda: c, b: g.v + kOffset, ldb: c, c: dP, ldc: s)
                         if let dropout {   // dropout's backward: dP = dP' * mask
-                            dropoutBackward(count: g.block, keep: dropout.keep, bits: bitScratch.baseAddress!,
-                                            g: dP, dx: dP)
+                            dropoutBackward(count: g.block, keep: dropout.keep, bits: kept!, g: dP, dx: dP)
                         }
                         let w = weights + p * g.block
-                        for row in 0..<t {
-                            softmaxBackwardRow(dP + row * s, weights: w + row * s, scale: g.scale, width: s)
-                        }
+                        products.softmaxBackwardRows(t, width: s, dP, weights: w, scale: g.scale)
                         if let dQ {
-                            gemm(transposeA: false, transposeB: false, m: t, n: d, k: s, a: dP, lda: s,
-                                 b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c, accumulate: false, options: options)
+                            products.ab(m: t, n: d, k: s, a: dP, lda: s, b: g.k + kOffset, ldb: c, c: dQ + qOffset, ldc: c)
                         }
                         if let dK {
-                            gemm(transposeA: true, transposeB: false, m: s, n: d, k: t, a: dP, lda: s,
-                                 b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c, accumulate: false, options: options)
+                            products.aTb(m: s, n: d, k: t, a: dP, lda: s, b: g.q + qOffset, ldb: c, c: dK + kOffset, ldc: c)
                         }
                     }
                 }
