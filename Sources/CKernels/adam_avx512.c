@@ -7,6 +7,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include "ck_avx512.h"
 
 __attribute__((target("avx512f")))
 void ck_adam_avx512(ptrdiff_t count, float *theta, float *m, float *v, const float *g, float beta1, float beta2,
@@ -16,7 +17,7 @@ void ck_adam_avx512(ptrdiff_t count, float *theta, float *m, float *v, const flo
     const __m512 eps = _mm512_set1_ps(epsilon), lr = _mm512_set1_ps(learningRate);
     const __m512 k1 = _mm512_set1_ps(correction1), k2 = _mm512_set1_ps(correction2);
     for (ptrdiff_t i = 0; i < count; i += 16) {
-        const __mmask16 k = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1u);
+        const __mmask16 k = ck_lanes(count - i);
         const __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
         const __m512 mi = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_maskz_loadu_ps(k, m + i)), _mm512_mul_ps(c1, gi));
         const __m512 vi = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_maskz_loadu_ps(k, v + i)),

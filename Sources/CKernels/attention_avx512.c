@@ -9,38 +9,8 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include "ck_avx512.h"
 
-/// Lanes j < count of a 16-lane mask (count clamped to 0...16).
-static inline __mmask16 ck_lanes(ptrdiff_t count) {
-    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
-}
-
-/// exp(x) lane by lane, the algorithm and constants of Kernels.exp8 (Cephes' expf; Kernels+Rows.swift),
-/// with FMAs: x clamped to [-110, 89] (so -inf gives exactly 0, +inf gives +inf; NaN stays NaN: the
-/// clamps return x when it is NaN), x = n ln 2 + r, exp(r) by the degree-7 polynomial, and 2^n from
-/// exponent bits in two halves.
-__attribute__((target("avx512f,fma"), always_inline))
-static inline __m512 ck_exp(__m512 x) {
-    x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-110.0f), x));
-    const __m512 magic = _mm512_set1_ps(12582912.0f);   // 1.5 * 2^23: adding it rounds to an integer
-    const __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504f), magic);
-    const __m512 n = _mm512_sub_ps(t, magic);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    const __m512 expR = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
-    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
-    const __m512i half = _mm512_srai_epi32(ni, 1);
-    const __m512i bias = _mm512_set1_epi32(127);
-    const __m512 scale1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
-    const __m512 scale2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
-    return _mm512_mul_ps(_mm512_mul_ps(expR, scale1), scale2);
-}
 
 /// One row of `width` = the lanes of NV vectors (`lanes` their masks), in registers: v = softmax(scale * v + m),
 /// all zeros when every entry is -inf (m may be NULL: no mask).
@@ -65,7 +35,7 @@ static inline void ck_softmax_vectors(const int NV, __m512 *v, float scale, cons
     __m512 total = _mm512_setzero_ps();
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < NV; i++) {
-        v[i] = ck_exp(_mm512_sub_ps(v[i], shift));   // exp(-inf) = 0 past `width`
+        v[i] = ck_exp16(_mm512_sub_ps(v[i], shift));   // exp(-inf) = 0 past `width`
         total = _mm512_add_ps(total, v[i]);
     }
     const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
@@ -116,7 +86,7 @@ static inline void ck_softmax_8rows(__m512 *v, float scale, const float *mask, p
     const __m512 shifts = _mm512_maskz_mov_ps(live, maxima);
     _Pragma("clang loop unroll(full)")
     for (int i = 0; i < 8; i++)
-        v[i] = ck_exp(_mm512_sub_ps(v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), shifts)));
+        v[i] = ck_exp16(_mm512_sub_ps(v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), shifts)));
     __m512 totals;
     CK_REDUCE8(_mm512_add_ps, v, totals);
     const __m512 inverses = _mm512_maskz_div_ps(live, _mm512_set1_ps(1.0f), totals);

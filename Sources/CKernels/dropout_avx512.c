@@ -9,6 +9,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include "ck_avx512.h"
 
 int ck_cpu_has_avx512dq(void) {
     __builtin_cpu_init();
@@ -93,7 +94,7 @@ void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z
     const __m512 keepv = _mm512_set1_ps(keep);
     const __m512 zero = _mm512_setzero_ps();
     for (ptrdiff_t i = 0; i < count; i += 16) {
-        const __mmask16 k = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1u);
+        const __mmask16 k = ck_lanes(count - i);
         const __mmask16 positive = _mm512_mask_cmp_ps_mask(k, _mm512_maskz_loadu_ps(k, z + i), zero, _CMP_GT_OQ);
         const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, g + i), _mm512_maskz_mov_ps(positive, keepv));
         _mm512_mask_storeu_ps(dx + i, k, v);

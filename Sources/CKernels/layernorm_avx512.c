@@ -6,11 +6,8 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include "ck_avx512.h"
 
-/// The mask of the lanes j < n (n in 0...16).
-static inline __mmask16 ck_lanes(ptrdiff_t n) {
-    return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
-}
 
 __attribute__((target("avx512f")))
 void ck_layernorm_forward_avx512(ptrdiff_t rows, ptrdiff_t width, const float *x, const float *gain,

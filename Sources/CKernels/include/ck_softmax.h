@@ -10,9 +10,9 @@
 extern "C" {
 #endif
 
-/// y[j] = exp(x[j] - shift) for j < count with the exp of Kernels.exp8 (Cephes' polynomial, the same
-/// constants and operations, no fused multiply-adds, inputs below -87 give exactly 0); returns the sum of
-/// the y[j] (in 16 lanes). `x` and `y` may be the same buffer.
+/// y[j] = exp(x[j] - shift) for j < count with the exp of Kernels.exp8 on 16 lanes with fused
+/// multiply-adds (Sources/CKernels/ck_avx512.h; inputs below -87 give exactly 0); returns the sum of the
+/// y[j] (in 16 lanes). `x` and `y` may be the same buffer.
 /// Precondition: `ck_cpu_has_avx512f()` returned 1.
 float ck_shifted_exponentials_avx512(const float *x, float shift, ptrdiff_t count, float *y);
 

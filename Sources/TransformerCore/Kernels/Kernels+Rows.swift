@@ -19,8 +19,8 @@ extension Kernels {
     /// every entry is -inf (all keys masked) gives zeros. The steps of `Tensor.softmaxRows` after
     /// `scale * x + 0 + mask`, 8 lanes at a time with ``exp8(_:)`` (so the maximum, the exponentials
     /// and the sum differ from the scalar loop by rounding only); on CPUs with AVX-512 the same steps on
-    /// 16 lanes in C (`ck_scaled_masked_softmax_row_avx512`: the same exponentials, the sum in another
-    /// order). `x` and `y` may be the same buffer.
+    /// 16 lanes in C (`ck_scaled_masked_softmax_row_avx512`: exp8's method with fused multiply-adds, the
+    /// sum in another order). `x` and `y` may be the same buffer.
     @inline(__always)
     static func scaledMaskedSoftmaxRow(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
                                        width: Int, into y: UnsafeMutablePointer<Float>) {
@@ -70,7 +70,8 @@ extension Kernels {
 
 extension Kernels {
     /// y[j] = exp(x[j] - shift) for j < count, 8 lanes at a time with ``exp8(_:)`` (the tail in one padded
-    /// vector), or 16 in C on CPUs with AVX-512 (`ck_shifted_exponentials_avx512`, the same exponentials);
+    /// vector), or 16 in C on CPUs with AVX-512 (`ck_shifted_exponentials_avx512`, exp8's method with fused
+    /// multiply-adds);
     /// returns sum_j y[j]. `x` and `y` may be the same buffer.
     @inline(__always)
     static func shiftedExponentials(_ x: UnsafePointer<Float>, shift: Float, count: Int,
