@@ -4,8 +4,18 @@ import Foundation
 /// Row-wise loops shared by several ops, on raw pointers (Array subscripts in these loops blocked
 /// vectorization).
 extension Kernels {
-    /// sums[j] = sum_r x[r * columns + j] for a row-major `[rows, columns]` x. Overwrites `sums`.
+    /// sums[j] = sum_r x[r * columns + j] for a row-major `[rows, columns]` x. Overwrites `sums`. With
+    /// AVX-512, `ck_column_sums_avx512` (the sums in registers; the same additions in the same order).
     static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+        if hasAVX512 {
+            ck_column_sums_avx512(rows, columns, x, sums)
+        } else {
+            columnSumsLoop(x, rows: rows, columns: columns, into: sums)
+        }
+    }
+
+    /// ``columnSums(_:rows:columns:into:)`` as a plain loop: the fallback and the oracle.
+    static func columnSumsLoop(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
         sums.update(repeating: 0, count: columns)
         for r in 0..<rows {
             let row = x + r * columns

@@ -192,4 +192,16 @@ import Testing
         }
         for (f, c) in zip(fused, composed) { expectClose(f, c, tolerance: Tolerance.exact) }
     }
+
+    /// The bias gradient's column sums (AVX-512 when available) equal the plain loop bit for bit: the same
+    /// additions in the same order, over widths around the 16-lane and 128-column blocks.
+    @Test func columnSumsEqualThePlainLoop() {
+        for (rows, columns) in [(1, 1), (7, 15), (5, 16), (9, 17), (33, 64), (4, 129), (3, 300)] {
+            let x = randomTensor([rows, columns], seed: UInt64(rows * 1000 + columns)).scalars
+            var (sums, expected) = ([Float](repeating: .nan, count: columns), [Float](repeating: .nan, count: columns))
+            Kernels.columnSums(x, rows: rows, columns: columns, into: &sums)
+            Kernels.columnSumsLoop(x, rows: rows, columns: columns, into: &expected)
+            #expect(sums.map(\.bitPattern) == expected.map(\.bitPattern), "\(rows) x \(columns)")
+        }
+    }
 }

@@ -1,0 +1,21 @@
+#ifndef CK_REDUCTIONS_H
+#define CK_REDUCTIONS_H
+
+// Reductions with AVX-512 (Kernels.columnSums' fast path; the Swift loop is the fallback and oracle).
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// sums[j] = sum over r < rows of x[r * columns + j], for j < columns (overwrites `sums`). Up to 128
+/// columns at a time stay in registers over all rows (rows added in order, so each sum is the scalar
+/// loop's). Precondition: `ck_cpu_has_avx512f()` returned 1.
+void ck_column_sums_avx512(ptrdiff_t rows, ptrdiff_t columns, const float *x, float *sums);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
