@@ -48,14 +48,16 @@ void ck_sgemm_12x32_avx512(ptrdiff_t k, const float *a, ptrdiff_t rowStrideA, pt
 /// 1 when the CPU and the OS support AVX-512F and AVX-512DQ (so `ck_dropout_avx512` may be called), else 0.
 int ck_cpu_has_avx512dq(void);
 
-/// Inverted dropout over `count` floats with SeededGenerator's SplitMix64 stream starting at `state`:
-/// for element i, u = (splitmix64 output number i) >> 40; kept_i = u >= threshold;
-/// y[i] = v_i * (kept_i ? keep : 0) with v_i = x[i], or max(0, x[i]) when `relu` is nonzero (y may be x).
-/// When `bits` is not NULL, bit j of bits[w] is kept_(16 w + j) (the last word zero-padded). Returns the
-/// generator state after `count` draws. Bit for bit the scalar loop's result.
+/// Inverted dropout over `count` floats, elements `first` ..< `first + count` of the dropout stream of
+/// SeededGenerator's SplitMix64 numbers from `state` (number t = mix(state + (t + 1) gamma)): element e's
+/// uniform u_e is bits 8-31 of number e / 2 for even e, bits 40-63 for odd e (24 bits each);
+/// kept_i = u_(first + i) >= threshold (threshold <= 2^24); y[i] = v_i * (kept_i ? keep : 0) with v_i = x[i],
+/// or max(0, x[i]) when `relu` is nonzero (y may be x). When `bits` is not NULL, bit j of bits[w] is
+/// kept_(16 w + j) (the last word zero-padded). Returns the generator state after a draw of first + count
+/// elements: state + ceil((first + count) / 2) gamma. Bit for bit the scalar loop's result.
 /// Precondition: `ck_cpu_has_avx512dq()` returned 1.
-uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t count, uint64_t threshold, float keep, int relu,
-                           const float *x, float *y, uint16_t *bits);
+uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t first, ptrdiff_t count, uint64_t threshold, float keep,
+                           int relu, const float *x, float *y, uint16_t *bits);
 
 /// The dropout backward: dx[i] = g[i] * (bit i of `bits` (layout as above) ? keep : 0).
 /// Precondition: `ck_cpu_has_avx512dq()` returned 1.

@@ -47,7 +47,8 @@ extension Kernels {
 
     /// The inverted-dropout draw of ``Tensor/dropout(probability:generator:)``: `threshold` on 24 bits and
     /// the survivors' scale `keep`; `state` is the generator's state before the whole `[B, H, T, S]` draw.
-    /// Pair p's mask is the draw of its T * S numbers from state + p * T * S steps. The forward keeps the
+    /// Pair p's mask is elements p * T * S ..< (p + 1) * T * S of that draw (``Kernels/dropout``'s `first`),
+    /// so the pairs' masks together equal one draw over `[B, H, T, S]`. The forward keeps the
     /// masks as bits in `keptBits` (1/32 of the weights' size) and the backward rebuilds P' = W * mask from
     /// them with a masked multiply instead of drawing again (the draw was 0.8% of small's 1-thread step);
     /// the dropped weights themselves are not kept from forward to backward.
@@ -61,9 +62,9 @@ extension Kernels {
         @inline(__always)
         func apply(pair p: Int, count: Int, weights: UnsafePointer<Float>, into dropped: UnsafeMutablePointer<Float>,
                    bits: UnsafeMutablePointer<UInt16>?) {
-            var state = Kernels.splitMixState(self.state, advancedBy: p * count)
-            Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, x: weights, y: dropped,
-                            bits: bits)
+            var state = self.state
+            Kernels.dropout(state: &state, first: p * count, count: count, threshold: threshold, keep: keep,
+                            x: weights, y: dropped, bits: bits)
         }
     }
 
@@ -85,13 +86,6 @@ extension Kernels {
         @inline(__always) func pair(_ p: Int) -> UnsafeMutablePointer<UInt16>? { words.map { $0 + p * wordsPerPair } }
 
         deinit { words?.deallocate() }
-    }
-
-    /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma,
-    /// so each pair's draws can start at its own offset and the masks equal one sequential draw.
-    @inline(__always)
-    static func splitMixState(_ state: UInt64, advancedBy draws: Int) -> UInt64 {
-        state &+ UInt64(truncatingIfNeeded: draws) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// Threads for `work` multiply-adds over `pairs` independent pairs, at most ``ComputeThreads/effective``.

@@ -12,29 +12,33 @@ extension Kernels {
     /// The number of `UInt16` mask words for `count` elements.
     static func dropoutMaskWords(_ count: Int) -> Int { (count + 15) / 16 }
 
-    /// For i in 0..<count: u = (next SplitMix64 number from `state`) >> 40 (24 bits); kept = u >= threshold;
-    /// y[i] = v * (kept ? keep : 0) with v = x[i], or max(0, x[i]) when `relu`; `y` may be `x`. Writes the
-    /// kept bits to `bits` when given. Advances `state` by `count` draws.
+    /// Inverted dropout with the dropout stream of SeededGenerator's SplitMix64 numbers from `state`
+    /// (number t = the generator's output after t + 1 steps): element e of the stream has the 24-bit
+    /// uniform u_e = bits 8-31 of number e / 2 when e is even, bits 40-63 when e is odd (two elements per
+    /// number: drawing the numbers was the dropout's main cost). For i in 0..<count, with e = first + i:
+    /// kept = u_e >= threshold; y[i] = v * (kept ? keep : 0) with v = x[i], or max(0, x[i]) when `relu`;
+    /// `y` may be `x`. Writes the kept bits to `bits` when given. Sets `state` to the generator state after
+    /// a draw of first + count elements (ceil((first + count) / 2) numbers), so consecutive draws with
+    /// first = 0 continue the generator; `first` > 0 draws a piece of a longer draw (attention's pairs).
     /// The AVX-512 kernel (16 lanes) when the CPU has it, else ``referenceDropout``; both give the same bits.
-    static func dropout(state: inout UInt64, count: Int, threshold: UInt64, keep: Float, relu: Bool = false,
-                        x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, bits: UnsafeMutablePointer<UInt16>?,
-                        vectorized: Bool = hasAVX512DQ) {
+    static func dropout(state: inout UInt64, first: Int = 0, count: Int, threshold: UInt64, keep: Float,
+                        relu: Bool = false, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                        bits: UnsafeMutablePointer<UInt16>?, vectorized: Bool = hasAVX512DQ) {
         if vectorized {
-            state = ck_dropout_avx512(state, count, threshold, keep, relu ? 1 : 0, x, y, bits)
+            state = ck_dropout_avx512(state, first, count, threshold, keep, relu ? 1 : 0, x, y, bits)
         } else {
-            referenceDropout(state: &state, count: count, threshold: threshold, keep: keep, relu: relu,
+            referenceDropout(state: &state, first: first, count: count, threshold: threshold, keep: keep, relu: relu,
                              x: x, y: y, bits: bits)
         }
     }
 
-    /// The plain loop: one `SeededGenerator.splitMix` step per element. The oracle of ``dropout``.
-    static func referenceDropout(state: inout UInt64, count: Int, threshold: UInt64, keep: Float, relu: Bool = false,
-                                 x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    /// The plain loop: each element's number computed on its own. The oracle of ``dropout``.
+    static func referenceDropout(state: inout UInt64, first: Int = 0, count: Int, threshold: UInt64, keep: Float,
+                                 relu: Bool = false, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                                  bits: UnsafeMutablePointer<UInt16>?) {
-        var s = state
         var word: UInt16 = 0
         for i in 0..<count {
-            let kept = (SeededGenerator.splitMix(&s) >> 40) >= threshold
+            let kept = UInt64(dropoutUniform(state, element: first + i)) >= threshold
             let v = relu ? Swift.max(0, x[i]) : x[i]
             y[i] = v * (kept ? keep : 0)
             if kept { word |= 1 << UInt16(i % 16) }
@@ -43,7 +47,24 @@ extension Kernels {
                 word = 0
             }
         }
-        state = s
+        state = splitMixState(state, advancedBy: dropoutNumbers(first + count))
+    }
+
+    /// The 24-bit uniform of element `e` of the dropout stream from `state` (see ``dropout``).
+    static func dropoutUniform(_ state: UInt64, element e: Int) -> UInt32 {
+        var s = splitMixState(state, advancedBy: e / 2)
+        let z = SeededGenerator.splitMix(&s)
+        return UInt32(truncatingIfNeeded: e % 2 == 1 ? z >> 40 : (z >> 8) & 0xFF_FFFF)
+    }
+
+    /// SplitMix64 numbers a dropout draw of `elements` elements takes from the generator: two per number.
+    static func dropoutNumbers(_ elements: Int) -> Int { (elements + 1) / 2 }
+
+    /// SplitMix64's state after `draws` numbers from `state`: it is a Weyl sequence, state + n * gamma, so
+    /// any number of the stream can be computed without the ones before it.
+    @inline(__always)
+    static func splitMixState(_ state: UInt64, advancedBy draws: Int) -> UInt64 {
+        state &+ UInt64(truncatingIfNeeded: draws) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// dx[i] = g[i] * (bit i of `bits` ? keep : 0): the backward of ``dropout`` (without ReLU).

@@ -1,7 +1,7 @@
 /// Inverted dropout, alone and fused after a Linear layer's ReLU.
 extension Tensor {
-    /// The parameters of an inverted-dropout draw: drop when u < p for u uniform in [0, 1) with 24 bits
-    /// (as SeededGenerator.nextUnitFloat), i.e. when (next() >> 40) < threshold; survivors scale by keep.
+    /// The parameters of an inverted-dropout draw: drop when u < p for u uniform in [0, 1) with 24 bits,
+    /// i.e. when the element's 24-bit uniform (``Kernels/dropout``) is below threshold; survivors scale by keep.
     static func dropoutParameters(_ p: Float) -> (threshold: UInt64, keep: Float) {
         (UInt64((Double(p) * 16_777_216).rounded(.up)), 1 / (1 - p))
     }
@@ -13,8 +13,7 @@ extension Tensor {
         precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
         guard p > 0 else { return self }
         let (threshold, keep) = Tensor.dropoutParameters(p)
-        // One pass draws the mask and applies it (Kernels.dropout); the generator's stream is the same as
-        // calling `generator.next()` once per element.
+        // One pass draws the mask and applies it (Kernels.dropout: two elements per generator number).
         let n = count
         var bits = [UInt16](repeating: 0, count: Kernels.dropoutMaskWords(n))
         let y = Kernels.uninitializedArray(n) { y in

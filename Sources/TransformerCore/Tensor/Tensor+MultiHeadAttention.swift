@@ -50,7 +50,9 @@ extension Tensor {
             let (threshold, keep) = Tensor.dropoutParameters(active.probability)
             return Kernels.AttentionDropout(state: active.generator.currentState, threshold: threshold, keep: keep)
         }
-        if let active, let draw { active.generator.currentState = Kernels.splitMixState(draw.state, advancedBy: count) }
+        if let active, let draw {
+            active.generator.currentState = Kernels.splitMixState(draw.state, advancedBy: Kernels.dropoutNumbers(count))
+        }
         var weights: [Float] = []
         let output = Kernels.uninitializedArray(batch * queries * width) { output in
             weights = Kernels.uninitializedArray(count) { weights in

@@ -74,9 +74,14 @@ import Testing
                         } } }
                         results.append((state, y, bits))
                     }
-                    // The reference draws exactly what SeededGenerator.next() gives.
+                    // The reference takes two 24-bit uniforms from each SeededGenerator.next(): bits 8-31, then 40-63.
                     let generator = SeededGenerator(seed: 0x1234_5678_9ABC_DEF0 &+ UInt64(count))
-                    let kept = (0..<count).map { _ in (generator.next() >> 40) >= threshold }
+                    var uniforms: [UInt64] = []
+                    while uniforms.count < count {
+                        let z = generator.next()
+                        uniforms += [(z >> 8) & 0xFF_FFFF, z >> 40]
+                    }
+                    let kept = uniforms.prefix(count).map { $0 >= threshold }
                     let expectedBits = (0..<Kernels.dropoutMaskWords(count)).map { w in
                         (0..<16).reduce(UInt16(0)) { word, j in 16 * w + j < count && kept[16 * w + j] ? word | 1 << j : word }
                     }
@@ -90,6 +95,33 @@ import Testing
                         #expect(results[1].2 == results[0].2)
                     }
                 }
+            }
+        }
+    }
+
+    /// A draw of elements first ..< first + count (attention draws each pair so) is that slice of one draw
+    /// from element 0, for even and odd `first`, on both kernels, and leaves the generator state of a draw of
+    /// first + count elements.
+    @Test func dropoutFromAnyElementIsASliceOfOneDraw() {
+        let total = 100
+        let x = randomTensor([total], seed: 77).scalars
+        let (threshold, keep) = Tensor.dropoutParameters(0.3)
+        var whole = [Float](repeating: 0, count: total)
+        var state: UInt64 = 99
+        Kernels.referenceDropout(state: &state, count: total, threshold: threshold, keep: keep, x: x, y: &whole, bits: nil)
+        for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+            for (first, count) in [(0, 100), (1, 99), (1, 16), (3, 40), (16, 33), (17, 50), (50, 50), (63, 1)] {
+                var s: UInt64 = 99
+                var y = [Float](repeating: .nan, count: count)
+                var bits = [UInt16](repeating: 0, count: Kernels.dropoutMaskWords(count))
+                x.withUnsafeBufferPointer { x in
+                    Kernels.dropout(state: &s, first: first, count: count, threshold: threshold, keep: keep,
+                                    x: x.baseAddress! + first, y: &y, bits: &bits, vectorized: vectorized)
+                }
+                #expect(y.map(\.bitPattern) == whole[first..<(first + count)].map(\.bitPattern), "first \(first) count \(count)")
+                let keptBits = (0..<count).map { (bits[$0 / 16] >> UInt16($0 % 16)) & 1 == 1 }
+                #expect(keptBits == whole[first..<(first + count)].map { $0 != 0 })   // (x has no zeros)
+                #expect(s == Kernels.splitMixState(99, advancedBy: (first + count + 1) / 2))
             }
         }
     }
