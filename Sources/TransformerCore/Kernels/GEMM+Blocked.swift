@@ -14,10 +14,14 @@ import Foundation
 /// <= 64). Large problems split the tiles of C between threads, in chunks of rows of panels or of columns
 /// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch).
 extension Kernels {
-    // Block sizes. kc = 256: a kc x 16 B panel (16 KiB) plus a 6 x kc A panel stay in a 32 KiB L1d (Zen 3;
-    // 48 KiB on Ice Lake also holds AVX-512's 32 KiB + 12 KiB); 128 and 192 measured no better. 168 rows
-    // x 256 of A (168 KiB) stay in a 512 KiB L2. Packed B is capped at 8 MiB, beyond that column blocks.
-    static let defaultBlockDepth = 256
+    // Block sizes. kc = 512: AVX-512's kc x 32 B panel (64 KiB) then outgrows Ice Lake's 48 KiB L1d and
+    // streams from L2 (the AVX2 kernel's kc x 16 panel, 32 KiB, still fits a 32 KiB-or-larger L1d), but
+    // C, beyond L2 at n = 1024, is read and written half as often. Measured on the 2-vCPU Ice Lake VM
+    // under load (in-process, kc values alternated call by call, medians of ~15 calls, 1 thread):
+    // 1024^3 68 -> 72 GFLOP/s, 1024 x 512 x 2048 71 -> 72, 512 x 8000 x 512 62 -> 66 against kc = 256;
+    // 384 was in between; 128 and 192 were slower. 168 rows x 512 of A (336 KiB) stay in a 1.25 MiB L2.
+    // Packed B is capped at 8 MiB, beyond that column blocks.
+    static let defaultBlockDepth = 512
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
     /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
@@ -128,29 +132,27 @@ extension Kernels {
             return
         }
         // Split the larger side of the tile grid into chunks of whole panels that the threads claim one
-        // at a time (a thread that starts late takes fewer). Each thread packs the B panels it needs into
-        // a buffer of its own: all of B, once, when splitting rows (B must then fit one column block),
-        // its chunk's panels when splitting columns. So no buffer is shared and nobody waits for another.
+        // at a time (a thread that starts late takes fewer). Splitting rows (B must then fit one column
+        // block), all of B is packed once into one buffer that every thread reads: the threads first pack
+        // chunks of its panels (a job of its own, so every panel is packed when it returns), then
+        // multiply. Splitting columns, each chunk packs only its own panels, into a buffer of its own.
         let width = kernel.columns
         let splitRows = rowPanelCount >= panelCount && panelCount * width * g.k <= plan.packedBCapacity
-        let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
-                                largest: splitRows ? plan.blockRowPanels : panelCount)
-        parallel(threads) { _ in
-            guard splitRows else {
+        guard splitRows else {
+            let chunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
+            parallel(threads) { _ in
                 while let chunk = chunks.claim() { multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: chunk) }
-                return
             }
-            guard var chunk = chunks.claim() else { return }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
-                let block = PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
-                                       packedB: packedB.baseAddress!)
-                packB(g, block: block)
-                while true {
-                    computeTiles(g, plan: plan, block: block, rowPanels: chunk, panels: 0..<panelCount)
-                    guard let next = chunks.claim() else { break }
-                    chunk = next
-                }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
+            let shared = SendableBlock(block: PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
+                                                         packedB: packedB.baseAddress!))
+            let packChunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
+            parallel(threads) { _ in
+                while let chunk = packChunks.claim() { packB(g, block: shared.block, panels: chunk) }
             }
+            computeShared(shared.block)
         }
     }
 
