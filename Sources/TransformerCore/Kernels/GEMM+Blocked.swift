@@ -8,11 +8,12 @@ import Foundation
 /// For each block of `packedBCapacity` floats of B: B is packed into NR-column panels, zero-padded past n
 /// (the transposes of B are resolved here); then, for each k block of `blockDepth` and each block of
 /// `blockRows` rows of A (read in place, or packed into MR-row panels), every NR-column panel of B
-/// (kc x NR floats, kept in L1) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
+/// (kc x NR floats, in L1 or L2) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
 /// The first k block stores into C, later ones (and all of them when accumulating) add to it.
 /// The AVX-512 kernel can also read a row-major B in place (no packing) where that is faster (n or m
 /// <= 64). Large problems split the tiles of C between threads, in chunks of rows of panels or of columns
-/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch).
+/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch); split by rows,
+/// the threads first pack one shared B together.
 extension Kernels {
     // Block sizes. kc = 512: AVX-512's kc x 32 B panel (64 KiB) then outgrows Ice Lake's 48 KiB L1d and
     // streams from L2 (the AVX2 kernel's kc x 16 panel, 32 KiB, still fits a 32 KiB-or-larger L1d), but
