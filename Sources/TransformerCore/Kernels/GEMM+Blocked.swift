@@ -25,6 +25,10 @@ extension Kernels {
     static let defaultBlockDepth = 512
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
+    /// Threads splitting rows pack their shared B together (one more job handed to the workers) from
+    /// 2^16 packed floats (256 KiB, some 20-40 us of packing); a smaller B is packed by the caller alone,
+    /// as fast as the extra hand-off.
+    static let defaultParallelPackingFloats = 1 << 16
     /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
     /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
     /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
@@ -69,7 +73,7 @@ extension Kernels {
     /// How one GEMM is cut into blocks (derived from the shape and ``GEMMOptions``).
     struct BlockPlan: Sendable {
         let kernel: MicroKernel
-        /// k extent of a block (balanced: k = 300 with depth 256 runs as 2 x 150, not 256 + 44).
+        /// k extent of a block (balanced: k = 600 with depth 512 runs as 2 x 300, not 512 + 88).
         let depth: Int
         /// Row panels (of MR rows) of A per block.
         let blockRowPanels: Int
@@ -80,7 +84,7 @@ extension Kernels {
         let packB: Bool
     }
 
-    /// The k extent of a block for depth `k` (balanced: k = 300 with depth 256 runs as 2 x 150).
+    /// The k extent of a block for depth `k` (balanced: k = 600 with depth 512 runs as 2 x 300).
     @inline(__always)
     static func blockDepth(k: Int, options: GEMMOptions) -> Int {
         if k <= options.blockDepth { return k }   // (small problems skip two integer divisions: they
@@ -149,9 +153,13 @@ extension Kernels {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
             let shared = SendableBlock(block: PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
                                                          packedB: packedB.baseAddress!))
-            let packChunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
-            parallel(threads) { _ in
-                while let chunk = packChunks.claim() { packB(g, block: shared.block, panels: chunk) }
+            if panelCount * width * g.k >= options.parallelPackingFloats {
+                let packChunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
+                parallel(threads) { _ in
+                    while let chunk = packChunks.claim() { packB(g, block: shared.block, panels: chunk) }
+                }
+            } else {   // a small B: the caller packs it (the workers join the multiplication right after)
+                packB(g, block: shared.block)
             }
             computeShared(shared.block)
         }

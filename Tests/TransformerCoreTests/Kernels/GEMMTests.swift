@@ -110,7 +110,8 @@ import Testing
     /// The threaded path, forced at small sizes: split by rows (m > n; B packed once, its panels shared
     /// out between the threads, then read by all) and by columns (n > m), in chunks claimed by 2 threads
     /// (the worker pool's, or Dispatch's when another test holds the pool) and 3 (more than this machine's
-    /// pool has: Dispatch). The last shape has several whole B panels and an edge one, in one packed block.
+    /// pool has: Dispatch). The last shape has several whole B panels and an edge one, in one packed block
+    /// that the threads pack together (the others' B is packed by the caller alone).
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
         var seed: UInt64 = 4000
@@ -119,7 +120,10 @@ import Testing
                 var options = Self.smallBlocks(implementation, packB: packB)
                 options.maximumThreads = threads
                 options.workPerThread = 1
-                if m == 150 { options.packedBCapacity = 96 * k }   // all of B (up to 3 x 32 columns) at once
+                if m == 150 {   // all of B (up to 3 x 32 columns) at once, packed by the threads together
+                    options.packedBCapacity = 96 * k
+                    options.parallelPackingFloats = 0
+                }
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
                 fixture.check(accumulate: threads == 3, options: options)
             }
