@@ -25,10 +25,13 @@ extension Kernels {
     static let defaultBlockDepth = 512
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
-    /// Threads splitting rows pack their shared B together (one more job handed to the workers) from
-    /// 2^16 packed floats (256 KiB, some 20-40 us of packing); a smaller B is packed by the caller alone,
-    /// as fast as the extra hand-off.
-    static let defaultParallelPackingFloats = 1 << 16
+    /// Threads splitting rows pack their shared B together (one more job handed to the workers, so one
+    /// more wait for a worker that another process preempted) from 2^19 packed floats (2 MiB, ~0.3 ms of
+    /// packing: 1024 x 1024 B and larger); a smaller B is packed by the caller alone before the workers
+    /// join, which takes as long as the old scheme where every thread packed its own copy. With 2^16,
+    /// medium's 2-thread training step measured ~6% slower than the old scheme on the loaded VM
+    /// (3 alternating runs each, tokens/s 939 / 948 / 932 vs 1002 / 959 / 1104).
+    static let defaultParallelPackingFloats = 1 << 19
     /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
     /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
     /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
