@@ -8,18 +8,30 @@ import Foundation
 /// For each block of `packedBCapacity` floats of B: B is packed into NR-column panels, zero-padded past n
 /// (the transposes of B are resolved here); then, for each k block of `blockDepth` and each block of
 /// `blockRows` rows of A (read in place, or packed into MR-row panels), every NR-column panel of B
-/// (kc x NR floats, kept in L1) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
+/// (kc x NR floats, in L1 or L2) meets every MR-row panel of A (kept in L2) in one micro-kernel call.
 /// The first k block stores into C, later ones (and all of them when accumulating) add to it.
 /// The AVX-512 kernel can also read a row-major B in place (no packing) where that is faster (n or m
 /// <= 64). Large problems split the tiles of C between threads, in chunks of rows of panels or of columns
-/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch).
+/// of panels that the threads claim one by one (on the ``GEMMWorkerPool``, else Dispatch); split by rows,
+/// the threads first pack one shared B together.
 extension Kernels {
-    // Block sizes. kc = 256: a kc x 16 B panel (16 KiB) plus a 6 x kc A panel stay in a 32 KiB L1d (Zen 3;
-    // 48 KiB on Ice Lake also holds AVX-512's 32 KiB + 12 KiB); 128 and 192 measured no better. 168 rows
-    // x 256 of A (168 KiB) stay in a 512 KiB L2. Packed B is capped at 8 MiB, beyond that column blocks.
-    static let defaultBlockDepth = 256
+    // Block sizes. kc = 512: AVX-512's kc x 32 B panel (64 KiB) then outgrows Ice Lake's 48 KiB L1d and
+    // streams from L2 (the AVX2 kernel's kc x 16 panel, 32 KiB, still fits a 32 KiB-or-larger L1d), but
+    // C, beyond L2 at n = 1024, is read and written half as often. Measured on the 2-vCPU Ice Lake VM
+    // under load (in-process, kc values alternated call by call, medians of ~15 calls, 1 thread):
+    // 1024^3 68 -> 72 GFLOP/s, 1024 x 512 x 2048 71 -> 72, 512 x 8000 x 512 62 -> 66 against kc = 256;
+    // 384 was in between; 128 and 192 were slower. 168 rows x 512 of A (336 KiB) stay in a 1.25 MiB L2.
+    // Packed B is capped at 8 MiB, beyond that column blocks.
+    static let defaultBlockDepth = 512
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
+    /// Threads splitting rows pack their shared B together (one more job handed to the workers, so one
+    /// more wait for a worker that another process preempted) from 2^19 packed floats (2 MiB, ~0.3 ms of
+    /// packing: 1024 x 1024 B and larger); a smaller B is packed by the caller alone before the workers
+    /// join, which takes as long as the old scheme where every thread packed its own copy. With 2^16,
+    /// medium's 2-thread training step measured ~6% slower than the old scheme on the loaded VM
+    /// (3 alternating runs each, tokens/s 939 / 948 / 932 vs 1002 / 959 / 1104).
+    static let defaultParallelPackingFloats = 1 << 19
     /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
     /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
     /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
@@ -64,7 +76,7 @@ extension Kernels {
     /// How one GEMM is cut into blocks (derived from the shape and ``GEMMOptions``).
     struct BlockPlan: Sendable {
         let kernel: MicroKernel
-        /// k extent of a block (balanced: k = 300 with depth 256 runs as 2 x 150, not 256 + 44).
+        /// k extent of a block (balanced: k = 600 with depth 512 runs as 2 x 300, not 512 + 88).
         let depth: Int
         /// Row panels (of MR rows) of A per block.
         let blockRowPanels: Int
@@ -75,7 +87,7 @@ extension Kernels {
         let packB: Bool
     }
 
-    /// The k extent of a block for depth `k` (balanced: k = 300 with depth 256 runs as 2 x 150).
+    /// The k extent of a block for depth `k` (balanced: k = 600 with depth 512 runs as 2 x 300).
     @inline(__always)
     static func blockDepth(k: Int, options: GEMMOptions) -> Int {
         if k <= options.blockDepth { return k }   // (small problems skip two integer divisions: they
@@ -128,29 +140,31 @@ extension Kernels {
             return
         }
         // Split the larger side of the tile grid into chunks of whole panels that the threads claim one
-        // at a time (a thread that starts late takes fewer). Each thread packs the B panels it needs into
-        // a buffer of its own: all of B, once, when splitting rows (B must then fit one column block),
-        // its chunk's panels when splitting columns. So no buffer is shared and nobody waits for another.
+        // at a time (a thread that starts late takes fewer). Splitting rows (B must then fit one column
+        // block), all of B is packed once into one buffer that every thread reads: the threads first pack
+        // chunks of its panels (a job of its own, so every panel is packed when it returns), then
+        // multiply. Splitting columns, each chunk packs only its own panels, into a buffer of its own.
         let width = kernel.columns
         let splitRows = rowPanelCount >= panelCount && panelCount * width * g.k <= plan.packedBCapacity
-        let chunks = ChunkQueue(splitRows ? 0..<rowPanelCount : 0..<panelCount, threads: threads,
-                                largest: splitRows ? plan.blockRowPanels : panelCount)
-        parallel(threads) { _ in
-            guard splitRows else {
+        guard splitRows else {
+            let chunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
+            parallel(threads) { _ in
                 while let chunk = chunks.claim() { multiplyTiles(g, plan: plan, rowPanels: 0..<rowPanelCount, panels: chunk) }
-                return
             }
-            guard var chunk = chunks.claim() else { return }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
-                let block = PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
-                                       packedB: packedB.baseAddress!)
-                packB(g, block: block)
-                while true {
-                    computeTiles(g, plan: plan, block: block, rowPanels: chunk, panels: 0..<panelCount)
-                    guard let next = chunks.claim() else { break }
-                    chunk = next
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: panelCount * width * g.k) { packedB in
+            let shared = SendableBlock(block: PanelBlock(panels: 0..<panelCount, width: width, depth: plan.depth,
+                                                         packedB: packedB.baseAddress!))
+            if panelCount * width * g.k >= options.parallelPackingFloats {
+                let packChunks = ChunkQueue(0..<panelCount, threads: threads, largest: panelCount)
+                parallel(threads) { _ in
+                    while let chunk = packChunks.claim() { packB(g, block: shared.block, panels: chunk) }
                 }
+            } else {   // a small B: the caller packs it (the workers join the multiplication right after)
+                packB(g, block: shared.block)
             }
+            computeShared(shared.block)
         }
     }
 

@@ -1,12 +1,28 @@
 /// Packing: copies of B (and optionally A) laid out in the order the micro-kernel reads them.
 extension Kernels {
-    /// Packs the columns of `block` (NR-column panels) of op(B) into its buffer: for each k block and
-    /// panel, kc rows of NR floats, zero-padded past column n. The transpose of B is resolved here.
-    static func packB(_ g: GEMMOperands, block: PanelBlock) {
+    /// Packs the panels `panels` (all of `block`'s by default; threads sharing one block pack a part each)
+    /// of op(B) into `block`'s buffer: for each k block and panel, kc rows of NR floats, zero-padded past
+    /// column n. The transpose of B is resolved here.
+    ///
+    /// A non-transposed B is copied row by row across all its whole panels (each row of B read once,
+    /// contiguously, and spread over the panels), not panel by panel: a panel's rows lie ldb floats
+    /// apart, a page apart at n = 1024, so panel order read B in 128-byte pieces at page stride.
+    static func packB(_ g: GEMMOperands, block: PanelBlock, panels: Range<Int>? = nil) {
+        let panels = panels ?? block.panels
         let width = block.width
         for p0 in stride(from: 0, to: g.k, by: block.depth) {
             let kc = min(block.depth, g.k - p0)
-            for q in block.panels {
+            var firstPanel = panels.lowerBound   // the panels left for the panel-by-panel loop below
+            if !g.transposeB {
+                let wholePanels = max(0, min(panels.upperBound, g.n / width) - panels.lowerBound)
+                if wholePanels > 0 {
+                    copyRowsIntoPanels(from: g.b + p0 * g.ldb + panels.lowerBound * width, ldb: g.ldb, depth: kc,
+                                       panels: wholePanels, width: width,
+                                       into: block.panel(panels.lowerBound, depthStart: p0, depth: kc))
+                    firstPanel += wholePanels
+                }
+            }
+            for q in firstPanel..<panels.upperBound {
                 let destination = block.panel(q, depthStart: p0, depth: kc)
                 let j0 = q * width
                 let columns = min(width, g.n - j0)
@@ -16,21 +32,31 @@ extension Kernels {
                     }
                     transposeIntoPanel(g.b + j0 * g.ldb + p0, ldb: g.ldb, columns: columns, depth: kc,
                                        into: destination, width: width)
-                } else if columns == width {   // op(B)[p, j] = B[p, j]: row segments, in chunks of 16 floats.
-                    for p in 0..<kc {
-                        let row = UnsafeRawPointer(g.b + (p0 + p) * g.ldb + j0)
-                        let target = UnsafeMutableRawPointer(destination + p * width)
-                        for offset in stride(from: 0, to: width * 4, by: 64) {
-                            target.storeBytes(of: row.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self),
-                                              toByteOffset: offset, as: SIMD16<Float>.self)
-                        }
-                    }
-                } else {
+                } else {   // the edge panel of a non-transposed B (columns < width)
                     for p in 0..<kc {
                         let row = destination + p * width
                         zeroRow(row, width: width)
                         copyShortRow(from: g.b + (p0 + p) * g.ldb + j0, count: columns, to: row)
                     }
+                }
+            }
+        }
+    }
+
+    /// Copies `depth` rows of `panels * width` floats (row stride `ldb`) into `panels` consecutive panels
+    /// of `depth` x `width` floats: row p, columns [q * width, (q + 1) * width) go to step p of panel q.
+    static func copyRowsIntoPanels(from source: UnsafePointer<Float>, ldb: Int, depth: Int, panels: Int, width: Int,
+                                   into destination: UnsafeMutablePointer<Float>) {
+        typealias Chunk = SIMD16<Float>
+        let panelBytes = depth * width * MemoryLayout<Float>.stride
+        let widthBytes = width * MemoryLayout<Float>.stride
+        for p in 0..<depth {
+            let row = UnsafeRawPointer(source + p * ldb)
+            let target = UnsafeMutableRawPointer(destination + p * width)
+            for q in 0..<panels {
+                for offset in stride(from: 0, to: widthBytes, by: MemoryLayout<Chunk>.stride) {
+                    target.storeBytes(of: row.loadUnaligned(fromByteOffset: q * widthBytes + offset, as: Chunk.self),
+                                      toByteOffset: q * panelBytes + offset, as: Chunk.self)
                 }
             }
         }

@@ -115,6 +115,8 @@ struct GEMMOptions: Sendable {
     var blockRows = Kernels.defaultBlockRows
     /// Floats of packed B held at once; a wider B is processed in column blocks.
     var packedBCapacity = Kernels.defaultPackedBCapacity
+    /// Packed floats of a B shared by several threads from which they pack it together.
+    var parallelPackingFloats = Kernels.defaultParallelPackingFloats
     /// Multiply-adds (m * n * k) a thread must get before a second thread is used.
     var workPerThread = Kernels.defaultWorkPerThread
     /// Most threads used; nil means one per active core. Defaults to ``ComputeThreads/limit``.

@@ -94,9 +94,11 @@ import Testing
         }
     }
 
-    /// The default blocks' own edges: k just past one 256-deep block, m past one 168-row block.
+    /// The default blocks' own edges: k just past one 512-deep block (and past 256), m past one 168-row
+    /// block, n past whole 32-column panels (B packed row by row across them, then the edge panel).
     @Test(arguments: [(GEMMLayout.all[0], 169, 17, 257), (GEMMLayout.all[3], 33, 130, 257),
-                      (GEMMLayout.all[1], 175, 33, 95), (GEMMLayout.all[2], 97, 16, 300)])
+                      (GEMMLayout.all[1], 175, 33, 95), (GEMMLayout.all[2], 97, 16, 300),
+                      (GEMMLayout.all[0], 25, 70, 513), (GEMMLayout.all[2], 13, 97, 515)])
     func defaultBlockEdges(layout: GEMMLayout, m: Int, n: Int, k: Int) {
         let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 1, seed: UInt64(3000 + m))
         let expected = fixture.expectation(accumulate: m % 2 == 1)
@@ -105,17 +107,23 @@ import Testing
         }
     }
 
-    /// The threaded path, forced at small sizes: split by rows (m > n) and by columns (n > m), in chunks
-    /// claimed by 2 threads (the worker pool's, or Dispatch's when another test holds the pool) and 3
-    /// (more than this machine's pool has: Dispatch).
+    /// The threaded path, forced at small sizes: split by rows (m > n; B packed once, its panels shared
+    /// out between the threads, then read by all) and by columns (n > m), in chunks claimed by 2 threads
+    /// (the worker pool's, or Dispatch's when another test holds the pool) and 3 (more than this machine's
+    /// pool has: Dispatch). The last shape has several whole B panels and an edge one, in one packed block
+    /// that the threads pack together (the others' B is packed by the caller alone).
     @Test(arguments: GEMMImplementation.testable, GEMMLayout.all)
     func threadedPath(implementation: GEMMImplementation, layout: GEMMLayout) {
         var seed: UInt64 = 4000
-        for (m, n, k) in [(61, 20, 9), (13, 100, 11)] { for threads in [2, 3] {
+        for (m, n, k) in [(61, 20, 9), (13, 100, 11), (150, 70, 9)] { for threads in [2, 3] {
             for packB in Self.packBChoices(implementation) {
                 var options = Self.smallBlocks(implementation, packB: packB)
                 options.maximumThreads = threads
                 options.workPerThread = 1
+                if m == 150 {   // all of B (up to 3 x 32 columns) at once, packed by the threads together
+                    options.packedBCapacity = 96 * k
+                    options.parallelPackingFloats = 0
+                }
                 let fixture = GEMMFixture(layout, m: m, n: n, k: k, padding: 2, seed: seed)
                 fixture.check(accumulate: threads == 3, options: options)
             }
