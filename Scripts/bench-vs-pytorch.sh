@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs `transformer-cli bench` and ../shared/bench/torch_ref.py side by side, alternating them, and writes
 # the comparison table (medians of the rounds, ratios TransformerCore / PyTorch) to stdout and into
-# README.md between <!-- BENCH:BEGIN --> and <!-- BENCH:END -->.
+# docs/speed.md between <!-- BENCH:BEGIN --> and <!-- BENCH:END -->.
 #
 #   Scripts/bench-vs-pytorch.sh                     # tiny small medium, 2 and 1 threads, 2 rounds
 #   CONFIGS="tiny small medium base" THREADS="2" ROUNDS=3 STEPS=20 Scripts/bench-vs-pytorch.sh
@@ -77,14 +77,14 @@ echo "$block"
 if [ -z "${NO_README:-}" ]; then
   python3 - "$block" <<'PY'
 import re, sys
-path = "README.md"
+path = "docs/speed.md"
 text = open(path).read()
 begin, end = "<!-- BENCH:BEGIN -->", "<!-- BENCH:END -->"
 if begin not in text or end not in text:
-    sys.exit("error: README.md has no BENCH markers")
+    sys.exit("error: docs/speed.md has no BENCH markers")
 head, rest = text.split(begin, 1)
 _, tail = rest.split(end, 1)
 open(path, "w").write(head + begin + "\n" + sys.argv[1] + "\n" + end + tail)
 PY
-  echo "README.md updated" >&2
+  echo "docs/speed.md updated" >&2
 fi

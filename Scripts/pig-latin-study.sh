@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The 2 x 2 Pig-Latin study: d_model 32 and 64 x the small and the large shipped dataset.
 # Trains each model in a release build, scores its best checkpoint on the held-out test file that
-# training never saw, and writes the results table into README.md (between the STUDY markers) and the
+# training never saw, and writes the results table into docs/training.md (between the STUDY markers) and the
 # validation-loss curves to Scripts/results/pig-latin-loss.svg.
 #
 # Usage: Scripts/pig-latin-study.sh            (about 30 minutes on 2 cores)
@@ -36,4 +36,4 @@ for set in small large; do
   done
 done
 
-python3 Scripts/study_report.py "$OUT" README.md Scripts/results/pig-latin-loss.svg
+python3 Scripts/study_report.py "$OUT" docs/training.md Scripts/results/pig-latin-loss.svg

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Turns the runs of Scripts/pig-latin-study.sh into the README's results table and a loss-curve SVG.
+"""Turns the runs of Scripts/pig-latin-study.sh into the results table of docs/training.md and a loss-curve SVG.
 
-Usage: study_report.py RUNS_DIR README.md OUT.svg
+Usage: study_report.py RUNS_DIR docs/training.md OUT.svg
 Reads RUNS_DIR/d{32,64}-{small,large}/{metrics.csv,test.json,train_seconds,command}. Standard library only.
 """
 import csv, json, os, re, sys
