@@ -86,7 +86,8 @@ enum ConfigurationOptions {
         case .dropout: "dropout"
         case .maximumLength: "max-len"
         case .modelSize: "d-model"
-        case .layerNormEpsilon: nil
+        // Not options of the encoder-decoder's commands: the epsilon, and fields of other model families.
+        case .layerNormEpsilon, .specialTokens, .vocabularySize, .classCount: nil
         }
     }
 

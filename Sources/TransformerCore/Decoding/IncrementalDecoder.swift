@@ -1,13 +1,14 @@
 /// Runs a trained ``Transformer``'s decoder one target position at a time, caching what earlier positions
 /// computed, for greedy decoding and beam search.
 ///
-/// At construction the sources are encoded once, and each decoder layer's cross-attention keys and values
-/// are projected from the memory once:
+/// At construction the sources are encoded once; at the first step each decoder block's cross-attention
+/// keys and values are projected from the memory, once:
 ///
 ///     memory = Encoder(PE(Embed(x)))           [B, S, C]
 ///     K_c^l = memory W_K^l,  V_c^l = memory W_V^l      [B, H, S, D] per layer l
 ///
-/// Each ``step(_:)`` then feeds one new token per row at position t and computes, for that position only,
+/// Each ``step(_:)`` then feeds one new token per row at position t and runs the real decoder blocks with
+/// their caches (``Transformer/decode(_:memory:sourceMask:cache:)``), computing for that position only
 ///
 ///     h = PE(Embed(y_t), offset: t)                                           [R, 1, C]
 ///     per layer: self-attention over cached K, V of positions 0...t (t's appended first; the causal mask is
@@ -30,31 +31,23 @@ public final class IncrementalDecoder {
     public let memory: Tensor
     /// The source key-padding mask `[B, 1, 1, S]`.
     public let sourceMask: Tensor
-    /// The self-attention cache.
-    public private(set) var cache: KeyValueCache
+    /// Every decoder block's self- and cross-attention cache.
+    public let cache: KeyValueCache
     /// For each row, the index of the source (0..<B) it decodes.
     public private(set) var sourceRows: [Int]
-    /// Per decoder layer, cross-attention keys and values `[B, H, S, D]`.
-    private let crossKeys: [[Float]], crossValues: [[Float]]
-    private let sourceLength: Int
 
-    /// Encodes `sources` (validated and padded, see ``DecodingError`` for what throws) and precomputes the
-    /// cross-attention keys and values.
+    /// Encodes `sources` (validated and padded, see ``DecodingError`` for what throws); the cross-attention
+    /// keys and values are projected from the memory at the first step.
     public init(model: Transformer, sources: [[Int]]) throws(DecodingError) {
         let batch = try SourceBatch(sources, configuration: model.configuration)
-        let c = model.configuration
-        let (memory, sourceMask, crossKeys, crossValues) = model.inferring {
+        let (memory, sourceMask) = model.inferring {
             let (memory, sourceMask, _) = model.encode(batch.padded)   // [B, S, C], [B, 1, 1, S]
-            let layers = model.decoder.layers
-            return (memory, sourceMask,
-                    layers.map { $0.crossAttention.key(memory).splittingHeads(c.headCount).scalars },
-                    layers.map { $0.crossAttention.value(memory).splittingHeads(c.headCount).scalars })
+            return (memory, sourceMask)
         }
         self.model = model
-        (self.memory, self.sourceMask, self.crossKeys, self.crossValues) = (memory, sourceMask, crossKeys, crossValues)
-        sourceLength = memory.shape[1]
-        cache = KeyValueCache(layerCount: c.layerCount, headCount: c.headCount, headDimension: c.headDimension,
-                              rowCount: sources.count, capacity: min(c.maximumLength, 64))
+        (self.memory, self.sourceMask) = (memory, sourceMask)
+        cache = KeyValueCache(for: model.decoder, rowCount: sources.count,
+                              capacity: min(model.configuration.maximumLength, 64))
         sourceRows = Array(sources.indices)
     }
 
@@ -63,44 +56,15 @@ public final class IncrementalDecoder {
     /// t, the position the next ``step(_:)`` decodes (the number of tokens fed so far).
     public var position: Int { cache.length }
 
-    /// Feeds `tokens[r]` to row r at position ``position`` and returns the logits `[R, V]` for the next token.
+    /// Feeds `tokens[r]` to row r at position ``position`` and returns the logits `[R, V]` for the next token:
+    /// ``Transformer/decode(_:memory:sourceMask:cache:)`` with the cache, under ``Transformer/inferring(_:)``.
     /// Precondition: one token per row, `position < configuration.maximumLength`.
     public func step(_ tokens: [Int]) -> Tensor {
         precondition(tokens.count == rowCount, "step needs one token per row (\(rowCount)), got \(tokens.count)")
         precondition(!tokens.contains(Transformer.paddingIndex), "step cannot feed the padding token")
-        let c = model.configuration
-        let (rows, t) = (rowCount, position)
         return model.inferring {
-            var x = model.positionalEncoding(model.targetEmbedding(tokens.map { [$0] }), offset: t)   // [R, 1, C]
-            for (l, layer) in model.decoder.layers.enumerated() {
-                x = layer.selfAttentionResidual(x) { normed in
-                    let attention = layer.selfAttention
-                    cache.append(layer: l, keys: attention.key(normed).scalars, values: attention.value(normed).scalars)
-                    let slotSize = cache.capacity * c.headDimension   // head (r, h)'s keys: contiguous
-                    let heads = singleQueryAttention(                                        // [R, H, D]
-                        queries: attention.query(normed).scalars, rowCount: rows, headCount: c.headCount,
-                        headDimension: c.headDimension, keys: cache.keyStorage[l], values: cache.valueStorage[l],
-                        keyCount: t + 1, keyStride: c.headDimension,
-                        keyOffset: { r, h in (r * c.headCount + h) * slotSize },
-                        mask: nil, maskOffset: { _ in 0 })
-                    return attention.output(Tensor(shape: [rows, 1, c.modelDimension], scalars: heads))
-                }
-                x = layer.crossAttentionResidual(x) { normed in
-                    let attention = layer.crossAttention
-                    let (s, sources) = (sourceLength, sourceRows)
-                    let heads = singleQueryAttention(                                        // [R, H, D]
-                        queries: attention.query(normed).scalars, rowCount: rows, headCount: c.headCount,
-                        headDimension: c.headDimension, keys: crossKeys[l], values: crossValues[l],
-                        keyCount: s, keyStride: c.headDimension,
-                        keyOffset: { r, h in (sources[r] * c.headCount + h) * s * c.headDimension },
-                        mask: sourceMask.scalars, maskOffset: { r in sources[r] * s })
-                    return attention.output(Tensor(shape: [rows, 1, c.modelDimension], scalars: heads))
-                }
-                x = layer.feedForwardResidual(x) { layer.feedForward($0) }
-            }
-            cache.commitPosition()
-            let hidden = model.decoder.norm.map { $0(x) } ?? x                            // [R, 1, C]
-            return model.projection(hidden).reshaped([rows, c.targetVocabularySize])        // [R, V]
+            model.decode(tokens.map { [$0] }, memory: memory, sourceMask: sourceMask, cache: cache).logits
+                .reshaped([rowCount, model.configuration.targetVocabularySize])                       // [R, V]
         }
     }
 

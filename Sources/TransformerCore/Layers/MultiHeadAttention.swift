@@ -31,6 +31,9 @@ public final class MultiHeadAttention: Layer {
         [("query", query), ("key", key), ("value", value), ("output", output), ("attentionDropout", attentionDropout)]
     }
 
+    /// D = C / H.
+    public var headDimension: Int { query.weight.shape[0] / headCount }
+
     /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
@@ -42,5 +45,38 @@ public final class MultiHeadAttention: Layer {
                                                     dropout: attentionDropout)
         // 3. Mix the heads: [B, T, C] -> W^O -> [B, T, C].
         return (output(heads), weights)
+    }
+
+    /// The same attention for one new query position per row, with the keys and values of earlier
+    /// positions read from `cache` (inference only: no graph, no dropout). Shapes: query input `[R, 1, C]`.
+    ///
+    /// - Self-attention cache: the new position's keys and values, projected from `keyValueInput` (the same
+    ///   `[R, 1, C]` tensor), are appended first; the query then attends to positions 0...t, so the causal
+    ///   mask is implicit and `mask` is ignored.
+    /// - Cross-attention cache: on first use the memory `keyValueInput` `[B, S, C]` is projected once; every
+    ///   call attends to row r's memory row with `mask` (the memory's key-padding mask `[B, 1, 1, S]`).
+    ///
+    /// Equals the row of the full computation to Float32 rounding (see ``singleQueryAttention``).
+    public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
+                               cache: AttentionCache) -> Tensor {
+        let (rows, h, d) = (queryInput.shape[0], headCount, headDimension)
+        precondition(queryInput.rank == 3 && queryInput.shape[1] == 1 && rows == cache.rowCount,
+                     "cached attention takes one position per row [\(cache.rowCount), 1, C], got \(queryInput.shape)")
+        let maskScalars: [Float]?
+        switch cache.role {
+        case .selfAttention:
+            cache.append(keys: key(keyValueInput).scalars, values: value(keyValueInput).scalars)   // [R, H, D] each
+            maskScalars = nil
+        case .crossAttention:
+            if !cache.isFilled { cache.fill(keys: key(keyValueInput), values: value(keyValueInput)) }
+            maskScalars = mask?.scalars                                                              // [B, S]
+        }
+        let (keyCount, capacity, memoryRows) = (cache.length, cache.capacity, cache.memoryRows)
+        let heads = singleQueryAttention(                                                            // [R, H, D]
+            queries: query(queryInput).scalars, rowCount: rows, headCount: h, headDimension: d,
+            keys: cache.keyStorage, values: cache.valueStorage, keyCount: keyCount, keyStride: d,
+            keyOffset: { r, head in (memoryRows[r] * h + head) * capacity * d },
+            mask: maskScalars, maskOffset: { r in memoryRows[r] * keyCount })
+        return output(Tensor(shape: [rows, 1, h * d], scalars: heads))                               // [R, 1, C]
     }
 }

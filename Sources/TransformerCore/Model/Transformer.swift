@@ -24,8 +24,8 @@ public final class Transformer: Layer {
     public let sourceEmbedding: Embedding        // [V_src, C]
     public let targetEmbedding: Embedding        // [V, C]
     public let positionalEncoding: PositionalEncoding
-    public let encoder: TransformerEncoder
-    public let decoder: TransformerDecoder
+    public let encoder: TransformerStack         // N blocks: self-attention, FFN
+    public let decoder: TransformerStack         // N blocks: causal self-attention, cross-attention, FFN
     public let projection: Linear                // [V, C] weight (shared with targetEmbedding when tied), [V] bias
 
     /// Builds the model with weights drawn from `generator`; dropout masks are drawn from it later.
@@ -37,8 +37,10 @@ public final class Transformer: Layer {
         targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
                                                 dimension: c.modelDimension, dropout: c.dropout, generator: generator)
-        encoder = try TransformerEncoder(configuration: c, generator: generator)
-        decoder = try TransformerDecoder(configuration: c, generator: generator)
+        encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
+                                       crossAttention: false, generator: generator)
+        decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
+                                       crossAttention: true, generator: generator)
         if c.tieTargetEmbedding {
             let bound = 1 / Float(c.modelDimension).squareRoot()
             projection = Linear(weight: targetEmbedding.weight,
@@ -60,17 +62,21 @@ public final class Transformer: Layer {
     public func encode(_ source: [[Int]]) -> (memory: Tensor, sourceMask: Tensor, weights: [Tensor]) {
         let sourceMask = AttentionMask.keyPadding(source, paddingIndex: Self.paddingIndex)
         let embedded = positionalEncoding(sourceEmbedding(source))                    // [B, S, C]
-        let (memory, weights) = encoder(embedded, mask: sourceMask)
-        return (memory, sourceMask, weights)
+        let encoded = encoder(embedded, mask: sourceMask)                              // [B, S, C]
+        return (encoded.output, sourceMask, encoded.selfWeights)
     }
 
     /// Decodes target input ids `[B, T]` against memory `[B, S, C]` into logits `[B, T, V]`, with each
     /// decoder layer's self-attention `[B, H, T, T]` and cross-attention `[B, H, T, S]` weights.
-    public func decode(_ targetInput: [[Int]], memory: Tensor, sourceMask: Tensor)
+    ///
+    /// With a `cache` (see ``IncrementalDecoder``) the same code runs incrementally: `targetInput` holds
+    /// one new token per row at position t = `cache.length`, the blocks read earlier positions from the
+    /// cache, and no weights are returned.
+    public func decode(_ targetInput: [[Int]], memory: Tensor, sourceMask: Tensor, cache: KeyValueCache? = nil)
         -> (logits: Tensor, selfWeights: [Tensor], crossWeights: [Tensor]) {
-        let targetMask = AttentionMask.target(targetInput, paddingIndex: Self.paddingIndex)   // [B, 1, T, T]
-        let embedded = positionalEncoding(targetEmbedding(targetInput))                       // [B, T, C]
-        let decoded = decoder(embedded, memory: memory, targetMask: targetMask, sourceMask: sourceMask)
+        let targetMask = cache == nil ? AttentionMask.target(targetInput, paddingIndex: Self.paddingIndex) : nil   // [B, 1, T, T]
+        let embedded = positionalEncoding(targetEmbedding(targetInput), offset: cache?.length ?? 0)   // [B, T, C]
+        let decoded = decoder(embedded, mask: targetMask, memory: memory, memoryMask: sourceMask, cache: cache)
         return (projection(decoded.output), decoded.selfWeights, decoded.crossWeights)
     }
 

@@ -5,18 +5,10 @@
 /// pre-norm residuals (`normPlacement = .pre`, more stable to train; the paper is `.post`) and
 /// untied target embedding / projection weights (the paper ties them: `tieTargetEmbedding = true`).
 public struct TransformerConfiguration: Equatable, Sendable, Codable {
-    /// Where LayerNorm sits in each residual connection.
-    public enum NormPlacement: String, Sendable, Codable, CaseIterable {
-        /// x + dropout(sublayer(LayerNorm(x))), with a final LayerNorm after each stack.
-        case pre
-        /// LayerNorm(x + dropout(sublayer(x))), as in the paper.
-        case post
-    }
-
+    /// Where LayerNorm sits in each residual connection (see ``BlockConfiguration/NormPlacement``).
+    public typealias NormPlacement = BlockConfiguration.NormPlacement
     /// The feed-forward non-linearity.
-    public enum Activation: String, Sendable, Codable, CaseIterable {
-        case relu, gelu
-    }
+    public typealias Activation = BlockConfiguration.Activation
 
     /// How positions are encoded.
     public enum PositionalEncodingKind: String, Sendable, Codable, CaseIterable {
@@ -73,6 +65,13 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// D = d_k = d_v = C / H.
     public var headDimension: Int { modelDimension / headCount }
 
+    /// The hyperparameters of each encoder and decoder block.
+    public var block: BlockConfiguration {
+        BlockConfiguration(modelDimension: modelDimension, headCount: headCount, feedForwardDimension: feedForwardDimension,
+                           dropout: dropout, normPlacement: normPlacement, activation: activation,
+                           layerNormEpsilon: layerNormEpsilon)
+    }
+
     /// Largest accepted value for any size, so a typo cannot ask for terabytes.
     public static let maximumSize = 1 << 20
 
@@ -84,23 +83,10 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C.
     /// Computed with overflow checks; saturates at `Int.max` for absurd sizes.
     public var parameterCount: Int {
-        let c = modelDimension, f = feedForwardDimension
-        func checked(_ terms: [(Int, Int)]) -> Int {
-            var total = 0
-            for (a, b) in terms {
-                let (product, overflow1) = a.multipliedReportingOverflow(by: b)
-                let (sum, overflow2) = total.addingReportingOverflow(product)
-                if overflow1 || overflow2 { return .max }
-                total = sum
-            }
-            return total
-        }
-        let attention = checked([(4, checked([(c, c), (c, 1)]))])
-        let feedForward = checked([(2 * c, f), (f, 1), (c, 1)])
-        let norm = 2 * c
-        let encoderLayer = checked([(attention, 1), (feedForward, 1), (2, norm)])
-        let decoderLayer = checked([(attention, 2), (feedForward, 1), (3, norm)])
-        return checked([(layerCount, checked([(encoderLayer, 1), (decoderLayer, 1)])),
+        let c = modelDimension, norm = 2 * c
+        let encoderLayer = block.parameterCount(crossAttention: false)
+        let decoderLayer = block.parameterCount(crossAttention: true)
+        return checkedSum([(layerCount, checkedSum([(encoderLayer, 1), (decoderLayer, 1)])),
                         (normPlacement == .pre ? 2 : 0, norm),
                         (sourceVocabularySize + targetVocabularySize, c),
                         (positionalEncoding == .learned ? maximumLength : 0, c),
@@ -116,11 +102,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
 
     /// Checks every field; throws the first problem found.
     public func validate() throws(ConfigurationError) {
-        func positive(_ value: Int, _ field: ConfigurationError.Field) throws(ConfigurationError) {
-            guard value >= 1 && value <= Self.maximumSize else {
-                throw ConfigurationError(field: field, expected: "an integer from 1 to \(Self.maximumSize)", found: "\(value)")
-            }
-        }
+        let positive = ConfigurationError.checkSize
         try positive(sourceVocabularySize, .sourceVocabularySize)
         try positive(targetVocabularySize, .targetVocabularySize)
         try positive(modelDimension, .modelDimension)
@@ -146,21 +128,3 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     }
 }
 
-/// A configuration value that cannot build a model: which field, what it accepts, what it got.
-public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
-    /// The field at fault, named as in ``TransformerConfiguration``.
-    public enum Field: String, Sendable, CaseIterable {
-        case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount
-        case feedForwardDimension, dropout, maximumLength, layerNormEpsilon
-        /// The sizes together describe a model too large to allocate.
-        case modelSize
-    }
-
-    public let field: Field
-    public let expected: String
-    public let found: String
-
-    public var description: String {
-        "\(field.rawValue): expected \(expected), got \(found)"
-    }
-}

@@ -246,7 +246,7 @@ struct CLIArgumentParserTests {
             if let option = ConfigurationOptions.option(for: field) {
                 #expect(names.contains(option), "\(field) -> --\(option) is not an option")
             } else {
-                #expect(field == .layerNormEpsilon)
+                #expect([.layerNormEpsilon, .specialTokens, .vocabularySize, .classCount].contains(field))
             }
         }
     }

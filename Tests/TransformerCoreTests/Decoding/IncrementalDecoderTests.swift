@@ -108,15 +108,24 @@ import Testing
     }
 
     @Test func cacheRowSelectionGathersEveryPosition() {
-        var cache = KeyValueCache(layerCount: 1, headCount: 1, headDimension: 2, rowCount: 2)
-        for position in 0..<3 {
+        let cache = AttentionCache(role: .selfAttention, headCount: 1, headDimension: 2, rowCount: 2, capacity: 2)
+        for position in 0..<3 {   // the third position grows the storage
             let p = Float(position * 10)
-            cache.append(layer: 0, keys: [p + 1, p + 2, p + 3, p + 4], values: [-p, -p, p, p])
-            cache.commitPosition()
+            cache.append(keys: [p + 1, p + 2, p + 3, p + 4], values: [-p, -p, p, p])
         }
         cache.selectRows([1, 1, 0])
         #expect(cache.rowCount == 3 && cache.length == 3)
-        #expect(cache.keys[0] == [3, 4, 3, 4, 1, 2, 13, 14, 13, 14, 11, 12, 23, 24, 23, 24, 21, 22])
-        #expect(cache.values[0] == [0, 0, 0, 0, 0, 0, 10, 10, 10, 10, -10, -10, 20, 20, 20, 20, -20, -20])
+        #expect(cache.keys == [3, 4, 3, 4, 1, 2, 13, 14, 13, 14, 11, 12, 23, 24, 23, 24, 21, 22])
+        #expect(cache.values == [0, 0, 0, 0, 0, 0, 10, 10, 10, 10, -10, -10, 20, 20, 20, 20, -20, -20])
+    }
+
+    /// A cross-attention cache projects its memory once and maps rows to memory rows when they are selected.
+    @Test func crossCacheMapsRowsToMemoryRows() {
+        let cache = AttentionCache(role: .crossAttention, headCount: 1, headDimension: 2, rowCount: 2)
+        #expect(!cache.isFilled)
+        cache.fill(keys: Tensor(shape: [2, 1, 2], scalars: [1, 2, 3, 4]), values: Tensor(shape: [2, 1, 2], scalars: [5, 6, 7, 8]))
+        cache.selectRows([1, 1, 0])
+        #expect(cache.isFilled && cache.length == 1 && cache.memoryRows == [1, 1, 0])
+        #expect(cache.keys == [3, 4, 3, 4, 1, 2])
     }
 }

@@ -10,24 +10,27 @@ import Testing
 
     @Test(arguments: [TransformerConfiguration.NormPlacement.pre, .post])
     func encoderLayerGradients(placement: TransformerConfiguration.NormPlacement) throws {
-        let layer = try EncoderLayer(configuration: Self.configuration(placement), generator: SeededGenerator(seed: 1))
+        let layer = try TransformerBlock(configuration: Self.configuration(placement).block, causal: false, crossAttention: false,
+                                         generator: SeededGenerator(seed: 1))
         let mask = AttentionMask.keyPadding([[3, 4, 0]], paddingIndex: 0)
         let x = randomTensor([1, 3, 4], seed: 2)
-        #expect(layer(x, mask: mask).weights.shape == [1, 2, 3, 3])
+        #expect(layer(x, mask: mask).selfWeights?.shape == [1, 2, 3, 3])
+        #expect(layer(x, mask: mask).crossWeights == nil)
         expectGradientsMatch([x] + layer.parameters, step: reluSafeStep) { t in weightedSum(layer(t[0], mask: mask).output) }
     }
 
     @Test(arguments: [TransformerConfiguration.NormPlacement.pre, .post])
     func decoderLayerGradients(placement: TransformerConfiguration.NormPlacement) throws {
-        let layer = try DecoderLayer(configuration: Self.configuration(placement), generator: SeededGenerator(seed: 3))
+        let layer = try TransformerBlock(configuration: Self.configuration(placement).block, causal: true, crossAttention: true,
+                                         generator: SeededGenerator(seed: 3))
         let sourceMask = AttentionMask.keyPadding([[3, 4, 5, 0]], paddingIndex: 0)
         let targetMask = AttentionMask.target([[1, 3, 0]], paddingIndex: 0)
         let (x, memory) = (randomTensor([1, 3, 4], seed: 4), randomTensor([1, 4, 4], seed: 5))
-        let step = layer(x, memory: memory, targetMask: targetMask, sourceMask: sourceMask)
-        #expect(step.selfWeights.shape == [1, 2, 3, 3])
-        #expect(step.crossWeights.shape == [1, 2, 3, 4])
+        let step = layer(x, mask: targetMask, memory: memory, memoryMask: sourceMask)
+        #expect(step.selfWeights?.shape == [1, 2, 3, 3])
+        #expect(step.crossWeights?.shape == [1, 2, 3, 4])
         expectGradientsMatch([x, memory] + layer.parameters, step: reluSafeStep) { t in
-            weightedSum(layer(t[0], memory: t[1], targetMask: targetMask, sourceMask: sourceMask).output)
+            weightedSum(layer(t[0], mask: targetMask, memory: t[1], memoryMask: sourceMask).output)
         }
     }
 

@@ -1,0 +1,85 @@
+/// The hyperparameters of one Transformer block, shared by every model family (encoder-decoder,
+/// encoder classifier, decoder-only language model): what a block is made of, not what it is used for.
+///
+/// The defaults are the paper's base block (Vaswani et al. 2017, Table 3): d_model 512, h 8, d_ff 2048,
+/// P_drop 0.1. Pre-norm residuals are the default here (the paper is post-norm; see ``NormPlacement``).
+public struct BlockConfiguration: Equatable, Sendable, Codable {
+    /// Where LayerNorm sits in each residual connection.
+    public enum NormPlacement: String, Sendable, Codable, CaseIterable {
+        /// x + dropout(sublayer(LayerNorm(x))), with a final LayerNorm after each stack.
+        case pre
+        /// LayerNorm(x + dropout(sublayer(x))), as in the paper.
+        case post
+    }
+
+    /// The feed-forward non-linearity.
+    public enum Activation: String, Sendable, Codable, CaseIterable {
+        case relu, gelu
+    }
+
+    /// C = d_model.
+    public var modelDimension: Int
+    /// H = h, the number of attention heads; D = C / H.
+    public var headCount: Int
+    /// F = d_ff, the inner width of the feed-forward network.
+    public var feedForwardDimension: Int
+    /// P_drop, applied to attention weights, inside the FFN and on each residual branch.
+    public var dropout: Float
+    public var normPlacement: NormPlacement
+    public var activation: Activation
+    /// LayerNorm epsilon.
+    public var layerNormEpsilon: Float
+
+    public init(modelDimension: Int = 512, headCount: Int = 8, feedForwardDimension: Int = 2048,
+                dropout: Float = 0.1, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
+                layerNormEpsilon: Float = 1e-5) {
+        self.modelDimension = modelDimension
+        self.headCount = headCount
+        self.feedForwardDimension = feedForwardDimension
+        self.dropout = dropout
+        self.normPlacement = normPlacement
+        self.activation = activation
+        self.layerNormEpsilon = layerNormEpsilon
+    }
+
+    /// D = d_k = d_v = C / H.
+    public var headDimension: Int { modelDimension / headCount }
+
+    /// Trainable parameters of one block in closed form: MHA = 4 (C^2 + C) per attention,
+    /// FFN = 2 C F + F + C, LayerNorm = 2 C per residual. Saturates at `Int.max`.
+    public func parameterCount(crossAttention: Bool) -> Int {
+        let c = modelDimension, f = feedForwardDimension
+        let attention = checkedSum([(4, checkedSum([(c, c), (c, 1)]))])
+        let feedForward = checkedSum([(2 * c, f), (f, 1), (c, 1)])
+        return checkedSum([(attention, crossAttention ? 2 : 1), (feedForward, 1), (crossAttention ? 3 : 2, 2 * c)])
+    }
+
+    /// Checks the block's fields; throws the first problem found.
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.checkSize(modelDimension, .modelDimension)
+        try ConfigurationError.checkSize(headCount, .headCount)
+        try ConfigurationError.checkSize(feedForwardDimension, .feedForwardDimension)
+        guard modelDimension % headCount == 0 else {
+            throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
+                                     found: "\(headCount) (\(modelDimension) / \(headCount) is not a whole number)")
+        }
+        guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
+            throw ConfigurationError(field: .dropout, expected: "a probability in [0, 1)", found: "\(dropout)")
+        }
+        guard layerNormEpsilon.isFinite && layerNormEpsilon > 0 else {
+            throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
+        }
+    }
+}
+
+/// sum of a_i * b_i with overflow checks; `Int.max` when any product or sum overflows.
+func checkedSum(_ terms: [(Int, Int)]) -> Int {
+    var total = 0
+    for (a, b) in terms {
+        let (product, overflow1) = a.multipliedReportingOverflow(by: b)
+        let (sum, overflow2) = total.addingReportingOverflow(product)
+        if overflow1 || overflow2 { return .max }
+        total = sum
+    }
+    return total
+}

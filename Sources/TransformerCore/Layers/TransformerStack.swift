@@ -1,0 +1,51 @@
+/// N ``TransformerBlock``s, then a final LayerNorm when residuals are pre-norm: the encoder, the decoder,
+/// or a decoder-only model's body, depending on the blocks' structure.
+///
+/// Deviation stated: with pre-norm the stack output would otherwise be un-normalized, so a final
+/// LayerNorm follows (as in most modern implementations); with post-norm (the paper) every block already
+/// ends in a LayerNorm and there is no final one. Shapes: `[B, T, C]` -> `[B, T, C]`.
+public final class TransformerStack: Layer {
+    public let layers: [TransformerBlock]
+    public let norm: LayerNorm?
+
+    public init(configuration c: BlockConfiguration, layerCount: Int, causal: Bool, crossAttention: Bool,
+                generator: SeededGenerator) throws(ConfigurationError) {
+        var layers: [TransformerBlock] = []
+        for _ in 0..<layerCount {
+            layers.append(try TransformerBlock(configuration: c, causal: causal, crossAttention: crossAttention,
+                                               generator: generator))
+        }
+        self.layers = layers
+        norm = c.normPlacement == .pre ? LayerNorm(dimension: c.modelDimension, epsilon: c.layerNormEpsilon) : nil
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        indexedChildren("layers", layers) + (norm.map { [("norm", $0 as any Layer)] } ?? [])
+    }
+
+    /// Runs every block in turn; returns the output and each block's self- and cross-attention weights
+    /// (empty lists when a cache was used, or for the cross weights when the blocks have none).
+    /// `cache`, when given, holds one ``BlockCache`` per block.
+    public func callAsFunction(_ x: Tensor, mask: Tensor?, memory: Tensor? = nil, memoryMask: Tensor? = nil,
+                               cache: KeyValueCache? = nil) -> StackOutput {
+        var hidden = x
+        var selfWeights: [Tensor] = [], crossWeights: [Tensor] = []
+        for (index, layer) in layers.enumerated() {
+            let step = layer(hidden, mask: mask, memory: memory, memoryMask: memoryMask, cache: cache?.blocks[index])
+            hidden = step.output
+            if let w = step.selfWeights { selfWeights.append(w) }
+            if let w = step.crossWeights { crossWeights.append(w) }
+        }
+        return StackOutput(output: norm.map { $0(hidden) } ?? hidden, selfWeights: selfWeights, crossWeights: crossWeights)
+    }
+}
+
+/// What a stack computed.
+public struct StackOutput {
+    /// `[B, T, C]`.
+    public let output: Tensor
+    /// One `[B, H, T, T]` per block.
+    public let selfWeights: [Tensor]
+    /// One `[B, H, T, S]` per block with cross-attention.
+    public let crossWeights: [Tensor]
+}

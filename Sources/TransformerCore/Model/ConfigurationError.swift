@@ -1,0 +1,29 @@
+/// A configuration value that cannot build a model: which field, what it accepts, what it got.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    /// The field at fault, named as in ``TransformerConfiguration``.
+    public enum Field: String, Sendable, CaseIterable {
+        case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount
+        case feedForwardDimension, dropout, maximumLength, layerNormEpsilon
+        case vocabularySize, classCount, specialTokens
+        /// The sizes together describe a model too large to allocate.
+        case modelSize
+    }
+
+    public let field: Field
+    public let expected: String
+    public let found: String
+
+    public var description: String {
+        "\(field.rawValue): expected \(expected), got \(found)"
+    }
+}
+
+extension ConfigurationError {
+    /// Throws unless `value` is a size from 1 to ``TransformerConfiguration/maximumSize``.
+    static func checkSize(_ value: Int, _ field: Field) throws(ConfigurationError) {
+        guard value >= 1 && value <= TransformerConfiguration.maximumSize else {
+            throw ConfigurationError(field: field, expected: "an integer from 1 to \(TransformerConfiguration.maximumSize)",
+                                     found: "\(value)")
+        }
+    }
+}
