@@ -89,7 +89,7 @@ extension BenchCommand {
         let t0 = GEMMBenchmark.now()
         optimizer.zeroGradients()
         let logits = model(source: batch.source, targetInput: batch.targetInput)              // [B, T, V]
-        let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: Transformer.paddingIndex,
+        let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding,
                                 labelSmoothing: 0.1)
         let value = loss.item
         let t1 = GEMMBenchmark.now()

@@ -28,14 +28,14 @@ public enum BeamSearch {
     /// The best hypothesis (highest score) for one source. See
     /// ``nBest(model:sources:beamWidth:lengthPenalty:maximumLength:count:startToken:endToken:)``.
     public static func decode(model: Transformer, source: [Int], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
-                              maximumLength: Int, startToken: Int = 1, endToken: Int = 2) throws(DecodingError) -> Hypothesis {
+                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> Hypothesis {
         try nBest(model: model, sources: [source], beamWidth: beamWidth, lengthPenalty: lengthPenalty,
                   maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken)[0][0]
     }
 
     /// The best hypothesis for each source, in order.
     public static func decode(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
-                              maximumLength: Int, startToken: Int = 1, endToken: Int = 2) throws(DecodingError) -> [Hypothesis] {
+                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> [Hypothesis] {
         try nBest(model: model, sources: sources, beamWidth: beamWidth, lengthPenalty: lengthPenalty,
                   maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken).map { $0[0] }
     }
@@ -52,8 +52,8 @@ public enum BeamSearch {
     ///   - count: how many hypotheses to return per source (at least 1 comes back).
     /// - Throws: ``DecodingError`` for invalid ids, lengths or arguments, before any decoding.
     public static func nBest(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
-                             maximumLength: Int, count: Int, startToken: Int = 1,
-                             endToken: Int = 2) throws(DecodingError) -> [[Hypothesis]] {
+                             maximumLength: Int, count: Int, startToken: Int? = nil,
+                             endToken: Int? = nil) throws(DecodingError) -> [[Hypothesis]] {
         let settings = try DecodingSettings(model: model, maximumLength: maximumLength,
                                             startToken: startToken, endToken: endToken)
         guard beamWidth >= 1 else { throw .invalidArgument(name: "beamWidth", expected: "at least 1", found: "\(beamWidth)") }

@@ -7,7 +7,8 @@ struct DecodingSettings {
     /// Whether each target id may be emitted: everything but padding and `<sos>`.
     let emittable: [Bool]
 
-    init(model: Transformer, maximumLength: Int, startToken: Int, endToken: Int) throws(DecodingError) {
+    init(model: Transformer, maximumLength: Int, startToken: Int?, endToken: Int?) throws(DecodingError) {
+        let startToken = startToken ?? model.specialTokens.start, endToken = endToken ?? model.specialTokens.end
         let vocabulary = model.configuration.targetVocabularySize
         guard maximumLength >= 0 else {
             throw .invalidArgument(name: "maximumLength", expected: "a number of tokens >= 0", found: "\(maximumLength)")
@@ -15,7 +16,7 @@ struct DecodingSettings {
         for (name, token) in [("<sos>", startToken), ("<eos>", endToken)] where !(0..<vocabulary).contains(token) {
             throw .specialTokenOutOfVocabulary(name: name, token: token, vocabularySize: vocabulary)
         }
-        emittable = (0..<vocabulary).map { $0 != Transformer.paddingIndex && $0 != startToken }
+        emittable = (0..<vocabulary).map { $0 != model.specialTokens.padding && $0 != startToken }
         guard emittable.contains(true) else { throw .nothingToEmit(vocabularySize: vocabulary) }
         self.startToken = startToken
         self.endToken = endToken

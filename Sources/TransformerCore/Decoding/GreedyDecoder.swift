@@ -26,13 +26,13 @@ public enum GreedyDecoder {
     ///   - maximumLength: the most steps to run (tokens emitted, counting `<eos>`); clamped to the model's
     ///     `configuration.maximumLength`, the positions its positional encoding covers. 0 returns empty,
     ///     incomplete hypotheses.
-    ///   - startToken: the id fed first (`<sos>`, 1 by the package's convention).
-    ///   - endToken: the id that ends a sequence (`<eos>`, 2).
+    ///   - startToken: the id fed first; nil: the model's ``SpecialTokens/start`` (`<sos>`).
+    ///   - endToken: the id that ends a sequence; nil: the model's ``SpecialTokens/end`` (`<eos>`).
     ///   - batchSize: how many sources share one batched decoder.
     /// - Returns: one ``Hypothesis`` per source, in order.
     /// - Throws: ``DecodingError`` for invalid ids, lengths or arguments, before any decoding.
     public static func decode(model: Transformer, sources: [[Int]], maximumLength: Int,
-                              startToken: Int = 1, endToken: Int = 2, batchSize: Int = 64) throws(DecodingError) -> [Hypothesis] {
+                              startToken: Int? = nil, endToken: Int? = nil, batchSize: Int = 64) throws(DecodingError) -> [Hypothesis] {
         let settings = try DecodingSettings(model: model, maximumLength: maximumLength,
                                             startToken: startToken, endToken: endToken)
         guard batchSize >= 1 else {
@@ -52,7 +52,7 @@ public enum GreedyDecoder {
 
     /// Decodes one source; see ``decode(model:sources:maximumLength:startToken:endToken:batchSize:)``.
     public static func decode(model: Transformer, source: [Int], maximumLength: Int,
-                              startToken: Int = 1, endToken: Int = 2) throws(DecodingError) -> Hypothesis {
+                              startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> Hypothesis {
         try decode(model: model, sources: [source], maximumLength: maximumLength,
                    startToken: startToken, endToken: endToken)[0]
     }

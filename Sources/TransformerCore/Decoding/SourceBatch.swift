@@ -6,7 +6,7 @@
 ///   masked (the softmax gives all-zero weights, see ``Tensor/softmax()``), so the decoder runs as a
 ///   language model conditioned on nothing: exactly what the model computes for an empty row of a padded
 ///   training batch. No token is invented.
-/// - Sources of different lengths are right-padded with ``Transformer/paddingIndex``; padding is masked.
+/// - Sources of different lengths are right-padded with the configuration's padding id; padding is masked.
 /// - A token outside the source vocabulary, or a source longer than the positional encoding covers,
 ///   throws a ``DecodingError``.
 struct SourceBatch {
@@ -24,6 +24,6 @@ struct SourceBatch {
             }
         }
         let length = max(1, sources.map(\.count).max() ?? 1)
-        padded = sources.map { $0 + Array(repeating: Transformer.paddingIndex, count: length - $0.count) }
+        padded = sources.map { $0 + Array(repeating: configuration.specialTokens.padding, count: length - $0.count) }
     }
 }

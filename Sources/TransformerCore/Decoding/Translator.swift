@@ -65,8 +65,8 @@ public struct Translator {
     public func sourceIDs(_ text: String) -> (ids: [Int], unknownTokens: [String]) {
         let tokens = tokenizers.source.tokens(text)
         let ids = tokens.map { tokenizers.source.vocabulary.id(for: $0) }
-        let unknown = zip(tokens, ids).filter { $0.1 == Vocabulary.unknown }.map(\.0)
-        return (ids + [Vocabulary.end], unknown)
+        let unknown = zip(tokens, ids).filter { $0.1 == tokenizers.source.vocabulary.specialTokens.unknown }.map(\.0)
+        return (ids + [model.specialTokens.end], unknown)
     }
 
     /// Translates every text, in order. `maximumLength` is the most decoding steps (counting `<eos>`),
@@ -81,7 +81,7 @@ public struct Translator {
         switch search {
         case .greedy:
             hypotheses = try GreedyDecoder.decode(model: model, sources: sources, maximumLength: maximumLength,
-                                                  startToken: Vocabulary.start, endToken: Vocabulary.end,
+                                                  startToken: model.specialTokens.start, endToken: model.specialTokens.end,
                                                   batchSize: batchSize)
         case let .beam(width, alpha):
             // One batched decoder per chunk of sources: memory stays bounded by batchSize x width rows.
@@ -89,8 +89,8 @@ public struct Translator {
             for start in stride(from: 0, to: sources.count, by: max(1, batchSize)) {
                 let chunk = Array(sources[start..<min(start + max(1, batchSize), sources.count)])
                 results += try BeamSearch.decode(model: model, sources: chunk, beamWidth: width, lengthPenalty: alpha,
-                                                 maximumLength: maximumLength, startToken: Vocabulary.start,
-                                                 endToken: Vocabulary.end)
+                                                 maximumLength: maximumLength, startToken: model.specialTokens.start,
+                                                 endToken: model.specialTokens.end)
             }
             hypotheses = results
         }

@@ -24,7 +24,7 @@ public struct Accuracy: Equatable, Sendable, CustomStringConvertible {
     ///   - logits: `[N, V]` or `[B, T, V]` (any shape ending in V with N rows), e.g. the model's output.
     ///   - labels: N target ids, row-major in the same order (`[B, T]` flattened).
     public static func tokens(logits: Tensor, labels: [Int],
-                              ignoreIndex: Int? = Transformer.paddingIndex) throws(EvaluationError) -> Accuracy {
+                              ignoreIndex: Int?) throws(EvaluationError) -> Accuracy {
         let vocabulary = logits.shape.last ?? 0
         guard logits.rank >= 1, vocabulary > 0, logits.count == labels.count * vocabulary else {
             throw .shapeMismatch(logitShape: logits.shape, labels: labels.count)

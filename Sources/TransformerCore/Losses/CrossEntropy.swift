@@ -11,7 +11,7 @@ import Foundation
 /// so large logits are safe. Backward: dz_nj = (p_nj - q_j) / N for counted positions, 0 for ignored.
 /// Shapes: logits `[..., V]` with `targets.count` positions -> a scalar. With no counted positions the
 /// loss is 0.
-public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int? = Transformer.paddingIndex,
+public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int?,
                          labelSmoothing: Float = 0) -> Tensor {
     let vocabulary = logits.shape.last ?? 0
     precondition(vocabulary > 0 && logits.count == targets.count * vocabulary,

@@ -6,7 +6,7 @@
 ///     target input ids [B, T] -> targetEmbedding -> positionalEncoding
 ///         -> decoder(memory) -> [B, T, C] -> projection -> logits [B, T, V]
 ///
-/// Token id ``paddingIndex`` (0) is padding: it is masked as a key in every attention. The decoder's
+/// The configuration's ``SpecialTokens/padding`` id is padding: it is masked as a key in every attention. The decoder's
 /// self-attention is also causal. Every attention's weights are returned by ``forward(source:targetInput:)``
 /// for plotting; nothing is stored on the model.
 ///
@@ -17,9 +17,6 @@
 /// let logits = model(source: [[3, 4, 5]], targetInput: [[1, 3, 4]])   // [1, 3, 10]
 /// ```
 public final class Transformer: Layer {
-    /// The token id used for padding.
-    public static let paddingIndex = 0
-
     public let configuration: TransformerConfiguration
     public let sourceEmbedding: Embedding        // [V_src, C]
     public let targetEmbedding: Embedding        // [V, C]
@@ -57,10 +54,13 @@ public final class Transformer: Layer {
          ("projection", projection)]
     }
 
+    /// The padding, start, end and unknown ids (from the configuration).
+    public var specialTokens: SpecialTokens { configuration.specialTokens }
+
     /// Encodes source ids `[B, S]` into memory `[B, S, C]`; also returns the source mask `[B, 1, 1, S]`
     /// and each encoder layer's self-attention weights `[B, H, S, S]`.
     public func encode(_ source: [[Int]]) -> (memory: Tensor, sourceMask: Tensor, weights: [Tensor]) {
-        let sourceMask = AttentionMask.keyPadding(source, paddingIndex: Self.paddingIndex)
+        let sourceMask = AttentionMask.keyPadding(source, paddingIndex: specialTokens.padding)
         let embedded = positionalEncoding(sourceEmbedding(source))                    // [B, S, C]
         let encoded = encoder(embedded, mask: sourceMask)                              // [B, S, C]
         return (encoded.output, sourceMask, encoded.selfWeights)
@@ -74,7 +74,7 @@ public final class Transformer: Layer {
     /// cache, and no weights are returned.
     public func decode(_ targetInput: [[Int]], memory: Tensor, sourceMask: Tensor, cache: KeyValueCache? = nil)
         -> (logits: Tensor, selfWeights: [Tensor], crossWeights: [Tensor]) {
-        let targetMask = cache == nil ? AttentionMask.target(targetInput, paddingIndex: Self.paddingIndex) : nil   // [B, 1, T, T]
+        let targetMask = cache == nil ? AttentionMask.target(targetInput, paddingIndex: specialTokens.padding) : nil   // [B, 1, T, T]
         let embedded = positionalEncoding(targetEmbedding(targetInput), offset: cache?.length ?? 0)   // [B, T, C]
         let decoded = decoder(embedded, mask: targetMask, memory: memory, memoryMask: sourceMask, cache: cache)
         return (projection(decoded.output), decoded.selfWeights, decoded.crossWeights)

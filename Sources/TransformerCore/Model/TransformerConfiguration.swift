@@ -41,12 +41,15 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     public var tieTargetEmbedding: Bool
     /// LayerNorm epsilon.
     public var layerNormEpsilon: Float
+    /// The padding, start, end and unknown ids of both vocabularies (absent in checkpoints before the
+    /// model families: those used ``SpecialTokens/standard``).
+    public var specialTokens: SpecialTokens
 
     public init(sourceVocabularySize: Int = 10, targetVocabularySize: Int = 10, modelDimension: Int = 512,
                 headCount: Int = 8, layerCount: Int = 6, feedForwardDimension: Int = 2048, dropout: Float = 0.1,
                 maximumLength: Int = 512, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
                 positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
-                layerNormEpsilon: Float = 1e-5) {
+                layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         self.modelDimension = modelDimension
@@ -60,6 +63,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         self.positionalEncoding = positionalEncoding
         self.tieTargetEmbedding = tieTargetEmbedding
         self.layerNormEpsilon = layerNormEpsilon
+        self.specialTokens = specialTokens
     }
 
     /// D = d_k = d_v = C / H.
@@ -125,6 +129,34 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         guard layerNormEpsilon.isFinite && layerNormEpsilon > 0 else {
             throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
         }
+        try specialTokens.validate(vocabularySize: min(sourceVocabularySize, targetVocabularySize))
+    }
+}
+
+extension TransformerConfiguration {
+    private enum CodingKeys: String, CodingKey {
+        case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount, feedForwardDimension
+        case dropout, maximumLength, normPlacement, activation, positionalEncoding, tieTargetEmbedding
+        case layerNormEpsilon, specialTokens
+    }
+
+    /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sourceVocabularySize: try c.decode(Int.self, forKey: .sourceVocabularySize),
+                  targetVocabularySize: try c.decode(Int.self, forKey: .targetVocabularySize),
+                  modelDimension: try c.decode(Int.self, forKey: .modelDimension),
+                  headCount: try c.decode(Int.self, forKey: .headCount),
+                  layerCount: try c.decode(Int.self, forKey: .layerCount),
+                  feedForwardDimension: try c.decode(Int.self, forKey: .feedForwardDimension),
+                  dropout: try c.decode(Float.self, forKey: .dropout),
+                  maximumLength: try c.decode(Int.self, forKey: .maximumLength),
+                  normPlacement: try c.decode(NormPlacement.self, forKey: .normPlacement),
+                  activation: try c.decode(Activation.self, forKey: .activation),
+                  positionalEncoding: try c.decode(PositionalEncodingKind.self, forKey: .positionalEncoding),
+                  tieTargetEmbedding: try c.decode(Bool.self, forKey: .tieTargetEmbedding),
+                  layerNormEpsilon: try c.decode(Float.self, forKey: .layerNormEpsilon),
+                  specialTokens: try c.decodeIfPresent(SpecialTokens.self, forKey: .specialTokens) ?? .standard)
     }
 }
 

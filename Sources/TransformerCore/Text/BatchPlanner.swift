@@ -19,7 +19,7 @@
 ///
 /// ```swift
 /// let planner = BatchPlanner(examples: examples, size: .tokens(4096), seed: 42)
-/// for indices in planner.plan(epoch: 0) { let batch = Batch(examples: indices.map { examples[$0] }); ... }
+/// for indices in planner.plan(epoch: 0) { let batch = Batch(examples: indices.map { examples[$0] }, specialTokens: .standard); ... }
 /// ```
 public struct BatchPlanner: Sendable {
     /// How big a batch may be.
@@ -84,10 +84,10 @@ public struct BatchPlanner: Sendable {
     }
 
     /// Epoch `epoch`'s padded batches of `examples` (the examples this planner was made for).
-    public func batches(of examples: [Example], epoch: Int) -> [Batch] {
+    public func batches(of examples: [Example], epoch: Int, specialTokens: SpecialTokens) -> [Batch] {
         precondition(examples.count == lengths.count,
                      "planned \(lengths.count) examples, got \(examples.count)")
-        return plan(epoch: epoch).map { Batch(examples: $0.map { examples[$0] }) }
+        return plan(epoch: epoch).map { Batch(examples: $0.map { examples[$0] }, specialTokens: specialTokens) }
     }
 
     /// Greedy cut of the length-sorted pools: extend the batch while it stays within ``size``.

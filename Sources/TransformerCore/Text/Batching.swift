@@ -25,7 +25,8 @@ public struct Example: Equatable, Sendable {
 
 /// A padded batch of examples, ready for ``Transformer`` and ``crossEntropy(logits:targets:ignoreIndex:labelSmoothing:)``.
 ///
-/// The layout, for examples `x` (source ids) and `y` (target ids), with `<pad>` = 0, `<sos>` = 1, `<eos>` = 2:
+/// The layout, for examples `x` (source ids) and `y` (target ids), with the ``SpecialTokens`` given
+/// (``SpecialTokens/standard``: `<pad>` = 0, `<sos>` = 1, `<eos>` = 2):
 ///
 ///     source        [B, S]   x + <eos>, then <pad>      S = max(|x| + 1)
 ///     targetInput   [B, T]   <sos> + y, then <pad>      T = max(|y| + 1)
@@ -51,17 +52,18 @@ public struct Batch: Equatable, Sendable {
     /// The non-padding entries of ``source``: Σ (|x| + 1).
     public let sourceTokenCount: Int
 
-    /// Pads `examples` (at least one) into a batch.
-    public init(examples: [Example]) {
+    /// Pads `examples` (at least one) into a batch with the ids of `specialTokens`.
+    public init(examples: [Example], specialTokens: SpecialTokens) {
+        let (padding, start, end) = (specialTokens.padding, specialTokens.start, specialTokens.end)
         precondition(!examples.isEmpty, "a Batch needs at least one example")
         let sourceLength = examples.map(\.paddedSourceLength).max()!    // S
         let targetLength = examples.map(\.paddedTargetLength).max()!    // T
         func padded(_ ids: [Int], to length: Int) -> [Int] {
-            ids + [Int](repeating: Vocabulary.padding, count: length - ids.count)
+            ids + [Int](repeating: padding, count: length - ids.count)
         }
-        source = examples.map { padded($0.source + [Vocabulary.end], to: sourceLength) }
-        targetInput = examples.map { padded([Vocabulary.start] + $0.target, to: targetLength) }
-        targetOutput = examples.flatMap { padded($0.target + [Vocabulary.end], to: targetLength) }
+        source = examples.map { padded($0.source + [end], to: sourceLength) }
+        targetInput = examples.map { padded([start] + $0.target, to: targetLength) }
+        targetOutput = examples.flatMap { padded($0.target + [end], to: targetLength) }
         tokenCount = examples.reduce(0) { $0 + $1.paddedTargetLength }
         sourceTokenCount = examples.reduce(0) { $0 + $1.paddedSourceLength }
     }

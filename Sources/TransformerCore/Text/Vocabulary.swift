@@ -2,7 +2,7 @@
 ///
 /// | id | token | meaning |
 /// |---|---|---|
-/// | 0 | `<pad>` | padding; equal to ``Transformer/paddingIndex`` so it is masked and ignored by the loss |
+/// | 0 | `<pad>` | padding; ``SpecialTokens/standard`` names these ids for the model, so it is masked and ignored by the loss |
 /// | 1 | `<sos>` | start of sequence, the decoder's first input |
 /// | 2 | `<eos>` | end of sequence, the decoder's last target |
 /// | 3 | `<unk>` | any token not in the vocabulary |
@@ -19,7 +19,7 @@
 /// Decoding refuses more than ``maximumSize`` tokens (before reading them all), missing or misplaced
 /// specials, and duplicates, with a ``DataError``.
 public struct Vocabulary: Equatable, Sendable {
-    /// `<pad>` = 0, the same id as ``Transformer/paddingIndex``.
+    /// `<pad>` = 0.
     public static let padding = 0
     /// `<sos>` = 1.
     public static let start = 1
@@ -78,6 +78,9 @@ public struct Vocabulary: Equatable, Sendable {
         }
         return counts
     }
+
+    /// The ids of this vocabulary's special tokens, as a model configuration stores them.
+    public var specialTokens: SpecialTokens { .standard }
 
     /// V: the number of ids, special tokens included (the model's vocabulary size).
     public var count: Int { tokens.count }

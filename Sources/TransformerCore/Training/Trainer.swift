@@ -66,7 +66,7 @@ public final class Trainer {
         model.setTraining(true)
         epochs: while state.completedEpochs < options.epochs, !reachedStepLimit {
             let epoch = state.completedEpochs
-            let batches = planner.batches(of: training, epoch: epoch)
+            let batches = planner.batches(of: training, epoch: epoch, specialTokens: model.specialTokens)
             progress?.beginEpoch(epoch + 1, of: options.epochs, stepCount: batches.count)
             var interval = (loss: 0.0, steps: 0, tokens: 0, started: ProgressReporter.monotonicSeconds())
             let epochStarted = ProgressReporter.monotonicSeconds()

@@ -33,14 +33,14 @@ public struct DivergenceError: Error, CustomStringConvertible {
 ///     -> backward -> clip by global norm -> optimizer step with lr(step)
 ///
 /// Shapes: source `[B, S]`, targetInput `[B, T]` (starting with the start token), targetOutput `B * T`
-/// labels (the target shifted left, padding = ``Transformer/paddingIndex`` ignored).
+/// labels (the target shifted left, the model's padding id ignored).
 /// Throws ``DivergenceError`` and leaves the parameters untouched when the loss or a gradient is not finite.
 public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [[Int]], targetInput: [[Int]],
                          targetOutput: [Int], step: Int, schedule: LearningRateSchedule,
                          labelSmoothing: Float, maximumGradientNorm: Float?) throws(DivergenceError) -> StepResult {
     optimizer.zeroGradients()
     let logits = model(source: source, targetInput: targetInput)                   // [B, T, V]
-    let loss = crossEntropy(logits: logits, targets: targetOutput, ignoreIndex: Transformer.paddingIndex,
+    let loss = crossEntropy(logits: logits, targets: targetOutput, ignoreIndex: model.specialTokens.padding,
                             labelSmoothing: labelSmoothing)
     loss.backward()
     let norm = maximumGradientNorm.map { clipGradientNorm(optimizer.parameters, maximumNorm: $0) }
@@ -52,6 +52,6 @@ public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [
     let rate = schedule.rate(at: step)
     optimizer.learningRate = rate
     optimizer.step()
-    let tokens = targetOutput.lazy.filter { $0 != Transformer.paddingIndex }.count
+    let tokens = targetOutput.lazy.filter { $0 != model.specialTokens.padding }.count
     return StepResult(loss: loss.item, gradientNorm: norm, learningRate: rate, tokenCount: tokens)
 }

@@ -30,13 +30,13 @@ public func teacherForcedMetrics(model: Transformer, examples: [Example],
         var lossSum: Double = 0, tokens = 0, correct = 0
         guard !examples.isEmpty else { return TeacherForcedReport(loss: 0, tokenAccuracy: Accuracy(correct: 0, total: 0)) }
         let planner = BatchPlanner(examples: examples, size: batchSize, seed: 0)
-        for batch in planner.batches(of: examples, epoch: 0) {
+        for batch in planner.batches(of: examples, epoch: 0, specialTokens: model.specialTokens) {
             let logits = model(source: batch.source, targetInput: batch.targetInput)             // [B, T, V]
-            let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: Transformer.paddingIndex)
+            let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding)
             lossSum += Double(loss.item) * Double(batch.tokenCount)
             tokens += batch.tokenCount
             correct += try Accuracy.tokens(logits: logits, labels: batch.targetOutput,
-                                           ignoreIndex: Transformer.paddingIndex).correct
+                                           ignoreIndex: model.specialTokens.padding).correct
         }
         return TeacherForcedReport(loss: Float(lossSum / Double(tokens)), tokenAccuracy: Accuracy(correct: correct, total: tokens))
     }
@@ -48,9 +48,9 @@ public func teacherForcedMetrics(model: Transformer, examples: [Example],
 public func validate(model: Transformer, examples: [Example], tokenizers: (source: Tokenizer, target: Tokenizer),
                      batchSize: BatchPlanner.Size, maximumDecodeLength: Int, sampleCount: Int) throws -> ValidationReport {
     let teacherForced = try teacherForcedMetrics(model: model, examples: examples, batchSize: batchSize)
-    let hypotheses = try GreedyDecoder.decode(model: model, sources: examples.map { $0.source + [Vocabulary.end] },
+    let hypotheses = try GreedyDecoder.decode(model: model, sources: examples.map { $0.source + [model.specialTokens.end] },
                                               maximumLength: maximumDecodeLength,
-                                              startToken: Vocabulary.start, endToken: Vocabulary.end)
+                                              startToken: model.specialTokens.start, endToken: model.specialTokens.end)
     let outputs = hypotheses.map { tokenizers.target.decode($0.tokens) }
     let references = examples.map { tokenizers.target.decode($0.target) }
     let exact = try Accuracy.exactMatch(hypotheses: hypotheses.map(\.tokens), references: examples.map { $0.target })

@@ -8,19 +8,19 @@ import Testing
                                                         -1, -2, 5,
                                                         3, 1, 3,
                                                         0, 0, 0.5])
-        let accuracy = try Accuracy.tokens(logits: logits, labels: [1, 1, 0, 2])
+        let accuracy = try Accuracy.tokens(logits: logits, labels: [1, 1, 0, 2], ignoreIndex: 0)
         #expect(accuracy == Accuracy(correct: 2, total: 3))
         #expect(try Accuracy.tokens(logits: logits, labels: [1, 1, 0, 2], ignoreIndex: nil) == Accuracy(correct: 3, total: 4))
-        #expect(try Accuracy.tokens(logits: logits, labels: [0, 0, 0, 0]).value == 0)
+        #expect(try Accuracy.tokens(logits: logits, labels: [0, 0, 0, 0], ignoreIndex: 0).value == 0)
     }
 
     @Test func tokenAccuracyRejectsMismatches() {
         let logits = Tensor.zeros([2, 3])
         #expect(throws: EvaluationError.shapeMismatch(logitShape: [2, 3], labels: 3)) {
-            try Accuracy.tokens(logits: logits, labels: [1, 1, 1])
+            try Accuracy.tokens(logits: logits, labels: [1, 1, 1], ignoreIndex: 0)
         }
         #expect(throws: EvaluationError.labelOutOfRange(position: 1, label: 3, vocabularySize: 3)) {
-            try Accuracy.tokens(logits: logits, labels: [1, 3])
+            try Accuracy.tokens(logits: logits, labels: [1, 3], ignoreIndex: 0)
         }
     }
 

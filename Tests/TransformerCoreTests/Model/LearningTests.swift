@@ -27,7 +27,7 @@ import Testing
             let targetInputs = targets.map { [1] + $0.dropLast() }           // shifted right behind <sos>
             optimizer.zeroGradients()
             let logits = model(source: sources, targetInput: targetInputs)   // [B, T, V]
-            let batchLoss = crossEntropy(logits: logits, targets: targets.flatMap { $0 })
+            let batchLoss = crossEntropy(logits: logits, targets: targets.flatMap { $0 }, ignoreIndex: 0)
             batchLoss.backward()
             optimizer.step()
             losses.append(batchLoss.item)

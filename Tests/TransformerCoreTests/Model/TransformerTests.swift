@@ -107,7 +107,7 @@ import Testing
     @Test func gradientsReachEveryParameter() throws {
         let model = try Transformer(configuration: Self.configurations[2], generator: SeededGenerator(seed: 3))
         let logits = model(source: [[3, 4, 5]], targetInput: [[1, 6, 7]])
-        crossEntropy(logits: logits, targets: [6, 7, 2], labelSmoothing: 0.1).backward()
+        crossEntropy(logits: logits, targets: [6, 7, 2], ignoreIndex: 0, labelSmoothing: 0.1).backward()
         for (name, tensor) in model.namedParameters {
             #expect(tensor.gradientScalars != nil, "no gradient for \(name)")
         }

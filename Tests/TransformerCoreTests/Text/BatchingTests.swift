@@ -4,7 +4,7 @@ import Testing
 @Suite struct BatchingTests {
     @Test func layoutAppendsEndToSourceAndShiftsTheTarget() {
         let batch = Batch(examples: [Example(source: [7, 8, 9], target: [10]),
-                                     Example(source: [5], target: [11, 12, 13])])
+                                     Example(source: [5], target: [11, 12, 13])], specialTokens: .standard)
         #expect(batch.source == [[7, 8, 9, 2], [5, 2, 0, 0]])                   // [B, S] = [2, 4]
         #expect(batch.targetInput == [[1, 10, 0, 0], [1, 11, 12, 13]])         // [B, T] = [2, 4]
         #expect(batch.targetOutput == [10, 2, 0, 0, 11, 12, 13, 2])            // [B * T]
@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func emptySequencesStillGetTheirSpecials() {
-        let batch = Batch(examples: [Example(source: [], target: [])])
+        let batch = Batch(examples: [Example(source: [], target: [])], specialTokens: .standard)
         #expect(batch.source == [[2]] && batch.targetInput == [[1]] && batch.targetOutput == [2])
         #expect(batch.tokenCount == 1)
     }
@@ -21,8 +21,8 @@ import Testing
     @Test func masksAreMinusInfinityExactlyAtPadding() {
         let examples = (0..<6).map { i in Example(source: Array(repeating: 4 + i, count: i + 1),
                                                   target: Array(repeating: 5, count: 6 - i)) }
-        let batch = Batch(examples: examples)
-        let sourceMask = AttentionMask.keyPadding(batch.source, paddingIndex: Transformer.paddingIndex)
+        let batch = Batch(examples: examples, specialTokens: .standard)
+        let sourceMask = AttentionMask.keyPadding(batch.source, paddingIndex: SpecialTokens.standard.padding)
         #expect(sourceMask.shape == [6, 1, 1, batch.sourceLength])
         for (b, example) in examples.enumerated() {
             for s in 0..<batch.sourceLength {
@@ -69,7 +69,7 @@ import Testing
     @Test(arguments: [8, 24, 100, 300])
     func tokenLimitIsRespectedOnBothSides(limit: Int) {
         let planner = BatchPlanner(examples: Self.examples, size: .tokens(limit), seed: 3, poolSize: 64)
-        for batch in planner.batches(of: Self.examples, epoch: 0) {
+        for batch in planner.batches(of: Self.examples, epoch: 0, specialTokens: .standard) {
             let padded = max(batch.size * batch.sourceLength, batch.size * batch.targetLength)
             #expect(padded <= limit || batch.size == 1, "B \(batch.size), S \(batch.sourceLength), T \(batch.targetLength)")
         }
@@ -104,7 +104,7 @@ import Testing
         }
         // Padding waste is far below that of random batches (pool size 1).
         func padding(_ planner: BatchPlanner) -> Int {
-            planner.batches(of: Self.examples, epoch: 0).reduce(0) { $0 + $1.size * $1.targetLength - $1.tokenCount }
+            planner.batches(of: Self.examples, epoch: 0, specialTokens: .standard).reduce(0) { $0 + $1.size * $1.targetLength - $1.tokenCount }
         }
         #expect(padding(planner) * 5 < padding(BatchPlanner(examples: Self.examples, size: .sentences(16), seed: 5, poolSize: 1)))
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct VocabularyTests {
     @Test func specialTokensHaveFixedIdsMatchingTheModel() throws {
-        #expect(Vocabulary.padding == Transformer.paddingIndex)
+        #expect(Vocabulary.padding == SpecialTokens.standard.padding)
         #expect([Vocabulary.padding, Vocabulary.start, Vocabulary.end, Vocabulary.unknown] as [Int] == [0, 1, 2, 3])
         let vocabulary = try Vocabulary(regularTokens: ["a"])
         #expect(vocabulary.tokens == ["<pad>", "<sos>", "<eos>", "<unk>", "a"])

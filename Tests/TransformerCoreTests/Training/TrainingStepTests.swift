@@ -8,7 +8,7 @@ import Testing
         var configuration = TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabulary.count)
         configuration.dropout = 0
         let model = try Transformer(configuration: configuration, generator: SeededGenerator(seed: 1))
-        return (model, Adam(parameters: model.parameters), Batch(examples: Array(training.prefix(8))))
+        return (model, Adam(parameters: model.parameters), Batch(examples: Array(training.prefix(8)), specialTokens: .standard))
     }
 
     @Test func repeatedStepsReduceTheLoss() throws {
