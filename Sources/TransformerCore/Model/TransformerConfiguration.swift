@@ -129,7 +129,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         guard layerNormEpsilon.isFinite && layerNormEpsilon > 0 else {
             throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
         }
-        try specialTokens.validate(vocabularySize: min(sourceVocabularySize, targetVocabularySize))
+        try specialTokens.validate()
     }
 }
 

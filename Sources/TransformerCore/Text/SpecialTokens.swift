@@ -26,12 +26,12 @@ public struct SpecialTokens: Codable, Equatable, Sendable {
     public static let standard = SpecialTokens(padding: Vocabulary.padding, start: Vocabulary.start,
                                                end: Vocabulary.end, unknown: Vocabulary.unknown)
 
-    /// Throws unless every id is in `0..<vocabularySize`.
-    func validate(vocabularySize: Int, field: ConfigurationError.Field = .specialTokens) throws(ConfigurationError) {
-        for (name, id) in [("padding", padding), ("start", start), ("end", end), ("unknown", unknown)]
-        where !(0..<vocabularySize).contains(id) {
-            throw ConfigurationError(field: field, expected: "\(name) id inside the vocabulary 0..<\(vocabularySize)",
-                                     found: "\(id)")
+    /// Throws unless every id is a possible id (0 or more). Whether an id is inside a vocabulary is checked
+    /// where it is used (a model may have a vocabulary smaller than the ids it never feeds, e.g. the
+    /// `model` command's `--tgt-vocab 2`; the decoders check `start` and `end`).
+    func validate() throws(ConfigurationError) {
+        for (name, id) in [("padding", padding), ("start", start), ("end", end), ("unknown", unknown)] where id < 0 {
+            throw ConfigurationError(field: .specialTokens, expected: "a \(name) id of 0 or more", found: "\(id)")
         }
     }
 }
