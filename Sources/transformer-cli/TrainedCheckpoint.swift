@@ -7,12 +7,12 @@ struct TrainedCheckpoint {
     /// The path as typed.
     let path: String
     let loaded: LoadedCheckpoint
+    let model: Transformer
     let record: TrainingRecord
     /// The CLI's data settings, when the checkpoint has them (`train` writes them).
     let dataOptions: TrainDataOptions?
 
-    var model: Transformer { loaded.model }
-    var configuration: TransformerConfiguration { loaded.configuration }
+    var configuration: TransformerConfiguration { model.configuration }
     var tokenizers: TokenizerPair { record.tokenizers }
     var url: URL { URL(fileURLWithPath: path) }
 
@@ -24,14 +24,16 @@ struct TrainedCheckpoint {
             CheckpointError(file: path, kind: error.kind, detail: error.detail)
         }
         let loaded: LoadedCheckpoint
+        let model: Transformer
         let record: TrainingRecord
         do {
             loaded = try Checkpoint.load(from: URL(fileURLWithPath: path), generator: generator)
+            model = try loaded.model(Transformer.self)
             record = try TrainingRecord(metadata: loaded.metadata, file: path)
         } catch {
             throw named(error)
         }
-        let c = loaded.configuration
+        let c = model.configuration
         for (side, tokenizer, size) in [("source", record.tokenizers.source, c.sourceVocabularySize),
                                         ("target", record.tokenizers.target, c.targetVocabularySize)]
         where tokenizer.vocabulary.count != size {
@@ -47,7 +49,7 @@ struct TrainedCheckpoint {
                                       detail: "metadata \"\(TrainDataOptions.metadataKey)\" is not valid: \(error)")
             }
         }
-        return TrainedCheckpoint(path: path, loaded: loaded, record: record, dataOptions: dataOptions)
+        return TrainedCheckpoint(path: path, loaded: loaded, model: model, record: record, dataOptions: dataOptions)
     }
 
     /// One line describing the model: "64 d_model, 4 heads, 2 layers, d_ff 256: 204,830 parameters".

@@ -16,7 +16,9 @@
 ///                             generator: SeededGenerator(seed: 0))
 /// let logits = model(source: [[3, 4, 5]], targetInput: [[1, 3, 4]])   // [1, 3, 10]
 /// ```
-public final class Transformer: Layer {
+public final class Transformer: TransformerModel {
+    public static let family = ModelFamily.encoderDecoder
+
     public let configuration: TransformerConfiguration
     public let sourceEmbedding: Embedding        // [V_src, C]
     public let targetEmbedding: Embedding        // [V, C]
@@ -56,6 +58,7 @@ public final class Transformer: Layer {
 
     /// The padding, start, end and unknown ids (from the configuration).
     public var specialTokens: SpecialTokens { configuration.specialTokens }
+    public var configurationJSON: String { sortedJSON(configuration) }
 
     /// Encodes source ids `[B, S]` into memory `[B, S, C]`; also returns the source mask `[B, 1, 1, S]`
     /// and each encoder layer's self-attention weights `[B, H, S, S]`.

@@ -8,7 +8,7 @@ extension Checkpoint {
 
     /// Adam's m and v as extra tensors for ``save(model:extraTensors:metadata:to:)``, named after `model`'s
     /// parameters. Precondition: `adam` optimizes exactly `model.parameters`, in that order.
-    public static func optimizerTensors(_ adam: Adam, model: Transformer) -> [NamedParameter] {
+    public static func optimizerTensors(_ adam: Adam, model: any TransformerModel) -> [NamedParameter] {
         let named = model.namedParameters
         precondition(named.count == adam.parameters.count && zip(named, adam.parameters).allSatisfy { $0.tensor === $1 },
                      "Adam must optimize model.parameters in order (\(adam.parameters.count) vs \(named.count) parameters)")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Model checkpoints: a safetensors file holding every parameter of a ``Transformer`` under its dotted
+/// Model checkpoints: a safetensors file holding every parameter of a model (any ``TransformerModel``: the
+/// encoder-decoder ``Transformer``, an ``EncoderClassifier`` or a ``LanguageModel``) under its dotted
 /// name (``Layer/namedParameters``; Linear weights stay `[out, in]`), optional extra tensors such as
 /// Adam's moments under `optimizer.`, and metadata with the configuration.
 ///
@@ -10,7 +11,8 @@ import Foundation
 /// |---|---|
 /// | `format` | `transformercore-checkpoint` |
 /// | `format_version` | `1` |
-/// | `configuration` | the ``TransformerConfiguration`` as JSON (sorted keys) |
+/// | `model_family` | ``ModelFamily`` raw value (`encoder-decoder`, `encoder-classifier`, `decoder-lm`); absent in checkpoints written before the families, which are encoder-decoders |
+/// | `configuration` | the family's configuration as JSON (sorted keys): ``TransformerConfiguration``, ``ClassifierConfiguration`` or ``LanguageModelConfiguration`` |
 ///
 /// Tied weights (`tieTargetEmbedding`): the projection's weight is the target embedding's tensor and is
 /// stored once, as `targetEmbedding.weight` (safetensors, like PyTorch's writer, does not share storage).
@@ -26,7 +28,9 @@ public enum Checkpoint {
     /// The value of the `format_version` metadata key written, and the only one read.
     public static let formatVersion = "1"
     /// Metadata keys written by ``save(model:extraTensors:metadata:to:)`` and not available to callers.
-    public static let reservedMetadataKeys: Set<String> = ["format", "format_version", "configuration"]
+    public static let reservedMetadataKeys: Set<String> = ["format", "format_version", "configuration", familyKey]
+    /// The metadata key naming the ``ModelFamily``.
+    public static let familyKey = "model_family"
     /// Name prefixes under which tensors other than the model's parameters may be stored.
     public static let extraTensorPrefixes = ["optimizer."]
 
@@ -38,7 +42,7 @@ public enum Checkpoint {
     /// ``CheckpointError/Kind/unwritable`` when the file cannot be written.
     /// Preconditions: extra tensor names start with one of ``extraTensorPrefixes`` and are unique;
     /// `metadata` uses none of ``reservedMetadataKeys``.
-    public static func save(model: Transformer, extraTensors: [NamedParameter] = [], metadata: [String: String] = [:],
+    public static func save(model: any TransformerModel, extraTensors: [NamedParameter] = [], metadata: [String: String] = [:],
                             to url: URL) throws(CheckpointError) {
         for key in metadata.keys {
             precondition(!reservedMetadataKeys.contains(key), "metadata key \"\(key)\" is reserved for the checkpoint format")
@@ -58,7 +62,8 @@ public enum Checkpoint {
         var allMetadata = metadata
         allMetadata["format"] = format
         allMetadata["format_version"] = formatVersion
-        allMetadata["configuration"] = encodeConfiguration(model.configuration)
+        allMetadata["configuration"] = model.configurationJSON
+        allMetadata[familyKey] = model.family.rawValue
         do {
             try AtomicFile.write(to: url) { (output) throws(AtomicWriteError.Cause) in
                 try SafeTensors.serialize(tensors, metadata: allMetadata) { (bytes) throws(AtomicWriteError.Cause) in
@@ -70,35 +75,41 @@ public enum Checkpoint {
         }
     }
 
-    /// Reads the checkpoint at `url` and builds its model: the configuration is decoded and validated,
+    /// Reads the checkpoint at `url` and builds whichever model it holds (``LoadedCheckpoint/model``; ask
+    /// for a family with ``LoadedCheckpoint/model(_:)``): the configuration is decoded and validated,
     /// the model is built from it (weights from a fixed seed, then every parameter overwritten), and
     /// every check of ``decode(_:file:generator:)`` is made. `generator` becomes the model's source of
     /// dropout masks (restore its ``SeededGenerator/currentState`` to resume a run exactly).
-    /// The model is returned in training mode, as ``Transformer`` builds it.
+    /// The model is returned in training mode, as the models are built.
     public static func load(from url: URL, generator: SeededGenerator = SeededGenerator(seed: 0)) throws(CheckpointError) -> LoadedCheckpoint {
         try decode(try SafeTensors.read(from: url), file: url.relativePath, generator: generator)
     }
 
     /// Overwrites the parameters of an existing `model` from the checkpoint at `url`. Throws
-    /// ``CheckpointError/Kind/configurationMismatch`` naming the differing fields when the checkpoint was
-    /// made for another configuration. Returns the checkpoint (its `model` is `model`).
+    /// ``CheckpointError/Kind/wrongFamily`` for another family and ``CheckpointError/Kind/configurationMismatch``
+    /// (naming the differing fields) for another configuration. Returns the checkpoint (its `model` is `model`).
     @discardableResult
-    public static func load(from url: URL, into model: Transformer) throws(CheckpointError) -> LoadedCheckpoint {
+    public static func load(from url: URL, into model: any TransformerModel) throws(CheckpointError) -> LoadedCheckpoint {
         let contents = try SafeTensors.read(from: url)
-        let configuration = try readConfiguration(contents.metadata, file: url.relativePath)
-        guard configuration == model.configuration else {
+        let stored = try readConfiguration(contents.metadata, file: url.relativePath)
+        guard stored.family == model.family else {
+            throw CheckpointError(file: url.relativePath, kind: .wrongFamily,
+                                  detail: "holds \(stored.family.description), not \(model.family.description)")
+        }
+        guard stored.json == model.configurationJSON else {
             throw CheckpointError(file: url.relativePath, kind: .configurationMismatch,
                                   detail: "the checkpoint is for another configuration: "
-                                      + "\(differences(configuration, model.configuration)) (checkpoint vs model)")
+                                      + "\(differences(stored.json, model.configurationJSON)) (checkpoint vs model)")
         }
-        return try fill(model, from: contents, configuration: configuration, file: url.relativePath)
+        return try fill(model, from: contents, file: url.relativePath)
     }
 
     /// The configuration, metadata and tensor list of the checkpoint at `url`, reading only the header.
     public static func inspect(_ url: URL) throws(CheckpointError) -> CheckpointSummary {
         let header = try SafeTensors.readHeader(from: url)
-        let configuration = try readConfiguration(header.metadata, file: url.relativePath)
-        return CheckpointSummary(configuration: configuration, metadata: header.metadata, tensors: header.entries)
+        let stored = try readConfiguration(header.metadata, file: url.relativePath)
+        return CheckpointSummary(family: stored.family, parameterCount: stored.parameterCount,
+                                 metadata: header.metadata, tensors: header.entries)
     }
 
     /// Builds a model from decoded safetensors contents; `file` names the source in errors.
@@ -107,28 +118,28 @@ public enum Checkpoint {
     /// parameter is present, F32, with the expected shape and finite values; every other tensor is
     /// under one of ``extraTensorPrefixes`` and finite.
     static func decode(_ contents: SafeTensorsFile, file: String, generator: SeededGenerator) throws(CheckpointError) -> LoadedCheckpoint {
-        let configuration = try readConfiguration(contents.metadata, file: file)
+        let stored = try readConfiguration(contents.metadata, file: file)
         // The configuration is a claim made by the file: a small file whose configuration asks for a huge
         // model is refused here, before the model's memory is allocated. Within twice the values the file
         // really holds (plus 1M), the model is built so that the check below names the missing parameter.
         let storedValues = contents.tensors.reduce(0) { $0 + $1.tensor.count }
-        guard configuration.parameterCount <= 2 * storedValues + (1 << 20) else {
+        guard stored.parameterCount <= 2 * storedValues + (1 << 20) else {
             throw CheckpointError(file: file, kind: .missingTensor,
-                                  detail: "the stored configuration needs \(configuration.parameterCount) parameter values but "
+                                  detail: "the stored configuration needs \(stored.parameterCount) parameter values but "
                                       + "the file holds only \(storedValues); it is truncated or its configuration was edited")
         }
-        let model: Transformer
+        let model: any TransformerModel
         do {
             // Every parameter is overwritten below, so the initial weights' seed does not matter.
-            model = try Transformer(configuration: configuration, generator: generator)
+            model = try stored.build(generator)
         } catch {
             throw CheckpointError(file: file, kind: .invalidConfiguration, detail: "the stored configuration is invalid: \(error)")
         }
-        return try fill(model, from: contents, configuration: configuration, file: file)
+        return try fill(model, from: contents, file: file)
     }
 
     /// Copies every parameter of `model` from `contents` after checking names, shapes and values.
-    private static func fill(_ model: Transformer, from contents: SafeTensorsFile, configuration: TransformerConfiguration,
+    private static func fill(_ model: any TransformerModel, from contents: SafeTensorsFile,
                              file: String) throws(CheckpointError) -> LoadedCheckpoint {
         func fail(_ kind: CheckpointError.Kind, _ detail: String) -> CheckpointError {
             CheckpointError(file: file, kind: kind, detail: detail)
@@ -161,7 +172,7 @@ public enum Checkpoint {
             let scalars = stored[name]!.scalars
             parameter.withMutableScalars { $0 = scalars }
         }
-        return LoadedCheckpoint(file: file, configuration: configuration, model: model, metadata: contents.metadata, extraTensors: extras)
+        return LoadedCheckpoint(file: file, model: model, metadata: contents.metadata, extraTensors: extras)
     }
 
     private static func checkFinite(_ tensor: Tensor, name: String, fail: (CheckpointError.Kind, String) -> CheckpointError) throws(CheckpointError) {
@@ -180,16 +191,11 @@ public enum Checkpoint {
         }
     }
 
-    static func encodeConfiguration(_ configuration: TransformerConfiguration) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding plain Ints, Floats, Bools and String enums cannot fail.
-        let data = try! encoder.encode(configuration)
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func encodeConfiguration(_ configuration: TransformerConfiguration) -> String { sortedJSON(configuration) }
 
-    /// Checks `format` and `format_version`, then decodes and validates the `configuration` entry.
-    static func readConfiguration(_ metadata: [String: String], file: String) throws(CheckpointError) -> TransformerConfiguration {
+    /// Checks `format`, `format_version` and `model_family`, then decodes and validates the family's
+    /// `configuration` entry.
+    static func readConfiguration(_ metadata: [String: String], file: String) throws(CheckpointError) -> StoredConfiguration {
         func fail(_ kind: CheckpointError.Kind, _ detail: String) -> CheckpointError {
             CheckpointError(file: file, kind: kind, detail: detail)
         }
@@ -203,21 +209,50 @@ public enum Checkpoint {
             let found = metadata["format_version"].map { "\"\($0)\"" } ?? "missing"
             throw fail(.invalidMetadata, "unsupported checkpoint format_version \(found); this build reads version \(formatVersion)")
         }
+        let family: ModelFamily
+        if let name = metadata[familyKey] {
+            guard let known = ModelFamily(rawValue: name) else {
+                let names = ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail(.invalidMetadata, "unknown model_family \"\(name)\"; expected one of \(names)")
+            }
+            family = known
+        } else {
+            family = .encoderDecoder   // written before the model families existed
+        }
         guard let json = metadata["configuration"] else {
             throw fail(.invalidConfiguration, "the metadata has no \"configuration\" entry")
         }
-        let configuration: TransformerConfiguration
-        do {
-            configuration = try JSONDecoder().decode(TransformerConfiguration.self, from: Data(json.utf8))
-        } catch {
-            throw fail(.invalidConfiguration, "the stored configuration does not decode: \(describe(error))")
+        func decoded<C: Decodable>(_ type: C.Type, validate: (C) throws(ConfigurationError) -> Void) throws(CheckpointError) -> C {
+            let configuration: C
+            do {
+                configuration = try JSONDecoder().decode(C.self, from: Data(json.utf8))
+            } catch {
+                throw fail(.invalidConfiguration, "the stored configuration does not decode: \(describe(error))")
+            }
+            do {
+                try validate(configuration)
+            } catch {
+                throw fail(.invalidConfiguration, "the stored configuration is invalid: \(error)")
+            }
+            return configuration
         }
-        do {
-            try configuration.validate()
-        } catch {
-            throw fail(.invalidConfiguration, "the stored configuration is invalid: \(error)")
+        switch family {
+        case .encoderDecoder:
+            let c = try decoded(TransformerConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try Transformer(configuration: c, generator: g)
+            }
+        case .encoderClassifier:
+            let c = try decoded(ClassifierConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try EncoderClassifier(configuration: c, generator: g)
+            }
+        case .decoderLanguageModel:
+            let c = try decoded(LanguageModelConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try LanguageModel(configuration: c, generator: g)
+            }
         }
-        return configuration
     }
 
     /// One line for a `Swift.DecodingError`, naming the field.
@@ -235,10 +270,10 @@ public enum Checkpoint {
         }
     }
 
-    /// "modelDimension 16 vs 8, headCount 4 vs 2" for the fields in which `a` and `b` differ.
-    static func differences(_ a: TransformerConfiguration, _ b: TransformerConfiguration) -> String {
-        func fields(_ configuration: TransformerConfiguration) -> [String: String] {
-            let data = Data(encodeConfiguration(configuration).utf8)
+    /// "modelDimension 16 vs 8, headCount 4 vs 2" for the fields in which two configurations' JSON differ.
+    static func differences(_ a: String, _ b: String) -> String {
+        func fields(_ json: String) -> [String: String] {
+            let data = Data(json.utf8)
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }
@@ -248,22 +283,49 @@ public enum Checkpoint {
     }
 }
 
+/// A checkpoint's configuration, decoded and validated, and how to build its model.
+struct StoredConfiguration {
+    let family: ModelFamily
+    /// The configuration re-encoded with sorted keys (what the model's ``TransformerModel/configurationJSON`` gives).
+    let json: String
+    let parameterCount: Int
+    let build: (SeededGenerator) throws(ConfigurationError) -> any TransformerModel
+}
+
 /// A checkpoint read back: the model rebuilt from its configuration with every parameter restored.
 public struct LoadedCheckpoint {
     /// The path it was read from (for error messages of later checks, such as ``adamMoments()``).
     public let file: String
-    public let configuration: TransformerConfiguration
-    /// The model, in training mode; call `setTraining(false)` before evaluation.
-    public let model: Transformer
-    /// Every metadata entry, including `format`, `format_version` and `configuration`.
+    /// The model, of whichever family the file holds, in training mode; call `setTraining(false)` before
+    /// evaluation. ``model(_:)`` gives it as a concrete family.
+    public let model: any TransformerModel
+    /// Every metadata entry, including `format`, `format_version`, `model_family` and `configuration`.
     public let metadata: [String: String]
     /// Tensors stored besides the parameters (under ``Checkpoint/extraTensorPrefixes``), by name.
     public let extraTensors: [String: Tensor]
+
+    /// The family of the model held.
+    public var family: ModelFamily { model.family }
+
+    /// The model as `type` (``Transformer``, ``EncoderClassifier``, ``LanguageModel``), or
+    /// ``CheckpointError/Kind/wrongFamily`` naming both families.
+    public func model<M: TransformerModel>(_ type: M.Type) throws(CheckpointError) -> M {
+        guard let typed = model as? M else {
+            throw CheckpointError(file: file, kind: .wrongFamily,
+                                  detail: "holds \(model.family.description), but \(M.family.description) is needed")
+        }
+        return typed
+    }
+
+    /// The encoder-decoder's configuration, for checkpoints of that family (nil otherwise).
+    public var configuration: TransformerConfiguration? { (model as? Transformer)?.configuration }
 }
 
 /// What ``Checkpoint/inspect(_:)`` reads from the header alone.
 public struct CheckpointSummary: Sendable {
-    public let configuration: TransformerConfiguration
+    public let family: ModelFamily
+    /// The parameter values the stored configuration needs.
+    public let parameterCount: Int
     public let metadata: [String: String]
     /// Every stored tensor (parameters and extras), in data order.
     public let tensors: [SafeTensorsHeader.Entry]

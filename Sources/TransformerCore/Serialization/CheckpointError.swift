@@ -35,6 +35,8 @@ public struct CheckpointError: Error, Equatable, CustomStringConvertible {
         case nonFiniteValue
         /// The checkpoint was made for a different configuration than the model it is loaded into.
         case configurationMismatch
+        /// The checkpoint holds another model family than the one asked for (a classifier given to `translate`).
+        case wrongFamily
     }
 
     /// The path of the file at fault, as given by the caller.

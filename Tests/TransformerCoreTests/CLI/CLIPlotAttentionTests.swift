@@ -10,8 +10,8 @@ import Testing
         let loaded = try Checkpoint.load(from: checkpoint)
         let record = try TrainingRecord(metadata: loaded.metadata, file: checkpoint.path)
         loaded.model.setTraining(false)
-        return try Translator(model: loaded.model, tokenizers: record.tokenizers)
-            .attentionReport(for: text, maximumLength: loaded.configuration.maximumLength)
+        return try Translator(model: try loaded.model(Transformer.self), tokenizers: record.tokenizers)
+            .attentionReport(for: text, maximumLength: loaded.configuration!.maximumLength)
     }
 
     static func files(_ directory: URL) -> [String] {

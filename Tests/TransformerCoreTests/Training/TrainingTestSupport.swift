@@ -57,7 +57,7 @@ enum TrainingFixtures {
         var options = resume.options
         options.epochs = epochs
         options.maximumSteps = maximumSteps
-        return Trainer(model: loaded.model, optimizer: resume.optimizer, tokenizers: (tokenizers.source, tokenizers.target),
+        return Trainer(model: try loaded.model(Transformer.self), optimizer: resume.optimizer, tokenizers: (tokenizers.source, tokenizers.target),
                        training: training, validation: validation, options: options, state: resume.state,
                        generator: generator, checkpointDirectory: directory, logger: nil, progress: nil, say: { _ in })
     }

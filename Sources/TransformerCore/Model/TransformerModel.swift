@@ -1,0 +1,60 @@
+import Foundation
+
+/// Which kind of model a checkpoint holds; stored as its `model_family` metadata.
+public enum ModelFamily: String, Codable, Sendable, CaseIterable {
+    /// ``Transformer``: the paper's encoder-decoder, for sequence-to-sequence tasks (translation).
+    case encoderDecoder = "encoder-decoder"
+    /// ``EncoderClassifier``: an encoder and a classification head (text classification).
+    case encoderClassifier = "encoder-classifier"
+    /// ``LanguageModel``: a decoder-only stack of causal blocks (next-token prediction, generation).
+    case decoderLanguageModel = "decoder-lm"
+
+    /// What the family is for, for messages ("holds a decoder-only language model").
+    public var description: String {
+        switch self {
+        case .encoderDecoder: "an encoder-decoder (translation) model"
+        case .encoderClassifier: "an encoder classifier"
+        case .decoderLanguageModel: "a decoder-only language model"
+        }
+    }
+}
+
+/// What every model family shares: parameters by name (``Layer``), special tokens, an encoding of its
+/// configuration for checkpoints, and inference mode. The three families are ``Transformer``,
+/// ``EncoderClassifier`` and ``LanguageModel``; they share ``TransformerBlock`` and ``TransformerStack``.
+public protocol TransformerModel: Layer {
+    /// The family, as stored in checkpoints.
+    static var family: ModelFamily { get }
+    /// The padding, start, end and unknown ids.
+    var specialTokens: SpecialTokens { get }
+    /// Every model embeds positions; its dropout tells whether the model is in training mode.
+    var positionalEncoding: PositionalEncoding { get }
+    /// The configuration as JSON with sorted keys (the checkpoint's `configuration` metadata).
+    var configurationJSON: String { get }
+}
+
+extension TransformerModel {
+    /// The family of this model.
+    public var family: ModelFamily { Self.family }
+
+    /// Whether the model is in training mode (dropout on), read from its positional-encoding dropout, which
+    /// every model has. ``Layer/setTraining(_:)`` always switches the whole tree, so one layer tells.
+    var isInTrainingMode: Bool { positionalEncoding.dropout.isTraining }
+
+    /// Runs `body` as inference: dropout off (``Layer/setTraining(_:)`` false) and no graph recorded
+    /// (``Tensor/withoutGradients(_:)``). The training flag is restored afterwards, so decoding a
+    /// validation set in the middle of training leaves the model as it was.
+    public func inferring<R>(_ body: () throws -> R) rethrows -> R {
+        let wasTraining = isInTrainingMode
+        if wasTraining { setTraining(false) }
+        defer { if wasTraining { setTraining(true) } }
+        return try Tensor.withoutGradients(body)
+    }
+}
+
+/// JSON with sorted keys for a configuration (plain Ints, Floats, Bools, Strings: encoding cannot fail).
+func sortedJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
