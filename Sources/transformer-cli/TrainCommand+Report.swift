@@ -69,7 +69,7 @@ extension TrainCommand {
     }
 
     /// The closing lines, and the exit status: 0, or 130 / 143 when a signal stopped the run.
-    func finish(_ summary: TrainingSummary, trainer: Trainer, settings: TrainSettings, signal: Int32?) -> Int32 {
+    func finish<Task>(_ summary: TrainingSummary, trainer: Trainer<Task>, settings: TrainSettings, signal: Int32?) -> Int32 {
         let state = summary.state
         let grouped = TextFormatting.grouped
         let seconds = state.trainingSeconds

@@ -149,7 +149,7 @@ extension TrainCommand {
     }
 
     /// The one-line error for a diverged run, naming the step and the last good checkpoint.
-    func divergenceFailure(_ error: DivergenceError, trainer: Trainer) -> CommandFailure {
+    func divergenceFailure<Task>(_ error: DivergenceError, trainer: Trainer<Task>) -> CommandFailure {
         let last = trainer.lastCheckpoint
         var kept = "no checkpoint was saved before it"
         if let summary = try? Checkpoint.inspect(last),

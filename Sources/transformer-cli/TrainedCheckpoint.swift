@@ -11,9 +11,9 @@ struct TrainedCheckpoint {
     let record: TrainingRecord
     /// The CLI's data settings, when the checkpoint has them (`train` writes them).
     let dataOptions: TrainDataOptions?
+    let tokenizers: TokenizerPair
 
     var configuration: TransformerConfiguration { model.configuration }
-    var tokenizers: TokenizerPair { record.tokenizers }
     var url: URL { URL(fileURLWithPath: path) }
 
     /// Loads everything and checks that the tokenizers fit the model: each vocabulary's size is the
@@ -26,16 +26,18 @@ struct TrainedCheckpoint {
         let loaded: LoadedCheckpoint
         let model: Transformer
         let record: TrainingRecord
+        let tokenizers: TokenizerPair
         do {
             loaded = try Checkpoint.load(from: URL(fileURLWithPath: path), generator: generator)
             model = try loaded.model(Transformer.self)
             record = try TrainingRecord(metadata: loaded.metadata, file: path)
+            tokenizers = try record.requireTokenizers(file: path)
         } catch {
             throw named(error)
         }
         let c = model.configuration
-        for (side, tokenizer, size) in [("source", record.tokenizers.source, c.sourceVocabularySize),
-                                        ("target", record.tokenizers.target, c.targetVocabularySize)]
+        for (side, tokenizer, size) in [("source", tokenizers.source, c.sourceVocabularySize),
+                                        ("target", tokenizers.target, c.targetVocabularySize)]
         where tokenizer.vocabulary.count != size {
             throw CheckpointError(file: path, kind: .invalidMetadata,
                                   detail: "the \(side) vocabulary has \(tokenizer.vocabulary.count) tokens but the model's \(side) vocabulary size is \(size)")
@@ -49,7 +51,8 @@ struct TrainedCheckpoint {
                                       detail: "metadata \"\(TrainDataOptions.metadataKey)\" is not valid: \(error)")
             }
         }
-        return TrainedCheckpoint(path: path, loaded: loaded, model: model, record: record, dataOptions: dataOptions)
+        return TrainedCheckpoint(path: path, loaded: loaded, model: model, record: record, dataOptions: dataOptions,
+                                 tokenizers: tokenizers)
     }
 
     /// One line describing the model: "64 d_model, 4 heads, 2 layers, d_ff 256: 204,830 parameters".

@@ -1,20 +1,18 @@
 import Foundation
 
-/// The training loop: epochs of batches -> ``trainingStep(model:optimizer:source:targetInput:targetOutput:step:schedule:labelSmoothing:maximumGradientNorm:)``,
-/// logging, validation after each epoch, and checkpoints (`last.safetensors` every epoch, `best.safetensors`
-/// when the validation loss improves).
+/// The training loop, for any ``TrainingTask``: epochs of the task's batches ->
+/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:loss:)``, logging, the task's validation
+/// after each epoch, and checkpoints (`last.safetensors` every epoch, `best.safetensors` when the
+/// validation loss improves).
 ///
 /// Reproducibility: the batch order of epoch e depends only on (seed, e), and dropout draws from the
 /// model's generator, whose state is saved in each checkpoint with the optimizer's moments and step, so
 /// a run stopped and resumed ends with the same weights, bit for bit, as one that never stopped.
-public final class Trainer {
-    public let model: Transformer
+public final class Trainer<Task: TrainingTask> {
+    public let task: Task
     public let optimizer: Adam
-    public let tokenizers: (source: Tokenizer, target: Tokenizer)
     public let options: TrainingOptions
     public private(set) var state: TrainingState
-    let training: [Example]
-    let validation: [Example]
     let generator: SeededGenerator
     let checkpointDirectory: URL
     let logger: TrainingLogger?
@@ -33,16 +31,12 @@ public final class Trainer {
     ///     it to SIGINT / SIGTERM).
     ///   - extraMetadata: more checkpoint metadata; keys must differ from ``TrainingRecord``'s and the
     ///     checkpoint format's.
-    public init(model: Transformer, optimizer: Adam, tokenizers: (source: Tokenizer, target: Tokenizer),
-                training: [Example], validation: [Example], options: TrainingOptions, state: TrainingState = TrainingState(),
+    public init(task: Task, optimizer: Adam, options: TrainingOptions, state: TrainingState = TrainingState(),
                 generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
                 say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
                 extraMetadata: [String: String] = [:]) {
-        self.model = model
+        self.task = task
         self.optimizer = optimizer
-        self.tokenizers = tokenizers
-        self.training = training
-        self.validation = validation
         self.options = options
         self.state = state
         self.generator = generator
@@ -54,6 +48,9 @@ public final class Trainer {
         self.extraMetadata = extraMetadata
     }
 
+    /// The model trained (the task's).
+    public var model: Task.Model { task.model }
+
     public var lastCheckpoint: URL { checkpointDirectory.appendingPathComponent("last.safetensors") }
     public var bestCheckpoint: URL { checkpointDirectory.appendingPathComponent("best.safetensors") }
 
@@ -61,22 +58,20 @@ public final class Trainer {
     /// Throws ``DivergenceError`` (the last checkpoint on disk is the last good one), or the first
     /// checkpoint / logging error.
     public func run() throws -> TrainingSummary {
-        let planner = BatchPlanner(examples: training, size: options.batchSize, seed: options.seed)
-        var lastReport: ValidationReport?
+        var lastReport: (any ValidationResult)?
         model.setTraining(true)
         epochs: while state.completedEpochs < options.epochs, !reachedStepLimit {
             let epoch = state.completedEpochs
-            let batches = planner.batches(of: training, epoch: epoch, specialTokens: model.specialTokens)
+            let batches = task.batches(epoch: epoch)
             progress?.beginEpoch(epoch + 1, of: options.epochs, stepCount: batches.count)
             var interval = (loss: 0.0, steps: 0, tokens: 0, started: ProgressReporter.monotonicSeconds())
             let epochStarted = ProgressReporter.monotonicSeconds()
             for batch in batches.dropFirst(state.batchesIntoEpoch) {
                 if reachedStepLimit { break }
-                let result = try trainingStep(model: model, optimizer: optimizer, source: batch.source,
-                                              targetInput: batch.targetInput, targetOutput: batch.targetOutput,
-                                              step: state.step + 1, schedule: options.schedule,
-                                              labelSmoothing: options.labelSmoothing,
-                                              maximumGradientNorm: options.maximumGradientNorm)
+                let result = try trainingStep(optimizer: optimizer, step: state.step + 1, schedule: options.schedule,
+                                              maximumGradientNorm: options.maximumGradientNorm) {
+                    task.loss(on: batch, labelSmoothing: options.labelSmoothing)
+                }
                 state.step += 1
                 state.batchesIntoEpoch += 1
                 state.targetTokens += result.tokenCount
@@ -121,52 +116,64 @@ public final class Trainer {
     var reachedStepLimit: Bool { options.maximumSteps.map { state.step >= $0 } ?? false }
 
     /// Validation, logging, samples and checkpoints after an epoch (or at the step limit).
-    func endOfEpoch() throws -> ValidationReport? {
-        var report: ValidationReport?
-        if !validation.isEmpty {
-            let r = try validate(model: model, examples: validation, tokenizers: tokenizers, batchSize: options.batchSize,
-                                 maximumDecodeLength: options.maximumDecodeLength, sampleCount: options.sampleCount)
-            report = r
-            try logger?.log([("val/loss", r.loss), ("val/token_accuracy", Float(r.tokenAccuracy)),
-                             ("val/exact_match", Float(r.exactMatch)), ("val/cer", Float(r.characterErrorRate))],
-                            step: state.step)
-            say(String(format: "validation: loss %.4f  token accuracy %.2f%%  exact match %.2f%%  CER %.2f%%",
-                       r.loss, 100 * r.tokenAccuracy, 100 * r.exactMatch, 100 * r.characterErrorRate))
+    func endOfEpoch() throws -> (any ValidationResult)? {
+        let report = try task.validate(sampleCount: options.sampleCount)
+        if let r = report {
+            try logger?.log(r.scalars.map { ($0.tag, $0.value) }, step: state.step)
+            say(r.summary)
             // Finite steps can still leave weights whose validation loss is NaN or infinite (e.g. a huge
             // learning rate): stop before such weights are saved, so the checkpoints on disk stay good.
             guard r.loss.isFinite else {
                 throw DivergenceError(step: state.step, loss: r.loss, gradientNorm: .nan, duringValidation: true)
             }
-            for sample in r.samples {
-                say("  \(sample.source) -> \(sample.output)\(sample.output == sample.reference ? "" : "  (expected \(sample.reference))")")
-            }
+            for line in r.sampleLines { say(line) }
         }
         let improved = report.map { r in state.bestValidationLoss.map { r.loss < $0 } ?? true } ?? false
         if improved { state.bestValidationLoss = report!.loss }
         try saveCheckpoint(to: lastCheckpoint)
-        let savedBest = improved || validation.isEmpty
+        let savedBest = improved || report == nil
         if savedBest { try saveCheckpoint(to: bestCheckpoint) }
         say("saved \(lastCheckpoint.relativePath)" + (savedBest ? " and \(bestCheckpoint.lastPathComponent)" : ""))
         try logger?.flush()
         return report
     }
 
-    /// Writes the model, the optimizer's moments, the tokenizers, the options and the state.
+    /// Writes the model, the optimizer's moments, the task's metadata (tokenizers, ...), the options and the state.
     public func saveCheckpoint(to url: URL) throws {
         state.generatorState = generator.currentState
-        let record = TrainingRecord(tokenizers: TokenizerPair(source: tokenizers.source, target: tokenizers.target),
-                                    options: options, state: state, optimizerStep: optimizer.stepCount)
-        let metadata = try record.metadata().merging(extraMetadata) { recordValue, _ in recordValue }
+        let record = TrainingRecord(tokenizers: nil, options: options, state: state, optimizerStep: optimizer.stepCount)
+        let metadata = try record.metadata().merging(task.checkpointMetadata()) { recordValue, _ in recordValue }
+            .merging([TrainingRecord.taskKey: Task.name]) { recordValue, _ in recordValue }
+            .merging(extraMetadata) { recordValue, _ in recordValue }
         try Checkpoint.save(model: model, extraTensors: Checkpoint.optimizerTensors(optimizer, model: model),
                             metadata: metadata, to: url)
     }
 }
 
 /// How a run ended.
-public struct TrainingSummary: Sendable {
+public struct TrainingSummary {
     public let state: TrainingState
     /// The last validation, if any ran.
-    public let lastReport: ValidationReport?
+    public let lastReport: (any ValidationResult)?
     /// True when `shouldStop` ended the run (the checkpoint was saved first).
     public let interrupted: Bool
+}
+
+extension Trainer where Task == TranslationTask {
+    /// A trainer of the encoder-decoder on translation pairs (a ``TranslationTask`` made from the arguments).
+    public convenience init(model: Transformer, optimizer: Adam, tokenizers: (source: Tokenizer, target: Tokenizer),
+                            training: [Example], validation: [Example], options: TrainingOptions, state: TrainingState = TrainingState(),
+                            generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
+                            say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
+                            extraMetadata: [String: String] = [:]) {
+        let task = TranslationTask(model: model, tokenizers: TokenizerPair(source: tokenizers.source, target: tokenizers.target),
+                                   training: training, validation: validation, batchSize: options.batchSize,
+                                   seed: options.seed, maximumDecodeLength: options.maximumDecodeLength)
+        self.init(task: task, optimizer: optimizer, options: options, state: state, generator: generator,
+                  checkpointDirectory: checkpointDirectory, logger: logger, progress: progress, say: say,
+                  shouldStop: shouldStop, extraMetadata: extraMetadata)
+    }
+
+    /// The tokenizers of the translation task.
+    public var tokenizers: TokenizerPair { task.tokenizers }
 }

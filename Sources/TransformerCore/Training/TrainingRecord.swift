@@ -12,9 +12,13 @@ public struct TokenizerPair: Codable, Equatable, Sendable {
 }
 
 /// What a training checkpoint stores besides tensors, as JSON strings in the safetensors
-/// `__metadata__`: `tokenizers`, `training_options`, `training_state` and `optimizer_step`.
+/// `__metadata__`: `task`, `tokenizers` (translation), `training_options`, `training_state` and `optimizer_step`.
 public struct TrainingRecord: Equatable, Sendable {
-    public var tokenizers: TokenizerPair
+    /// The source and target tokenizers of a translation checkpoint (nil for other tasks).
+    public var tokenizers: TokenizerPair?
+    /// The ``TrainingTask/name`` of the run; nil in checkpoints written before tasks were recorded
+    /// (those are translation runs).
+    public var task: String?
     public var options: TrainingOptions?
     public var state: TrainingState?
     public var optimizerStep: Int?
@@ -23,9 +27,12 @@ public struct TrainingRecord: Equatable, Sendable {
     public static let optionsKey = "training_options"
     public static let stateKey = "training_state"
     public static let optimizerStepKey = "optimizer_step"
+    public static let taskKey = "task"
 
-    public init(tokenizers: TokenizerPair, options: TrainingOptions?, state: TrainingState?, optimizerStep: Int?) {
+    public init(tokenizers: TokenizerPair?, options: TrainingOptions?, state: TrainingState?, optimizerStep: Int?,
+                task: String? = nil) {
         self.tokenizers = tokenizers
+        self.task = task
         self.options = options
         self.state = state
         self.optimizerStep = optimizerStep
@@ -36,7 +43,9 @@ public struct TrainingRecord: Equatable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        var result = [Self.tokenizersKey: try json(tokenizers)]
+        var result: [String: String] = [:]
+        if let tokenizers { result[Self.tokenizersKey] = try json(tokenizers) }
+        if let task { result[Self.taskKey] = task }
         if let options { result[Self.optionsKey] = try json(options) }
         if let state { result[Self.stateKey] = try json(state) }
         if let optimizerStep { result[Self.optimizerStepKey] = String(optimizerStep) }
@@ -44,7 +53,8 @@ public struct TrainingRecord: Equatable, Sendable {
     }
 
     /// Reads the record back from a checkpoint's metadata; `file` names the checkpoint in errors.
-    /// Tokenizers are required; the training entries are optional (a model saved for inference only).
+    /// Every entry is optional here (a model saved for inference only has no training entries; only
+    /// translation checkpoints have `tokenizers`); ``requireTokenizers()`` asks for them.
     public init(metadata: [String: String], file: String) throws(CheckpointError) {
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws(CheckpointError) -> T? {
             guard let text = metadata[key] else { return nil }
@@ -55,11 +65,8 @@ public struct TrainingRecord: Equatable, Sendable {
                                       detail: "metadata \"\(key)\" is not valid: \(error)")
             }
         }
-        guard let tokenizers = try decode(TokenizerPair.self, Self.tokenizersKey) else {
-            throw CheckpointError(file: file, kind: .invalidMetadata,
-                                  detail: "metadata has no \"\(Self.tokenizersKey)\"; this is not a transformer-cli training checkpoint")
-        }
-        self.tokenizers = tokenizers
+        tokenizers = try decode(TokenizerPair.self, Self.tokenizersKey)
+        task = metadata[Self.taskKey]
         options = try decode(TrainingOptions.self, Self.optionsKey)
         state = try decode(TrainingState.self, Self.stateKey)
         optimizerStep = try metadata[Self.optimizerStepKey].map { (text) throws(CheckpointError) -> Int in
@@ -68,5 +75,14 @@ public struct TrainingRecord: Equatable, Sendable {
             }
             return value
         }
+    }
+
+    /// The translation tokenizers, or the error a checkpoint without them gets.
+    public func requireTokenizers(file: String) throws(CheckpointError) -> TokenizerPair {
+        guard let tokenizers else {
+            throw CheckpointError(file: file, kind: .invalidMetadata,
+                                  detail: "metadata has no \"\(Self.tokenizersKey)\"; this is not a transformer-cli training checkpoint")
+        }
+        return tokenizers
     }
 }

@@ -27,24 +27,21 @@ public struct DivergenceError: Error, CustomStringConvertible {
     }
 }
 
-/// One optimization step on one batch, the unit of training:
+/// One optimization step on one batch, the unit of training, for any model and task:
 ///
-///     zero gradients -> logits = model(source, targetInput) -> loss = CE(logits, targetOutput)
-///     -> backward -> clip by global norm -> optimizer step with lr(step)
+///     zero gradients -> (loss, tokens) = loss() -> backward -> clip by global norm
+///     -> optimizer step with lr(step)
 ///
-/// Shapes: source `[B, S]`, targetInput `[B, T]` (starting with the start token), targetOutput `B * T`
-/// labels (the target shifted left, the model's padding id ignored).
+/// `loss` runs the model's forward on the batch and returns the differentiable loss and the number of
+/// targets it averages over (a ``TrainingTask``'s ``TrainingTask/loss(on:labelSmoothing:)``).
 /// Throws ``DivergenceError`` and leaves the parameters untouched when the loss or a gradient is not finite.
-public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [[Int]], targetInput: [[Int]],
-                         targetOutput: [Int], step: Int, schedule: LearningRateSchedule,
-                         labelSmoothing: Float, maximumGradientNorm: Float?) throws(DivergenceError) -> StepResult {
+public func trainingStep(optimizer: any Optimizer, step: Int, schedule: LearningRateSchedule,
+                         maximumGradientNorm: Float?,
+                         loss: () -> (loss: Tensor, tokenCount: Int)) throws(DivergenceError) -> StepResult {
     optimizer.zeroGradients()
-    let logits = model(source: source, targetInput: targetInput)                   // [B, T, V]
-    let loss = crossEntropy(logits: logits, targets: targetOutput, ignoreIndex: model.specialTokens.padding,
-                            labelSmoothing: labelSmoothing)
+    let (loss, tokens) = loss()
     loss.backward()
-    let norm = maximumGradientNorm.map { clipGradientNorm(optimizer.parameters, maximumNorm: $0) }
-        ?? clipGradientNorm(optimizer.parameters, maximumNorm: .infinity)
+    let norm = clipGradientNorm(optimizer.parameters, maximumNorm: maximumGradientNorm ?? .infinity)
     guard loss.item.isFinite, norm.isFinite else {
         optimizer.zeroGradients()
         throw DivergenceError(step: step, loss: loss.item, gradientNorm: norm)
@@ -52,6 +49,20 @@ public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [
     let rate = schedule.rate(at: step)
     optimizer.learningRate = rate
     optimizer.step()
-    let tokens = targetOutput.lazy.filter { $0 != model.specialTokens.padding }.count
     return StepResult(loss: loss.item, gradientNorm: norm, learningRate: rate, tokenCount: tokens)
+}
+
+/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:loss:)`` for the encoder-decoder on one
+/// padded batch: loss = CE(model(source, targetInput), targetOutput). Shapes: source `[B, S]`,
+/// targetInput `[B, T]` (starting with the start token), targetOutput `B * T` labels (the target shifted
+/// left, the model's padding id ignored).
+public func trainingStep(model: Transformer, optimizer: any Optimizer, source: [[Int]], targetInput: [[Int]],
+                         targetOutput: [Int], step: Int, schedule: LearningRateSchedule,
+                         labelSmoothing: Float, maximumGradientNorm: Float?) throws(DivergenceError) -> StepResult {
+    try trainingStep(optimizer: optimizer, step: step, schedule: schedule, maximumGradientNorm: maximumGradientNorm) {
+        let logits = model(source: source, targetInput: targetInput)                   // [B, T, V]
+        let padding = model.specialTokens.padding
+        return (crossEntropy(logits: logits, targets: targetOutput, ignoreIndex: padding, labelSmoothing: labelSmoothing),
+                targetOutput.lazy.filter { $0 != padding }.count)
+    }
 }

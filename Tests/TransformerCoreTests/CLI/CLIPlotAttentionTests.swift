@@ -10,7 +10,7 @@ import Testing
         let loaded = try Checkpoint.load(from: checkpoint)
         let record = try TrainingRecord(metadata: loaded.metadata, file: checkpoint.path)
         loaded.model.setTraining(false)
-        return try Translator(model: try loaded.model(Transformer.self), tokenizers: record.tokenizers)
+        return try Translator(model: try loaded.model(Transformer.self), tokenizers: record.tokenizers!)
             .attentionReport(for: text, maximumLength: loaded.configuration!.maximumLength)
     }
 

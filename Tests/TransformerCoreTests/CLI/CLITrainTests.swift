@@ -26,7 +26,7 @@ struct CLITrainTests {
         let record = try TrainingRecord(metadata: loaded.metadata, file: "last")
         #expect(record.state?.step == 10 && record.state?.completedEpochs == 2)
         #expect(loaded.configuration?.maximumLength == 101)   // --max-len 100 + <eos>/<sos>
-        #expect(record.tokenizers.source.kind == .character)
+        #expect(record.tokenizers?.source.kind == .character)
         let csv = CLITraining.text(trained.best.deletingLastPathComponent().appendingPathComponent("metrics.csv"))
         #expect(csv.hasPrefix("step,wall_time,tag,value\n1,") && csv.contains(",val/exact_match,"))
     }
