@@ -5,6 +5,8 @@ extension TrainCommand {
     /// The whole run. Everything that can be wrong with the command line, the data or the output
     /// directories is reported before the first training step.
     func run() throws -> Int32 {
+        let task = arguments.choice("task", as: TrainTask.self)
+        if task != .translate { return try runTask(task) }
         let signals = StopSignals { number in
             printError("\n\(StopSignals.name(number)): finishing the current step, then saving last.safetensors "
                        + "(send it again to quit at once without saving)")

@@ -9,7 +9,7 @@ import TransformerCore
 /// `--resume` command line against its checkpoint.
 struct TrainCommand: Command {
     static let name = "train"
-    static let abstract = "Train a translation model on source<TAB>target pairs."
+    static let abstract = "Train a translator, a text classifier or a language model."
     static let discussion = """
         Reads --data (one pair a line: source, TAB, target), builds the vocabularies from the training \
         part, and trains an encoder-decoder Transformer with Adam (beta1 0.9, beta2 0.98, eps 1e-9) and \
@@ -22,6 +22,11 @@ struct TrainCommand: Command {
         --resume, the data files, vocabularies, model and training settings come from the checkpoint: \
         give --epochs or --steps to train further; a setting that differs from the checkpoint's is an error.
 
+        --task classify trains an encoder classifier on 'label<TAB>text' lines (the classes are the \
+        training part's labels; texts longer than --max-len tokens are cut); --task lm trains a \
+        decoder-only language model on a plain UTF-8 text in windows of --context tokens, validating on \
+        the last --val-fraction of the text. --resume is for translation runs only, so far.
+
         The model defaults are the paper's base model (d_model 512, 6 layers: 44M parameters plus \
         embeddings), slow on a CPU. For small character-level tasks try --d-model 64 --heads 4 --layers 2 \
         --d-ff 256.
@@ -33,6 +38,9 @@ struct TrainCommand: Command {
     static let options: [OptionSpec] = {
         let sizes = ConfigurationOptions.sizes
         let data: [OptionSpec] = [
+            .choice("task", TrainTask.self, default: .translate,
+                    help: "What to train: an encoder-decoder on pairs, an encoder classifier on labelled texts, "
+                        + "or a decoder-only language model on a text."),
             .text("data", default: nil,
                   help: "Training pairs, one 'source<TAB>target' a line (UTF-8); required unless --resume."),
             .text("val-data", default: nil, help: "Validation pairs; default: hold out --val-fraction of --data."),
@@ -49,6 +57,10 @@ struct TrainCommand: Command {
                      help: "Most tokens on a side of a pair; longer pairs are invalid. The model gets "
                          + "--max-len + 1 positions, for <eos> and <sos>."),
             .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
+            .integer("context", in: 1...(TransformerConfiguration.maximumSize - 1), default: 128,
+                     help: "--task lm: tokens a training window, and the model's context."),
+            .choice("pooling", ClassifierConfiguration.Pooling.self, default: .classToken,
+                    help: "--task classify: a learned [CLS] vector, or the mean of the encoder outputs."),
         ]
         let training: [OptionSpec] = [
             .integer("epochs", in: 1...1_000_000, default: 10, help: "Passes over the training pairs."),

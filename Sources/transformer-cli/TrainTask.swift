@@ -1,0 +1,9 @@
+/// `train --task`: what is trained.
+enum TrainTask: String, CaseIterable {
+    /// An encoder-decoder on source<TAB>target pairs.
+    case translate
+    /// An encoder classifier on label<TAB>text lines.
+    case classify
+    /// A decoder-only language model on a plain text.
+    case lm
+}
