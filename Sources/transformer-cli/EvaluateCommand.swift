@@ -4,7 +4,7 @@ import TransformerCore
 /// `transformer-cli evaluate`: scores a checkpoint on a pairs file with the usual translation metrics.
 struct EvaluateCommand: Command {
     static let name = "evaluate"
-    static let abstract = "Score a checkpoint on a file of pairs."
+    static let abstract = "Score a checkpoint on held-out data."
     static let discussion = """
         Translates every source of --data and compares the outputs with the targets: exact match (the \
         whole output right, token for token), character error rate and word error rate (edit distance \
@@ -13,11 +13,17 @@ struct EvaluateCommand: Command {
         accuracy and the loss per token are teacher forced: each target token is predicted from the true \
         prefix. The file is read as in training: strict unless --skip-invalid, and a token the \
         vocabulary does not hold becomes <unk>.
+
+        For a classifier (train --task classify), --data is 'label<TAB>text' lines: it prints accuracy, \
+        macro-F1, per-class precision, recall and F1, and the confusion matrix. For a language model \
+        (train --task lm), --data is a plain text: it prints the loss per token, perplexity and bits per \
+        character. --json has accuracy, macro_f1 and confusion, or loss and perplexity.
         """
 
     static let options: [OptionSpec] = [
         .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train."),
-        .text("data", default: nil, required: true, help: "Pairs to score, one 'source<TAB>target' a line."),
+        .text("data", default: nil, required: true,
+              help: "Pairs to score, one 'source<TAB>target' a line (labelled texts or a plain text for other models)."),
     ] + DecodingOptions.all + [
         .integer("batch-size", in: ConfigurationOptions.sizes, default: 64, help: "Pairs run through the model at once."),
         .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
@@ -44,6 +50,11 @@ struct EvaluateCommand: Command {
     }
 
     func run() throws -> Int32 {
+        switch try FamilyCheckpoint.family(checkpointPath) {
+        case .encoderClassifier: return try evaluateClassifier()
+        case .decoderLanguageModel: return try evaluateLanguageModel()
+        case .encoderDecoder: break
+        }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
         let model = checkpoint.model
         model.setTraining(false)

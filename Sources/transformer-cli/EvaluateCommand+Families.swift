@@ -1,0 +1,79 @@
+import Foundation
+import TransformerCore
+
+/// `evaluate` for a classifier and for a language model.
+extension EvaluateCommand {
+    func evaluateClassifier() throws -> Int32 {
+        let classifier = try FamilyCheckpoint.classifier(checkpointPath)
+        let texts: LabeledTexts
+        do { texts = try LabeledTexts.read(dataPath) }
+        catch { throw CommandFailure("\(error)", status: error.line == 0 ? ExitCode.noInput : ExitCode.dataError) }
+        let index = Dictionary(uniqueKeysWithValues: classifier.labels.enumerated().map { ($1, $0) })
+        var examples: [LabeledExample] = []
+        for (number, (label, text)) in zip(texts.labels, texts.texts).enumerated() {
+            guard let k = index[label] else {
+                throw CommandFailure("\(dataPath): text \(number + 1): label '\(label)' is not a class of the model "
+                                     + "(\(classifier.labels.joined(separator: ", ")))", status: ExitCode.dataError)
+            }
+            examples.append(LabeledExample(ids: Array(classifier.tokenizer.encodeIDs(text).prefix(classifier.model.maximumTokens)), label: k))
+        }
+        let report = ClassificationTask.evaluate(model: classifier.model, examples: examples, batchSize: .sentences(batchSize))
+        let m = report.metrics
+        let labels = classifier.labels
+        if json {
+            print(JSONLine.render(.object([
+                ("texts", .integer(examples.count)), ("loss", JSONLine.number(report.loss)),
+                ("accuracy", .number(m.accuracy)), ("macro_f1", .number(m.macroF1)),
+                ("classes", .array(labels.map { .string($0) })),
+                ("per_class", .object(labels.indices.map { k in
+                    (labels[k], .object([("precision", .number(m.precision(k))), ("recall", .number(m.recall(k))),
+                                         ("f1", .number(m.f1(k))), ("support", .integer(m.confusion[k].reduce(0, +)))]))
+                })),
+                ("confusion", .array(m.confusion.map { .array($0.map { .integer($0) }) })),
+            ])))
+            return ExitCode.success
+        }
+        print("Texts: \(TextFormatting.grouped(examples.count)) from \(dataPath)")
+        print(String(format: "accuracy  %.2f%%\nmacro-F1  %.2f%%\nloss      %.4f nats/text", 100 * m.accuracy, 100 * m.macroF1, report.loss))
+        let width = max(5, labels.map(\.count).max() ?? 5)
+        func pad(_ text: String) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+        print("\n\(pad("class"))  precision  recall     F1  support")
+        for k in labels.indices {
+            print(pad(labels[k]) + String(format: "  %8.2f%%  %5.2f%%  %5.2f%%  %7d", 100 * m.precision(k), 100 * m.recall(k),
+                                          100 * m.f1(k), m.confusion[k].reduce(0, +)))
+        }
+        print("\nconfusion (rows: true class, columns: predicted)")
+        print(pad("") + "  " + labels.map { pad($0) }.joined(separator: " "))
+        for k in labels.indices {
+            print(pad(labels[k]) + "  " + m.confusion[k].map { pad(String($0)) }.joined(separator: " "))
+        }
+        return ExitCode.success
+    }
+
+    func evaluateLanguageModel() throws -> Int32 {
+        let bundle = try FamilyCheckpoint.languageModel(checkpointPath)
+        let text: String
+        do { text = try LabeledTexts.readText(dataPath) }
+        catch { throw CommandFailure("\(error)", status: ExitCode.noInput) }
+        let ids = bundle.tokenizer.encodeIDs(text)
+        guard ids.count >= 2 else {
+            throw CommandFailure("\(dataPath): expected a text of at least 2 tokens, found \(ids.count)", status: ExitCode.dataError)
+        }
+        let context = bundle.model.configuration.maximumLength
+        let report = LanguageModelTask.evaluate(model: bundle.model, ids: ids, characters: text.count, context: context,
+                                                batchSize: batchSize)
+        if json {
+            print(JSONLine.render(.object([
+                ("tokens", .integer(report.tokenCount)), ("characters", .integer(report.characterCount)),
+                ("loss", JSONLine.number(report.loss)), ("perplexity", .number(report.perplexity)),
+                ("bits_per_character", .number(report.bitsPerCharacter)), ("context", .integer(context)),
+            ])))
+            return ExitCode.success
+        }
+        print("Text: \(TextFormatting.grouped(text.count)) characters, \(TextFormatting.grouped(ids.count)) tokens from \(dataPath); "
+              + "windows of \(context) tokens")
+        print(String(format: "loss        %.4f nats/token\nperplexity  %.3f\nbits/char   %.4f", report.loss, report.perplexity,
+                     report.bitsPerCharacter))
+        return ExitCode.success
+    }
+}

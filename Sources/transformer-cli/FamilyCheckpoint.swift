@@ -1,0 +1,72 @@
+import Foundation
+import TransformerCore
+
+/// A classifier or language-model checkpoint written by `train --task classify|lm`, loaded with its
+/// tokenizer (and labels). A checkpoint of another family is a one-line error naming the file and both families.
+enum FamilyCheckpoint {
+    struct Classifier {
+        let model: EncoderClassifier
+        let tokenizer: Tokenizer
+        let labels: [String]
+    }
+
+    struct LanguageModelBundle {
+        let model: LanguageModel
+        let tokenizer: Tokenizer
+    }
+
+    /// The family stored in the checkpoint at `path` (reads the header only).
+    static func family(_ path: String) throws -> ModelFamily {
+        do { return try Checkpoint.inspect(URL(fileURLWithPath: path)).family }
+        catch { throw CheckpointError(file: path, kind: error.kind, detail: error.detail) }
+    }
+
+    static func classifier(_ path: String) throws -> Classifier {
+        let (loaded, metadata) = try load(path)
+        let model = try named(path) { () throws(CheckpointError) in try loaded.model(EncoderClassifier.self) }
+        let tokenizer = try decode(Tokenizer.self, ClassificationTask.tokenizerKey, metadata, path)
+        let labels = try decode([String].self, ClassificationTask.labelsKey, metadata, path)
+        guard labels.count == model.configuration.classCount, tokenizer.vocabulary.count == model.configuration.vocabularySize else {
+            throw CheckpointError(file: path, kind: .invalidMetadata,
+                                  detail: "the stored labels (\(labels.count)) or vocabulary (\(tokenizer.vocabulary.count)) do not fit the model")
+        }
+        return Classifier(model: model, tokenizer: tokenizer, labels: labels)
+    }
+
+    static func languageModel(_ path: String) throws -> LanguageModelBundle {
+        let (loaded, metadata) = try load(path)
+        let model = try named(path) { () throws(CheckpointError) in try loaded.model(LanguageModel.self) }
+        let tokenizer = try decode(Tokenizer.self, LanguageModelTask.tokenizerKey, metadata, path)
+        guard tokenizer.vocabulary.count == model.configuration.vocabularySize else {
+            throw CheckpointError(file: path, kind: .invalidMetadata,
+                                  detail: "the stored vocabulary (\(tokenizer.vocabulary.count)) does not fit the model")
+        }
+        return LanguageModelBundle(model: model, tokenizer: tokenizer)
+    }
+
+    private static func load(_ path: String) throws -> (LoadedCheckpoint, [String: String]) {
+        let loaded = try named(path) { () throws(CheckpointError) in try Checkpoint.load(from: URL(fileURLWithPath: path)) }
+        loaded.model.setTraining(false)
+        return (loaded, loaded.metadata)
+    }
+
+    private static func named<T>(_ path: String, _ body: () throws(CheckpointError) -> T) throws(CheckpointError) -> T {
+        do { return try body() } catch { throw CheckpointError(file: path, kind: error.kind, detail: error.detail) }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ key: String, _ metadata: [String: String], _ path: String) throws -> T {
+        guard let text = metadata[key] else {
+            throw CheckpointError(file: path, kind: .invalidMetadata, detail: "metadata has no \"\(key)\"; was it written by train?")
+        }
+        do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) }
+        catch { throw CheckpointError(file: path, kind: .invalidMetadata, detail: "metadata \"\(key)\" is not valid: \(error)") }
+    }
+}
+
+/// Inputs given as arguments, or else the lines of standard input, with where each came from.
+func commandInputs(_ texts: [String]) -> [(text: String, place: String)] {
+    if !texts.isEmpty { return texts.enumerated().map { ($0.element, "argument \($0.offset + 1)") } }
+    var lines: [(String, String)] = []
+    while let line = readLine(strippingNewline: true) { lines.append((line, "<stdin>:\(lines.count + 1)")) }
+    return lines
+}
