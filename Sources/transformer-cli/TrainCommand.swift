@@ -9,7 +9,7 @@ import TransformerCore
 /// `--resume` command line against its checkpoint.
 struct TrainCommand: Command {
     static let name = "train"
-    static let abstract = "Train a translator, a text classifier or a language model."
+    static let abstract = "Train a translator, a classifier or a language model."
     static let discussion = """
         Reads --data (one pair a line: source, TAB, target), builds the vocabularies from the training \
         part, and trains an encoder-decoder Transformer with Adam (beta1 0.9, beta2 0.98, eps 1e-9) and \

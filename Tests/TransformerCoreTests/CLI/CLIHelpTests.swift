@@ -14,9 +14,11 @@ struct CLIHelpTests {
 
         SUBCOMMANDS:
           model                   Build a random-weight model and run one forward pass.
-          train                   Train a translation model on source<TAB>target pairs.
+          train                   Train a translator, a classifier or a language model.
           translate               Translate texts with a trained checkpoint.
-          evaluate                Score a checkpoint on a file of pairs.
+          classify                Label texts with a trained classifier.
+          generate                Continue a prompt with a trained language model.
+          evaluate                Score a checkpoint on held-out data.
           bench                   Time training and decoding (compare with PyTorch).
           plot-attention          Draw the attention weights of one translation.
           plot-loss               Draw a run's loss and learning rate against step.
