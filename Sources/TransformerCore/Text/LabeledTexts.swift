@@ -19,7 +19,8 @@ public struct TextFileError: Error, Equatable, CustomStringConvertible {
 /// Texts with a class label, read from UTF-8 lines `label<TAB>text` (the classifier's data).
 ///
 /// The label is any non-empty string without a tab; the text is everything after the first tab
-/// (further tabs are kept). Empty lines and a final newline are skipped; `\r\n` endings are accepted.
+/// (further tabs are kept; spaces around label and text are trimmed). Empty lines and a final newline are
+/// skipped; `\r\n` endings are accepted.
 /// A line without a tab, with an empty label or an empty text is an error naming the line.
 public struct LabeledTexts: Equatable, Sendable {
     public var labels: [String]
@@ -36,15 +37,17 @@ public struct LabeledTexts: Equatable, Sendable {
     public static func parse(_ contents: String, file: String) throws(TextFileError) -> LabeledTexts {
         var result = LabeledTexts(labels: [], texts: [])
         var number = 0
-        for rawLine in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        for rawLine in contents.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.allSatisfy(\.isWhitespace) { continue }
+            if line.allSatisfy({ $0 == " " }) { continue }   // empty lines; a line of only a tab is an error below
             guard let tab = line.firstIndex(of: "\t") else {
                 throw TextFileError(file: file, line: number, reason: "expected 'label<TAB>text', found no tab")
             }
-            let label = line[..<tab].trimmingCharacters(in: .whitespaces)
-            let text = line[line.index(after: tab)...].trimmingCharacters(in: .whitespaces)
+            let spaces = CharacterSet(charactersIn: " ")   // tabs inside the text are kept
+            let label = line[..<tab].trimmingCharacters(in: spaces)
+            let text = line[line.index(after: tab)...].trimmingCharacters(in: spaces)
             guard !label.isEmpty else { throw TextFileError(file: file, line: number, reason: "expected a label before the tab, found none") }
             guard !text.isEmpty else { throw TextFileError(file: file, line: number, reason: "expected a text after the tab, found none") }
             result.labels.append(label)

@@ -19,16 +19,18 @@ import Testing
         #expect(parsed.labels == ["k"] && parsed.texts == ["a\tb\tc"])
     }
 
-    /// `\r\n` line endings (documented as accepted). Swift's `String.split(separator: "\n")` compares
-    /// Characters, and "\r\n" is one Character (a grapheme cluster), so the file is not split at all:
-    /// LabeledTexts.swift line 39 reads a CRLF file as one line.
+    /// `\r\n` line endings: "\r\n" is one Swift Character, so the parser must split on it explicitly.
     @Test func acceptsCRLFLineEndings() throws {
         let parsed = try LabeledTexts.parse("pos\tgood\r\nneg\tbad\r\n", file: "file.tsv")
-        withKnownIssue("LabeledTexts.parse does not split \\r\\n lines (split on Character \"\\n\")") {
-            #expect(parsed == LabeledTexts(labels: ["pos", "neg"], texts: ["good", "bad"]))
+        #expect(parsed == LabeledTexts(labels: ["pos", "neg"], texts: ["good", "bad"]))
+    }
+
+    /// Tabs inside the text survive trimming, and a line of only a tab is an error, not skipped.
+    @Test func innerTabsAreKeptAndATabAloneIsAnError() throws {
+        #expect(try LabeledTexts.parse("k\ta\t\tb\n", file: "file.tsv").texts == ["a\t\tb"])
+        #expect(throws: TextFileError(file: "file.tsv", line: 2, reason: "expected a label before the tab, found none")) {
+            try LabeledTexts.parse("k\ta\n\t\n", file: "file.tsv")
         }
-        // What it does today: one example whose text runs over the line break.
-        #expect(parsed.count == 1)
     }
 
     @Test(arguments: [
