@@ -45,6 +45,7 @@ extension TrainCommand {
         let batches = options.batchTokens.map { "up to \(grouped($0)) tokens a side" } ?? "\(options.batchSentences) pairs"
         var length = "\(Self.count(options.epochs, "epoch", "epochs")) of \(Self.count(batchesPerEpoch, "batch", "batches")) (\(batches))"
         if let steps = options.maximumSteps { length += ", at most \(grouped(steps)) steps" }
+        if let patience = options.patience { length += ", stopping after \(Self.count(patience, "epoch", "epochs")) without a lower validation loss" }
         print("Training: \(length); \(Self.describe(options.schedule)); label smoothing \(options.labelSmoothing), "
               + "clip \(options.maximumGradientNorm.map { "\($0)" } ?? "off"), seed \(options.seed)")
         print("Logs: \(logDirectory.path) (TensorBoard: tensorboard --logdir \(logDirectory.path))")
@@ -84,6 +85,7 @@ extension TrainCommand {
             print("Resume with: transformer-cli train --resume \(last)")
             return StopSignals.exitStatus(number)
         }
+        if summary.stoppedEarly { print("Stopped early: no lower validation loss for \(settings.options.patience ?? 0) epochs") }
         print("Finished at \(place) after \(ProgressReporter.formatDuration(seconds)) of training, \(rate) target tokens/s")
         if let best = state.bestValidationLoss {
             print("Best validation loss \(String(format: "%.4f", best)) per token: \(trainer.bestCheckpoint.relativePath)")

@@ -43,6 +43,9 @@ extension TrainCommand {
         }
         data.skipInvalid = data.skipInvalid || arguments.flag("skip-invalid")
         if arguments.isGiven("epochs") { options.epochs = arguments.integer("epochs") }
+        if arguments.isGiven("patience") {
+            options.patience = arguments.integer("patience") > 0 ? arguments.integer("patience") : nil
+        }
         if arguments.isGiven("steps") { options.maximumSteps = arguments.integer("steps") }
         if arguments.isGiven("log-every") { options.logInterval = arguments.integer("log-every") }
         if arguments.isGiven("samples") { options.sampleCount = arguments.integer("samples") }

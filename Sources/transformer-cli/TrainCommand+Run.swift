@@ -39,6 +39,9 @@ extension TrainCommand {
             settings.options.epochs = Self.epochs(toReach: steps, planner: planner)
         }
         if let resume = settings.resumed?.resume { try checkWorkLeft(state: resume.state, options: settings.options) }
+        if settings.resumed == nil {
+            settings.options = sizingWarmup(settings.options, batchesPerEpoch: planner.plan(epoch: 0).count)
+        }
 
         // 4. The model and the optimizer: new, or restored (the generator behind dropout too, above).
         let model: Transformer

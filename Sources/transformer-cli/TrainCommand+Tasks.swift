@@ -32,6 +32,7 @@ extension TrainCommand {
                 let perEpoch = max(1, task.batches(epoch: 0).count)
                 options.epochs = max(1, (steps + perEpoch - 1) / perEpoch)
             }
+            options = sizingWarmup(options, batchesPerEpoch: task.batches(epoch: 0).count)
             summary.forEach { print($0) }
             print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters (d_model \(block.modelDimension), "
                   + "\(block.headCount) heads, \(layers) layer\(layers == 1 ? "" : "s"), d_ff \(block.feedForwardDimension))")

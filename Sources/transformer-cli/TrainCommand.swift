@@ -27,6 +27,9 @@ struct TrainCommand: Command {
         decoder-only language model on a plain UTF-8 text in windows of --context tokens, validating on \
         the last --val-fraction of the text. --resume is for translation runs only, so far.
 
+        By default a run ends when the validation loss has not improved for --patience (10) epochs, \
+        --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
+
         The model defaults are the paper's base model (d_model 512, 6 layers: 44M parameters plus \
         embeddings), slow on a CPU. For small character-level tasks try --d-model 64 --heads 4 --layers 2 \
         --d-ff 256.
@@ -63,14 +66,18 @@ struct TrainCommand: Command {
                     help: "--task classify: a learned [CLS] vector, or the mean of the encoder outputs."),
         ]
         let training: [OptionSpec] = [
-            .integer("epochs", in: 1...1_000_000, default: 10, help: "Passes over the training pairs."),
+            .integer("epochs", in: 1...1_000_000, default: 100,
+                     help: "Most passes over the training data (early stopping usually ends the run sooner)."),
+            .integer("patience", in: 0...1_000_000, default: 10,
+                     help: "Stop after this many epochs without a lower validation loss; 0: never stop early."),
             .integer("steps", in: 1...Int.max, default: nil,
                      help: "Stop after this many optimizer steps; with --epochs whichever comes first."),
             .integer("batch-size", in: sizes, default: 64, help: "Pairs per batch."),
             .integer("batch-tokens", in: sizes, default: nil,
                      help: "Batch by size instead: at most this many padded tokens a side."),
-            .integer("warmup", in: 1...Int.max, default: 4000,
-                     help: "Warm-up steps of lr = d_model^-0.5 min(step^-0.5, step warmup^-1.5)."),
+            .integer("warmup", in: 1...Int.max, default: nil,
+                     help: "Warm-up steps of lr = d_model^-0.5 min(step^-0.5, step warmup^-1.5); default: 5% "
+                         + "of the planned steps, from 100 to 4000."),
             .number("lr-scale", .positive, default: 1, help: "Factor on that learning rate."),
             .number("lr", .positive, default: nil, help: "A constant learning rate instead of the schedule."),
             .number("label-smoothing", .probability, default: 0.1, help: "Label smoothing epsilon_ls."),
@@ -148,7 +155,7 @@ struct TrainCommand: Command {
     /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).
     func newOptions(modelDimension: Int) -> TrainingOptions {
         let schedule: LearningRateSchedule = arguments.optionalNumber("lr").map { .constant($0) }
-            ?? .inverseSquareRoot(modelDimension: modelDimension, warmupSteps: arguments.integer("warmup"),
+            ?? .inverseSquareRoot(modelDimension: modelDimension, warmupSteps: arguments.optionalInteger("warmup") ?? 4000,
                                   scale: arguments.number("lr-scale"))
         let clip = arguments.number("clip")
         return TrainingOptions(epochs: arguments.integer("epochs"), maximumSteps: arguments.optionalInteger("steps"),
@@ -157,7 +164,19 @@ struct TrainCommand: Command {
                                labelSmoothing: arguments.number("label-smoothing"),
                                maximumGradientNorm: clip > 0 ? clip : nil, seed: arguments.unsignedInteger("seed"),
                                logInterval: arguments.integer("log-every"), sampleCount: arguments.integer("samples"),
-                               maximumDecodeLength: arguments.integer("max-len") + 1)
+                               maximumDecodeLength: arguments.integer("max-len") + 1,
+                               patience: arguments.integer("patience") > 0 ? arguments.integer("patience") : nil)
+    }
+
+    /// Without --warmup (and --lr), the schedule's warm-up is sized from the steps the run plans
+    /// (``TrainingOptions/defaultWarmup(plannedSteps:)``).
+    func sizingWarmup(_ options: TrainingOptions, batchesPerEpoch: Int) -> TrainingOptions {
+        guard !arguments.isGiven("warmup"), case let .inverseSquareRoot(dimension, _, scale) = options.schedule else { return options }
+        let planned = min(options.maximumSteps ?? Int.max, options.epochs * max(1, batchesPerEpoch))
+        var sized = options
+        sized.schedule = .inverseSquareRoot(modelDimension: dimension, warmupSteps: TrainingOptions.defaultWarmup(plannedSteps: planned),
+                                            scale: scale)
+        return sized
     }
 
     /// The data settings the flags describe (pair counts filled in once the data is read).

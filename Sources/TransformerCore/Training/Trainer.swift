@@ -101,6 +101,13 @@ public final class Trainer<Task: TrainingTask> {
             state.completedEpochs += 1
             state.batchesIntoEpoch = 0
             lastReport = try endOfEpoch()
+            if let patience = options.patience, let best = state.bestEpoch, state.completedEpochs - best >= patience,
+               state.completedEpochs < options.epochs {
+                say("early stop: no lower validation loss for \(patience) epochs (best at epoch \(best)); "
+                    + "best.safetensors holds that epoch")
+                try logger?.flush()
+                return TrainingSummary(state: state, lastReport: lastReport, interrupted: false, stoppedEarly: true)
+            }
             // A stop asked for during validation: the epoch's checkpoint is saved, nothing more to do.
             if shouldStop() && (state.completedEpochs < options.epochs && !reachedStepLimit) {
                 return TrainingSummary(state: state, lastReport: lastReport, interrupted: true)
@@ -129,7 +136,10 @@ public final class Trainer<Task: TrainingTask> {
             for line in r.sampleLines { say(line) }
         }
         let improved = report.map { r in state.bestValidationLoss.map { r.loss < $0 } ?? true } ?? false
-        if improved { state.bestValidationLoss = report!.loss }
+        if improved {
+            state.bestValidationLoss = report!.loss
+            state.bestEpoch = state.completedEpochs
+        }
         try saveCheckpoint(to: lastCheckpoint)
         let savedBest = improved || report == nil
         if savedBest { try saveCheckpoint(to: bestCheckpoint) }
@@ -157,6 +167,15 @@ public struct TrainingSummary {
     public let lastReport: (any ValidationResult)?
     /// True when `shouldStop` ended the run (the checkpoint was saved first).
     public let interrupted: Bool
+    /// True when early stopping ended the run (``TrainingOptions/patience`` epochs without improvement).
+    public var stoppedEarly = false
+
+    public init(state: TrainingState, lastReport: (any ValidationResult)?, interrupted: Bool, stoppedEarly: Bool = false) {
+        self.state = state
+        self.lastReport = lastReport
+        self.interrupted = interrupted
+        self.stoppedEarly = stoppedEarly
+    }
 }
 
 extension Trainer where Task == TranslationTask {

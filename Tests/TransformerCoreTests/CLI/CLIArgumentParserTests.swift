@@ -139,8 +139,9 @@ struct CLIArgumentParserTests {
         ]) else { Issue.record("did not parse"); return }
         let train = try #require(command as? TrainCommand)
         #expect(train.newOptions(modelDimension: 32) == TrainingOptions(
-            epochs: 10, maximumSteps: 50, batchSentences: 64, batchTokens: 500, schedule: .constant(0.001),
-            labelSmoothing: 0, maximumGradientNorm: nil, seed: 7, logInterval: 5, sampleCount: 1, maximumDecodeLength: 21))
+            epochs: 100, maximumSteps: 50, batchSentences: 64, batchTokens: 500, schedule: .constant(0.001),
+            labelSmoothing: 0, maximumGradientNorm: nil, seed: 7, logInterval: 5, sampleCount: 1, maximumDecodeLength: 21,
+            patience: 10))
         #expect(train.newConfiguration(sourceVocabularySize: 30, targetVocabularySize: 40) == TransformerConfiguration(
             sourceVocabularySize: 30, targetVocabularySize: 40, modelDimension: 32, headCount: 4, layerCount: 2,
             feedForwardDimension: 64, maximumLength: 21))
@@ -154,8 +155,11 @@ struct CLIArgumentParserTests {
         }
         let train = try #require(command as? TrainCommand)
         let options = train.newOptions(modelDimension: 512)
-        #expect(options.schedule == .inverseSquareRoot(modelDimension: 512, warmupSteps: 4000, scale: 1))
-        #expect(options.epochs == 10 && options.maximumSteps == nil && options.batchSize == .sentences(64))
+        #expect(options.epochs == 100 && options.patience == 10 && options.maximumSteps == nil && options.batchSize == .sentences(64))
+        // Without --warmup the warm-up is 5% of the planned steps (100 epochs of 279 batches: 1,395), from 100 to 4000.
+        #expect(train.sizingWarmup(options, batchesPerEpoch: 279).schedule
+                    == .inverseSquareRoot(modelDimension: 512, warmupSteps: 1395, scale: 1))
+        #expect(TrainingOptions.defaultWarmup(plannedSteps: 10) == 100 && TrainingOptions.defaultWarmup(plannedSteps: 1_000_000) == 4000)
         #expect(options.labelSmoothing == 0.1 && options.maximumGradientNorm == 1 && options.seed == 0)
         var base = TransformerConfiguration()
         base.maximumLength = 101

@@ -4,6 +4,22 @@ import Testing
 
 /// The training loop end to end on a tiny task: checkpoints, logs, reproducibility and exact resumption.
 @Suite struct TrainerTests {
+    /// With a zero learning rate the validation loss never improves after epoch 1, so patience 2 ends the
+    /// run after epoch 3 (not at the 20-epoch bound), and best.safetensors is epoch 1's.
+    @Test func patienceStopsARunThatNoLongerImproves() throws {
+        try TrainingFixtures.withTemporaryDirectory { directory in
+            var options = TrainingFixtures.options(epochs: 20)
+            options.schedule = .constant(0)
+            options.patience = 2
+            let trainer = try TrainingFixtures.newTrainer(options: options, directory: directory)
+            let summary = try trainer.run()
+            #expect(summary.stoppedEarly && !summary.interrupted)
+            #expect(summary.state.completedEpochs == 3 && summary.state.bestEpoch == 1)
+            let best = try TrainingRecord(metadata: try Checkpoint.load(from: trainer.bestCheckpoint).metadata, file: "best")
+            #expect(best.state?.completedEpochs == 1)
+        }
+    }
+
     @Test func writesCheckpointsAndMetrics() throws {
         try TrainingFixtures.withTemporaryDirectory { directory in
             let logger = try TrainingLogger(logDirectory: directory.path)
