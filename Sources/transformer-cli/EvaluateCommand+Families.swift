@@ -20,6 +20,16 @@ extension EvaluateCommand {
         let report = ClassificationTask.evaluate(model: classifier.model, examples: examples, batchSize: .sentences(batchSize))
         let m = report.metrics
         let labels = classifier.labels
+        if let path = confusionPlot {
+            let figure = m.confusionFigure(labels: labels, title: "Confusion: \(URL(fileURLWithPath: dataPath).lastPathComponent)")
+            let bytes = path.hasSuffix(".svg") ? Array(figure.svg().utf8) : figure.png()
+            do {
+                try AtomicFile.write(to: URL(fileURLWithPath: path)) { (output) throws(AtomicWriteError.Cause) in try output.write(bytes) }
+            } catch {
+                throw CommandFailure("--confusion-plot: \(path): cannot be written (\(error))", status: ExitCode.cannotCreate)
+            }
+            printError("wrote \(path)")
+        }
         if json {
             print(JSONLine.render(.object([
                 ("texts", .integer(examples.count)), ("loss", JSONLine.number(report.loss)),
@@ -51,6 +61,7 @@ extension EvaluateCommand {
     }
 
     func evaluateLanguageModel() throws -> Int32 {
+        if confusionPlot != nil { throw UsageError("--confusion-plot: only for a classifier's checkpoint") }
         let bundle = try FamilyCheckpoint.languageModel(checkpointPath)
         let text: String
         do { text = try LabeledTexts.readText(dataPath) }

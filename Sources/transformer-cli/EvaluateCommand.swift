@@ -29,6 +29,8 @@ struct EvaluateCommand: Command {
         .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
         .integer("errors", in: 0...1_000_000, default: 5, help: "Wrong translations listed after the table."),
         .flag("json", help: "Print the metrics as one JSON object instead of a table."),
+        .text("confusion-plot", default: nil,
+              help: "Classifier: also draw the confusion matrix into this .svg or .png file."),
     ]
 
     let checkpointPath: String
@@ -38,6 +40,7 @@ struct EvaluateCommand: Command {
     let skipInvalid: Bool
     let errorCount: Int
     let json: Bool
+    let confusionPlot: String?
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         checkpointPath = arguments.text("checkpoint")!
@@ -47,6 +50,13 @@ struct EvaluateCommand: Command {
         skipInvalid = arguments.flag("skip-invalid")
         errorCount = arguments.integer("errors")
         json = arguments.flag("json")
+        confusionPlot = arguments.text("confusion-plot")
+    }
+
+    func validate() throws(UsageError) {
+        if let path = confusionPlot, !(path.hasSuffix(".svg") || path.hasSuffix(".png")) {
+            throw .invalidValue(option: "confusion-plot", expected: "a file name ending in .svg or .png", found: UsageError.quoted(path))
+        }
     }
 
     func run() throws -> Int32 {

@@ -5,7 +5,7 @@ import TransformerCore
 /// translation as heatmaps (SVG or PNG, one picture per kind and layer), or one interactive HTML page.
 struct PlotAttentionCommand: Command {
     static let name = "plot-attention"
-    static let abstract = "Draw the attention weights of one translation."
+    static let abstract = "Draw the attention weights a model used on a text."
     static let discussion = """
         Translates --text greedily with --checkpoint, then draws the attention weights the model used: \
         encoder self-attention (source x source), decoder masked self-attention (output x decoder \
@@ -21,6 +21,11 @@ struct PlotAttentionCommand: Command {
         --rollout adds the encoder's attention rollout (Abnar & Zuidema 2020: heads averaged, the \
         identity added for the residual, rows renormalised, multiplied through the layers). Layers \
         and heads count from 1. Files are written into --out (created if missing), each path printed.
+
+        A classifier's checkpoint (train --task classify) draws its encoder self-attention over [CLS] \
+        and the tokens of --text (the [CLS] row is what the pooled vector reads), with --rollout the \
+        rollout; a language model's (train --task lm) draws the causal self-attention over the tokens \
+        of --text as a prompt ('decoder' pictures).
         """
 
     static let options: [OptionSpec] = [
@@ -66,6 +71,8 @@ struct PlotAttentionCommand: Command {
 
     func run() throws -> Int32 {
         try out.check()
+        let family = try FamilyCheckpoint.family(checkpointPath)
+        if family != .encoderDecoder { return try plotFamily(family) }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
         let c = checkpoint.configuration
         if let layer, layer > c.layerCount {
@@ -88,9 +95,48 @@ struct PlotAttentionCommand: Command {
                        + "; labelled with their text")
         }
         print("Translation: \(report.caption(limit: 80))")
+        try write(report, kinds: kind.map { [$0] } ?? AttentionKind.allCases, layerCount: c.layerCount)
+        return ExitCode.success
+    }
+
+    /// A classifier's or language model's report, drawn like a translation's.
+    func plotFamily(_ family: ModelFamily) throws -> Int32 {
+        let report: AttentionReport
+        let available: AttentionKind
+        switch family {
+        case .encoderClassifier:
+            let classifier = try FamilyCheckpoint.classifier(checkpointPath)
+            report = AttentionReport.classifier(classifier.model, tokenizer: classifier.tokenizer, labels: classifier.labels, text: text)
+            available = .encoderSelf
+            print("Classified: \(report.input) -> \(report.output)")
+        default:
+            if rollout { throw UsageError("--rollout: a language model has no encoder to roll out; leave --rollout out") }
+            let bundle = try FamilyCheckpoint.languageModel(checkpointPath)
+            report = AttentionReport.languageModel(bundle.model, tokenizer: bundle.tokenizer, prompt: text)
+            available = .decoderSelf
+            print("Prompt: \(report.sourceTokens.count) tokens")
+        }
+        if let kind, kind != available {
+            throw UsageError.invalidValue(option: "kind", expected: "\(available.name) (\(family.description) has only that attention)",
+                                          found: kind.name)
+        }
+        if let layer, layer > report.layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(report.layerCount) (the model's layers)", found: "\(layer)")
+        }
+        if let head, head > report.headCount {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(report.headCount) (the model's heads)", found: "\(head)")
+        }
+        if !report.unknownTokens.isEmpty {
+            printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens) + "; labelled with their text")
+        }
+        try write(report, kinds: [available], layerCount: report.layerCount)
+        return ExitCode.success
+    }
+
+    /// The pictures or the page of `report`, into --out.
+    func write(_ report: AttentionReport, kinds: [AttentionKind], layerCount: Int) throws {
         var files = PlotFiles(directory: out)
-        let kinds = kind.map { [$0] } ?? AttentionKind.allCases
-        let layers = layer.map { [$0 - 1] } ?? Array(0..<c.layerCount)
+        let layers = layer.map { [$0 - 1] } ?? Array(0..<layerCount)
         let heads = head.map { [$0 - 1] }
         switch format {
         case .html:
@@ -110,7 +156,6 @@ struct PlotAttentionCommand: Command {
             }
         }
         try files.write()
-        return ExitCode.success
     }
 }
 

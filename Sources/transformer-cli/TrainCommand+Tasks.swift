@@ -96,9 +96,16 @@ extension TrainCommand {
         case .lm:
             let text = try readTextData(dataPath)
             let fraction = Double(arguments.number("val-fraction"))
-            let characters = Array(text)
-            let cut = characters.count - Int((Double(characters.count) * fraction).rounded())
-            let (trainingText, validationText) = (String(characters[..<cut]), String(characters[cut...]))
+            let trainingText: String, validationText: String, validationName: String
+            if let validationDataPath {   // a text of its own (e.g. other plays)
+                (trainingText, validationText) = (text, try readTextData(validationDataPath))
+                validationName = validationDataPath
+            } else {                      // the end of the text: never a region training windows come from
+                let characters = Array(text)
+                let cut = characters.count - Int((Double(characters.count) * fraction).rounded())
+                (trainingText, validationText) = (String(characters[..<cut]), String(characters[cut...]))
+                validationName = "the last \(Int((fraction * 100).rounded()))% of \(dataPath)"
+            }
             let tokenizer = try Tokenizer.build(kind: kind, texts: [trainingText], minimumFrequency: minimumFrequency)
             let context = arguments.integer("context")
             let trainingIDs = tokenizer.encodeIDs(trainingText), validationIDs = tokenizer.encodeIDs(validationText)
@@ -117,7 +124,7 @@ extension TrainCommand {
                                          validationCharacters: validationText.count, context: context,
                                          batchSize: arguments.integer("batch-size"), seed: seed)
             let lines = ["Data: \(TextFormatting.grouped(trainingIDs.count)) training and \(TextFormatting.grouped(validationIDs.count)) "
-                         + "validation tokens (the last \(Int(fraction * 100))% of \(dataPath)), "
+                         + "validation tokens (\(validationName)), "
                          + "\(tokenizer.vocabulary.count) \(kind.rawValue) tokens in the vocabulary, context \(context)"]
             return try train(try prepare(task, summary: lines))
         case .translate:

@@ -43,33 +43,43 @@ public struct AttentionReport: Equatable, Sendable {
         let sourceLabels = sourceTokens + [end]
         let queryLabels = isComplete ? outputTokens + [end] : outputTokens
         let decoderKeys = Array(([start] + outputTokens).prefix(queryLabels.count))
-        var maps: [AttentionMap] = []
-        func split(_ tensors: [Tensor], _ kind: AttentionKind, _ queries: [String], _ keys: [String]) {
-            for (layer, tensor) in tensors.enumerated() {
-                // [1, H, Q, K] -> H maps of [Q, K]
-                precondition(tensor.rank == 4 && tensor.shape[0] >= 1 && tensor.shape[2] == queries.count
-                             && tensor.shape[3] == keys.count,
-                             "\(kind.title) layer \(layer): expected [1, H, \(queries.count), \(keys.count)], got \(tensor.shape)")
-                let size = queries.count * keys.count
-                for head in 0..<tensor.shape[1] {
-                    let values = Array(tensor.scalars[(head * size)..<((head + 1) * size)])
-                    maps.append(AttentionMap(kind: kind, layer: layer, content: .head(head), queryLabels: queries,
-                                             keyLabels: keys, values: values))
-                }
-            }
-        }
-        split(attention.encoderSelf, .encoderSelf, sourceLabels, sourceLabels)
-        split(attention.decoderSelf, .decoderSelf, queryLabels, decoderKeys)
-        split(attention.decoderCross, .decoderCross, queryLabels, sourceLabels)
+        let maps = Self.split(attention.encoderSelf, .encoderSelf, queries: sourceLabels, keys: sourceLabels)
+            + Self.split(attention.decoderSelf, .decoderSelf, queries: queryLabels, keys: decoderKeys)
+            + Self.split(attention.decoderCross, .decoderCross, queries: queryLabels, keys: sourceLabels)
+        self.init(input: input, sourceTokens: sourceTokens, output: output, outputTokens: outputTokens,
+                  isComplete: isComplete, unknownTokens: unknownTokens, layerCount: attention.encoderSelf.count,
+                  headCount: attention.encoderSelf.first?.shape[1] ?? 0, maps: maps)
+    }
+
+    /// A report of the given maps (the other families' reports, see `AttentionReport+Families.swift`).
+    init(input: String, sourceTokens: [String], output: String, outputTokens: [String], isComplete: Bool,
+         unknownTokens: [String], layerCount: Int, headCount: Int, maps: [AttentionMap]) {
         self.input = input
         self.sourceTokens = sourceTokens
         self.output = output
         self.outputTokens = outputTokens
         self.isComplete = isComplete
         self.unknownTokens = unknownTokens
-        self.layerCount = attention.encoderSelf.count
-        self.headCount = attention.encoderSelf.first?.shape[1] ?? 0
+        self.layerCount = layerCount
+        self.headCount = headCount
         self.maps = maps
+    }
+
+    /// One `[1, H, Q, K]` tensor per layer -> H maps of `[Q, K]` per layer, labelled.
+    static func split(_ tensors: [Tensor], _ kind: AttentionKind, queries: [String], keys: [String]) -> [AttentionMap] {
+        var maps: [AttentionMap] = []
+        for (layer, tensor) in tensors.enumerated() {
+            precondition(tensor.rank == 4 && tensor.shape[0] >= 1 && tensor.shape[2] == queries.count
+                         && tensor.shape[3] == keys.count,
+                         "\(kind.title) layer \(layer): expected [1, H, \(queries.count), \(keys.count)], got \(tensor.shape)")
+            let size = queries.count * keys.count
+            for head in 0..<tensor.shape[1] {
+                let values = Array(tensor.scalars[(head * size)..<((head + 1) * size)])
+                maps.append(AttentionMap(kind: kind, layer: layer, content: .head(head), queryLabels: queries,
+                                         keyLabels: keys, values: values))
+            }
+        }
+        return maps
     }
 
     /// The maps of one kind and layer (0-based), one per head in head order.
@@ -102,6 +112,7 @@ public struct AttentionReport: Equatable, Sendable {
     /// arrows, so the PNG bitmap font can draw them).
     public func caption(limit: Int = 32) -> String {
         func cut(_ text: String) -> String { text.count > limit ? String(text.prefix(limit - 3)) + "..." : text }
+        if output.isEmpty && outputTokens.isEmpty { return cut(input) }   // a language model's prompt
         return "\(cut(input)) -> \(cut(output))" + (isComplete ? "" : " (no <eos>)")
     }
 }
