@@ -50,7 +50,8 @@ struct TrainCommand: Command {
             .number("val-fraction", .probability, default: 0.1,
                     help: "Share of --data held out for validation, drawn with --seed; 0: none."),
             .choice("tokenizer", TokenizerKind.self, default: .character,
-                    help: "How both sides are cut into tokens: characters, or words between whitespace."),
+                    help: "How texts are cut into tokens: characters, words between whitespace, or runs of word "
+                        + "characters and of punctuation (as Hugging Face's Whitespace pre-tokenizer)."),
             .choice("src-tokenizer", TokenizerKind.self, help: "Source tokenizer; default: --tokenizer."),
             .choice("tgt-tokenizer", TokenizerKind.self, help: "Target tokenizer; default: --tokenizer."),
             .integer("min-freq", in: 1...Int.max, default: 1,

@@ -112,7 +112,7 @@ public struct AttentionReport: Equatable, Sendable {
     /// arrows, so the PNG bitmap font can draw them).
     public func caption(limit: Int = 32) -> String {
         func cut(_ text: String) -> String { text.count > limit ? String(text.prefix(limit - 3)) + "..." : text }
-        if output.isEmpty && outputTokens.isEmpty { return cut(input) }   // a language model's prompt
+        if !maps.isEmpty && maps.allSatisfy({ $0.kind == .decoderSelf }) { return cut(input) }   // a language model's prompt
         return "\(cut(input)) -> \(cut(output))" + (isComplete ? "" : " (no <eos>)")
     }
 }

@@ -5,12 +5,17 @@ public enum TokenizerKind: String, Codable, Sendable, CaseIterable {
     case character
     /// Runs of whitespace (`Character.isWhitespace`) separate tokens; the whitespace itself is dropped.
     case word
+    /// Runs of word characters (letters, digits, marks, `_`) and runs of other non-space characters, as
+    /// Hugging Face's `Whitespace` pre-tokenizer (`\w+|[^\w\s]+`): `"don't stop."` -> `don ' t stop .`.
+    /// Joined back with single spaces.
+    case punctuation
 
     /// The tokens of `text`, with no vocabulary involved (so lengths can be checked before one exists).
     public func tokens(_ text: String) -> [String] {
         switch self {
         case .character: return text.map { String($0) }
         case .word: return text.split(whereSeparator: \.isWhitespace).map { String($0) }
+        case .punctuation: return Self.wordAndPunctuationRuns(text)
         }
     }
 
@@ -19,7 +24,30 @@ public enum TokenizerKind: String, Codable, Sendable, CaseIterable {
         switch self {
         case .character: return text.count
         case .word: return text.split(whereSeparator: \.isWhitespace).count
+        case .punctuation: return Self.wordAndPunctuationRuns(text).count
         }
+    }
+
+    /// `\w+|[^\w\s]+` over Characters: a word character is a letter, a number, a combining mark or `_`.
+    static func wordAndPunctuationRuns(_ text: String) -> [String] {
+        func isWord(_ c: Character) -> Bool {
+            c == "_" || c.isLetter || c.isNumber || c.unicodeScalars.allSatisfy {
+                [.nonspacingMark, .spacingMark, .enclosingMark].contains($0.properties.generalCategory)
+            }
+        }
+        var runs: [String] = [], current = "", currentIsWord = false
+        for c in text {
+            if c.isWhitespace {
+                if !current.isEmpty { runs.append(current); current = "" }
+                continue
+            }
+            let word = isWord(c)
+            if !current.isEmpty && word != currentIsWord { runs.append(current); current = "" }
+            current.append(c)
+            currentIsWord = word
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs
     }
 
     /// What joins tokens back into text: nothing for characters, one space for words.

@@ -20,7 +20,7 @@ struct CLIHelpTests {
           generate                Continue a prompt with a trained language model.
           evaluate                Score a checkpoint on held-out data.
           bench                   Time training and decoding (compare with PyTorch).
-          plot-attention          Draw the attention weights of one translation.
+          plot-attention          Draw the attention weights a model used on a text.
           plot-loss               Draw a run's loss and learning rate against step.
           plot-positional-encoding
                                   Draw the sinusoidal positional-encoding table.

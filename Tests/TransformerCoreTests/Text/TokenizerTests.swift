@@ -3,6 +3,14 @@ import Testing
 @testable import TransformerCore
 
 @Suite struct TokenizerTests {
+    /// The punctuation kind is Hugging Face's Whitespace pre-tokenizer, \w+|[^\w\s]+: word runs and
+    /// punctuation runs, whitespace dropped; letters with combining marks stay one word.
+    @Test func punctuationKindSplitsWordAndPunctuationRuns() {
+        #expect(TokenizerKind.punctuation.tokens("Don't stop...now!") == ["Don", "'", "t", "stop", "...", "now", "!"])
+        #expect(TokenizerKind.punctuation.tokens("  naïve e\u{301}t\u{e9} (2024)_x ") == ["naïve", "e\u{301}t\u{e9}", "(", "2024", ")", "_x"])
+        #expect(TokenizerKind.punctuation.tokenCount("a, b") == 3 && TokenizerKind.punctuation.tokens("") == [])
+    }
+
     @Test func characterTokensAreGraphemes() {
         #expect(TokenizerKind.character.tokens("naïve") == ["n", "a", "ï", "v", "e"])
         #expect(TokenizerKind.character.tokens("na\u{0069}\u{0308}ve").count == 5)   // i + combining diaeresis
