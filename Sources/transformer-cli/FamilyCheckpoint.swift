@@ -21,8 +21,8 @@ enum FamilyCheckpoint {
         catch { throw CheckpointError(file: path, kind: error.kind, detail: error.detail) }
     }
 
-    static func classifier(_ path: String) throws -> Classifier {
-        let (loaded, metadata) = try load(path)
+    static func classifier(_ path: String, loaded given: LoadedCheckpoint? = nil) throws -> Classifier {
+        let (loaded, metadata) = try given.map { ($0, $0.metadata) } ?? load(path)
         let model = try named(path) { () throws(CheckpointError) in try loaded.model(EncoderClassifier.self) }
         let tokenizer = try decode(Tokenizer.self, ClassificationTask.tokenizerKey, metadata, path)
         let labels = try decode([String].self, ClassificationTask.labelsKey, metadata, path)
@@ -33,8 +33,8 @@ enum FamilyCheckpoint {
         return Classifier(model: model, tokenizer: tokenizer, labels: labels)
     }
 
-    static func languageModel(_ path: String) throws -> LanguageModelBundle {
-        let (loaded, metadata) = try load(path)
+    static func languageModel(_ path: String, loaded given: LoadedCheckpoint? = nil) throws -> LanguageModelBundle {
+        let (loaded, metadata) = try given.map { ($0, $0.metadata) } ?? load(path)
         let model = try named(path) { () throws(CheckpointError) in try loaded.model(LanguageModel.self) }
         let tokenizer = try decode(Tokenizer.self, LanguageModelTask.tokenizerKey, metadata, path)
         guard tokenizer.vocabulary.count == model.configuration.vocabularySize else {

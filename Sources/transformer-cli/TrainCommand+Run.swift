@@ -5,6 +5,13 @@ extension TrainCommand {
     /// The whole run. Everything that can be wrong with the command line, the data or the output
     /// directories is reported before the first training step.
     func run() throws -> Int32 {
+        if let resumePath {   // the checkpoint says which task it continues
+            switch try FamilyCheckpoint.family(resumePath) {
+            case .encoderClassifier: return try runTask(.classify)
+            case .decoderLanguageModel: return try runTask(.lm)
+            case .encoderDecoder: break
+            }
+        }
         let task = arguments.choice("task", as: TrainTask.self)
         if task != .translate { return try runTask(task) }
         let signals = StopSignals { number in
@@ -17,7 +24,7 @@ extension TrainCommand {
         let generator = SeededGenerator(seed: arguments.unsignedInteger("seed"))
         let checkpoint = try resumePath.map { try TrainedCheckpoint.load($0, generator: generator) }
         var settings = try settings(resuming: checkpoint, generator: generator)
-        let (logDirectory, outDirectory) = try outputDirectories(resuming: checkpoint)
+        let (logDirectory, outDirectory) = try outputDirectories(resuming: checkpoint?.path)
 
         // 2. Data: read, check, split; vocabularies from the training part (or the checkpoint's).
         let data = try readData(settings)
@@ -94,8 +101,8 @@ extension TrainCommand {
 
     /// --logdir and --out, checked; a directory holding another run's checkpoints or metrics is refused,
     /// except the directory of the checkpoint being resumed.
-    func outputDirectories(resuming checkpoint: TrainedCheckpoint?) throws -> (log: OutputDirectory, out: OutputDirectory) {
-        let resumedDirectory = checkpoint.map { $0.url.deletingLastPathComponent().path }
+    func outputDirectories(resuming checkpoint: String?) throws -> (log: OutputDirectory, out: OutputDirectory) {
+        let resumedDirectory = checkpoint.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
         let logPath = arguments.text("logdir") ?? resumedDirectory.map(Self.relativeIfInside)
             ?? OutputDirectory.timestamped(under: "runs")
         let log = OutputDirectory(option: "logdir", path: logPath)

@@ -5,16 +5,36 @@ import TransformerCore
 /// same ``Trainer`` (logs, checkpoints, stop signals) as translation.
 extension TrainCommand {
     func runTask(_ task: TrainTask) throws -> Int32 {
-        if resumePath != nil {
-            throw UsageError("--resume: continuing a run is supported for --task translate only, so far")
-        }
-        guard let dataPath else { throw UsageError.invalidValue(option: "data", expected: "a data file", found: "nothing") }
         let signals = StopSignals { number in
             printError("\n\(StopSignals.name(number)): finishing the current step, then saving last.safetensors")
         }
         defer { signals.restore() }
         let generator = SeededGenerator(seed: arguments.unsignedInteger("seed"))
-        let (logDirectory, outDirectory) = try outputDirectories(resuming: nil)
+        // A resumed run takes its data settings, tokenizer, model, optimizer and state from the checkpoint.
+        var resumed: (loaded: LoadedCheckpoint, resume: TrainingResume, data: TaskDataOptions)?
+        if let resumePath {
+            for option in Self.options.map(\.name) where arguments.isGiven(option)
+                && !["resume", "epochs", "steps", "patience", "log-every", "samples", "logdir", "out", "task"].contains(option) {
+                throw UsageError("--\(option): with --resume of a \(task.rawValue) run the checkpoint's settings are used; "
+                                 + "leave it out (only --epochs, --steps, --patience, --log-every, --logdir and --out apply)")
+            }
+            let loaded: LoadedCheckpoint
+            do { loaded = try Checkpoint.load(from: URL(fileURLWithPath: resumePath), generator: generator) }
+            catch { throw CheckpointError(file: resumePath, kind: error.kind, detail: error.detail) }
+            let resume = try TrainingResume(checkpoint: loaded, generator: generator)
+            guard let json = loaded.metadata[TaskDataOptions.metadataKey],
+                  let data = try? JSONDecoder().decode(TaskDataOptions.self, from: Data(json.utf8)) else {
+                throw CheckpointError(file: resumePath, kind: .invalidMetadata,
+                                      detail: "metadata has no valid \"\(TaskDataOptions.metadataKey)\"; it cannot be resumed")
+            }
+            resumed = (loaded, resume, data)
+        }
+        let stored = resumed?.data
+        guard let dataPath = stored?.data ?? dataPath else {
+            throw UsageError.invalidValue(option: "data", expected: "a data file", found: "nothing")
+        }
+        let validationDataPath = stored.map { $0.validationData } ?? validationDataPath
+        let (logDirectory, outDirectory) = try outputDirectories(resuming: resumePath)
         let block = BlockConfiguration(
             modelDimension: arguments.integer("d-model"), headCount: arguments.integer("heads"),
             feedForwardDimension: arguments.integer("d-ff"), dropout: arguments.number("dropout"),
@@ -22,31 +42,52 @@ extension TrainCommand {
             activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self))
         var options = newOptions(modelDimension: block.modelDimension)
         options.maximumDecodeLength = 0
-        let kind = arguments.choice("tokenizer", as: TokenizerKind.self)
+        if let resume = resumed?.resume {
+            options = resume.options
+            if arguments.isGiven("epochs") { options.epochs = arguments.integer("epochs") }
+            if arguments.isGiven("steps") { options.maximumSteps = arguments.integer("steps") }
+            if arguments.isGiven("patience") { options.patience = arguments.integer("patience") > 0 ? arguments.integer("patience") : nil }
+            if arguments.isGiven("log-every") { options.logInterval = arguments.integer("log-every") }
+            try checkWorkLeft(state: resume.state, options: options)
+        }
+        let dataOptions = stored ?? TaskDataOptions(
+            task: task.rawValue, data: Self.absolute(dataPath), validationData: validationDataPath.map(Self.absolute),
+            validationFraction: Double(arguments.number("val-fraction")), tokenizer: arguments.choice("tokenizer", as: TokenizerKind.self),
+            minimumFrequency: arguments.integer("min-freq"), maximumTokens: arguments.integer("max-len"),
+            context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"))
+        let kind = dataOptions.tokenizer
         let positional = arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self)
         let layers = arguments.integer("layers")
-        let seed = arguments.unsignedInteger("seed")
-        let minimumFrequency = arguments.integer("min-freq")
+        let seed = dataOptions.seed
+        let minimumFrequency = dataOptions.minimumFrequency
         func prepare<T: TrainingTask>(_ task: T, summary: [String]) throws -> Trainer<T> {
-            if let steps = options.maximumSteps, !arguments.isGiven("epochs") {
-                let perEpoch = max(1, task.batches(epoch: 0).count)
-                options.epochs = max(1, (steps + perEpoch - 1) / perEpoch)
+            if resumed == nil {
+                if let steps = options.maximumSteps, !arguments.isGiven("epochs") {
+                    let perEpoch = max(1, task.batches(epoch: 0).count)
+                    options.epochs = max(1, (steps + perEpoch - 1) / perEpoch)
+                }
+                options = sizingWarmup(options, batchesPerEpoch: task.batches(epoch: 0).count)
             }
-            options = sizingWarmup(options, batchesPerEpoch: task.batches(epoch: 0).count)
             summary.forEach { print($0) }
-            print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters (d_model \(block.modelDimension), "
-                  + "\(block.headCount) heads, \(layers) layer\(layers == 1 ? "" : "s"), d_ff \(block.feedForwardDimension))")
-            print("Training: \(task.batches(epoch: 0).count) batches an epoch, up to \(options.epochs) epochs")
+            print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters")
+            let patience = options.patience.map { ", early stopping after \($0) epochs without a lower validation loss" } ?? ""
+            print("Training: \(task.batches(epoch: 0).count) batches an epoch, up to \(options.epochs) epochs\(patience); "
+                  + TrainCommand.describe(options.schedule))
+            if let state = resumed?.resume.state {
+                print("Resuming after \(state.completedEpochs) epochs (step \(state.step)) from \(resumePath ?? "")")
+            }
             print("Writing checkpoints to \(outDirectory.path), logs to \(logDirectory.path)")
             try logDirectory.create()
             try outDirectory.create()
             let logger = try TrainingLogger(logDirectory: logDirectory.path)
-            let optimizer = Adam(parameters: task.model.parameters, learningRate: options.schedule.rate(at: 1),
-                                 beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
-            return Trainer(task: task, optimizer: optimizer, options: options, generator: generator,
-                           checkpointDirectory: outDirectory.url, logger: logger,
+            let optimizer = resumed?.resume.optimizer ?? Adam(parameters: task.model.parameters,
+                                                             learningRate: options.schedule.rate(at: 1),
+                                                             beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
+            return Trainer(task: task, optimizer: optimizer, options: options, state: resumed?.resume.state ?? TrainingState(),
+                           generator: generator, checkpointDirectory: outDirectory.url, logger: logger,
                            progress: ProgressReporter(lineInterval: options.logInterval),
-                           shouldStop: { signals.received != nil })
+                           shouldStop: { signals.received != nil },
+                           extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()])
         }
         func train<T: TrainingTask>(_ trainer: Trainer<T>) throws -> Int32 {
             #if DEBUG
@@ -71,9 +112,21 @@ extension TrainCommand {
         switch task {
         case .classify:
             let data = try ClassifierData.read(data: dataPath, validation: validationDataPath,
-                                               fraction: Double(arguments.number("val-fraction")), seed: seed)
+                                               fraction: dataOptions.validationFraction, seed: seed)
+            let maximumTokens = dataOptions.maximumTokens
+            if let (loaded, _, _) = resumed {
+                let classifier = try FamilyCheckpoint.classifier(resumePath!, loaded: loaded)
+                guard classifier.labels == data.labels else {
+                    throw CommandFailure("\(dataPath): the data now gives the classes \(data.labels.joined(separator: ", ")), "
+                                         + "the checkpoint has \(classifier.labels.joined(separator: ", "))", status: ExitCode.dataError)
+                }
+                let (training, _) = data.encode(data.training, tokenizer: classifier.tokenizer, maximumTokens: maximumTokens)
+                let (validation, _) = data.encode(data.validation, tokenizer: classifier.tokenizer, maximumTokens: maximumTokens)
+                let task = ClassificationTask(model: classifier.model, tokenizer: classifier.tokenizer, labels: classifier.labels,
+                                              training: training, validation: validation, batchSize: options.batchSize, seed: seed)
+                return try train(try prepare(task, summary: []))
+            }
             let tokenizer = try Tokenizer.build(kind: kind, texts: data.training.texts, minimumFrequency: minimumFrequency)
-            let maximumTokens = arguments.integer("max-len")
             let (training, cutTraining) = data.encode(data.training, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let (validation, cutValidation) = data.encode(data.validation, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let pooling = arguments.choice("pooling", as: ClassifierConfiguration.Pooling.self)
@@ -95,7 +148,7 @@ extension TrainCommand {
             return try train(try prepare(task, summary: lines))
         case .lm:
             let text = try readTextData(dataPath)
-            let fraction = Double(arguments.number("val-fraction"))
+            let fraction = dataOptions.validationFraction
             let trainingText: String, validationText: String, validationName: String
             if let validationDataPath {   // a text of its own (e.g. other plays)
                 (trainingText, validationText) = (text, try readTextData(validationDataPath))
@@ -106,8 +159,17 @@ extension TrainCommand {
                 (trainingText, validationText) = (String(characters[..<cut]), String(characters[cut...]))
                 validationName = "the last \(Int((fraction * 100).rounded()))% of \(dataPath)"
             }
+            let context = dataOptions.context
+            if let (loaded, _, _) = resumed {
+                let bundle = try FamilyCheckpoint.languageModel(resumePath!, loaded: loaded)
+                let task = LanguageModelTask(model: bundle.model, tokenizer: bundle.tokenizer,
+                                             trainingIDs: bundle.tokenizer.encodeIDs(trainingText),
+                                             validationIDs: bundle.tokenizer.encodeIDs(validationText),
+                                             validationCharacters: validationText.count, context: context,
+                                             batchSize: dataOptions.batchSize, seed: seed)
+                return try train(try prepare(task, summary: []))
+            }
             let tokenizer = try Tokenizer.build(kind: kind, texts: [trainingText], minimumFrequency: minimumFrequency)
-            let context = arguments.integer("context")
             let trainingIDs = tokenizer.encodeIDs(trainingText), validationIDs = tokenizer.encodeIDs(validationText)
             guard trainingIDs.count > context else {
                 throw CommandFailure("--context: expected fewer tokens than the training text's \(trainingIDs.count), got \(context)",
@@ -122,7 +184,7 @@ extension TrainCommand {
             catch { throw CommandFailure("configuration: \(error)", status: ExitCode.usage) }
             let task = LanguageModelTask(model: model, tokenizer: tokenizer, trainingIDs: trainingIDs, validationIDs: validationIDs,
                                          validationCharacters: validationText.count, context: context,
-                                         batchSize: arguments.integer("batch-size"), seed: seed)
+                                         batchSize: dataOptions.batchSize, seed: seed)
             let lines = ["Data: \(TextFormatting.grouped(trainingIDs.count)) training and \(TextFormatting.grouped(validationIDs.count)) "
                          + "validation tokens (\(validationName)), "
                          + "\(tokenizer.vocabulary.count) \(kind.rawValue) tokens in the vocabulary, context \(context)"]
@@ -197,5 +259,32 @@ struct ClassifierData {
             return LabeledExample(ids: ids, label: index[label]!)
         }
         return (examples, cut)
+    }
+}
+
+/// The data settings of a `train --task classify|lm` run, stored in its checkpoints (metadata
+/// `task_data_options`) so that `--resume` reads and encodes the data exactly as the run it continues.
+struct TaskDataOptions: Codable, Equatable {
+    static let metadataKey = "task_data_options"
+
+    var task: String
+    /// `--data` and `--val-data`, as absolute paths.
+    var data: String
+    var validationData: String?
+    var validationFraction: Double
+    var tokenizer: TokenizerKind
+    var minimumFrequency: Int
+    /// `--max-len` (classify): the most tokens of a text.
+    var maximumTokens: Int
+    /// `--context` (lm).
+    var context: Int
+    var batchSize: Int
+    var seed: UInt64
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Strings, numbers and booleans always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }

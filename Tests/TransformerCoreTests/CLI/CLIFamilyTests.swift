@@ -91,6 +91,27 @@ struct CLIFamilyTests {
         #expect(lm.status == 0 && lm.standardOutput.contains("decoder-layer1.svg"), "\(lm)")
     }
 
+    /// A classifier run stopped after 2 epochs and resumed to 4 ends with the weights of a run that never
+    /// stopped, bit for bit (the data settings, tokenizer, labels, optimizer and generator come back).
+    @Test(arguments: ["classify", "lm"])
+    func resumedRunsEqualStraightRuns(task: String) throws {
+        let t = try Self.trained.get()
+        let directory = try CLITraining.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = task == "classify" ? ["--data", t.labelled, "--max-len", "16"] : ["--data", t.textFile, "--context", "24"]
+        let common = ["train", "--task", task, "--batch-size", "8", "--warmup", "20", "--patience", "0"] + data + CLITraining.tinyModel
+        let straight = try CLITool.run(common + ["--epochs", "4", "--logdir", directory.appendingPathComponent("straight").path])
+        let first = try CLITool.run(common + ["--epochs", "2", "--logdir", directory.appendingPathComponent("stopped").path])
+        let stopped = directory.appendingPathComponent("stopped/last.safetensors").path
+        let resumed = try CLITool.run(["train", "--resume", stopped, "--epochs", "4"])
+        #expect(straight.status == 0 && first.status == 0 && resumed.status == 0, "\(resumed)")
+        let a = try Checkpoint.load(from: directory.appendingPathComponent("straight/last.safetensors")).model
+        let b = try Checkpoint.load(from: URL(fileURLWithPath: stopped)).model
+        #expect(a.parameters.map(\.scalars) == b.parameters.map(\.scalars))
+        let refused = try CLITool.run(["train", "--resume", stopped, "--epochs", "6", "--d-model", "8"])
+        #expect(refused.status == 64 && refused.errorLinesBesidesDebugNote.first?.hasPrefix("error: --d-model: with --resume") == true)
+    }
+
     /// Bad input: one `error:` line naming the file, line or flag, and the exit status.
     @Test func badInputIsOneLineNamingThePlace() throws {
         let t = try Self.trained.get()
