@@ -53,7 +53,8 @@ extension TrainCommand {
         let dataOptions = stored ?? TaskDataOptions(
             task: task.rawValue, data: Self.absolute(dataPath), validationData: validationDataPath.map(Self.absolute),
             validationFraction: Double(arguments.number("val-fraction")), tokenizer: arguments.choice("tokenizer", as: TokenizerKind.self),
-            minimumFrequency: arguments.integer("min-freq"), maximumTokens: arguments.integer("max-len"),
+            minimumFrequency: arguments.integer("min-freq"), lowercase: arguments.flag("lowercase"),
+            maximumTokens: arguments.integer("max-len"),
             context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"))
         let kind = dataOptions.tokenizer
         let positional = arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self)
@@ -126,7 +127,8 @@ extension TrainCommand {
                                               training: training, validation: validation, batchSize: options.batchSize, seed: seed)
                 return try train(try prepare(task, summary: []))
             }
-            let tokenizer = try Tokenizer.build(kind: kind, texts: data.training.texts, minimumFrequency: minimumFrequency)
+            let tokenizer = try Tokenizer.build(kind: kind, texts: data.training.texts, minimumFrequency: minimumFrequency,
+                                                lowercase: dataOptions.lowercase)
             let (training, cutTraining) = data.encode(data.training, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let (validation, cutValidation) = data.encode(data.validation, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let pooling = arguments.choice("pooling", as: ClassifierConfiguration.Pooling.self)
@@ -169,7 +171,8 @@ extension TrainCommand {
                                              batchSize: dataOptions.batchSize, seed: seed)
                 return try train(try prepare(task, summary: []))
             }
-            let tokenizer = try Tokenizer.build(kind: kind, texts: [trainingText], minimumFrequency: minimumFrequency)
+            let tokenizer = try Tokenizer.build(kind: kind, texts: [trainingText], minimumFrequency: minimumFrequency,
+                                                lowercase: dataOptions.lowercase)
             let trainingIDs = tokenizer.encodeIDs(trainingText), validationIDs = tokenizer.encodeIDs(validationText)
             guard trainingIDs.count > context else {
                 throw CommandFailure("--context: expected fewer tokens than the training text's \(trainingIDs.count), got \(context)",
@@ -274,6 +277,7 @@ struct TaskDataOptions: Codable, Equatable {
     var validationFraction: Double
     var tokenizer: TokenizerKind
     var minimumFrequency: Int
+    var lowercase: Bool
     /// `--max-len` (classify): the most tokens of a text.
     var maximumTokens: Int
     /// `--context` (lm).

@@ -63,6 +63,7 @@ struct TrainCommand: Command {
             .flag("skip-invalid", help: "Leave out invalid lines (and say how many) instead of stopping with exit 65."),
             .integer("context", in: 1...(TransformerConfiguration.maximumSize - 1), default: 128,
                      help: "--task lm: tokens a training window, and the model's context."),
+            .flag("lowercase", help: "--task classify or lm: lowercase texts before they are cut into tokens."),
             .choice("pooling", ClassifierConfiguration.Pooling.self, default: .classToken,
                     help: "--task classify: a learned [CLS] vector, or the mean of the encoder outputs."),
         ]
@@ -115,6 +116,9 @@ struct TrainCommand: Command {
         if dataPath == nil && resumePath == nil {
             throw .invalidValue(option: "data", expected: "a file of source<TAB>target pairs (required unless --resume)",
                                 found: "nothing")
+        }
+        if arguments.flag("lowercase") && arguments.choice("task", as: TrainTask.self) == .translate && resumePath == nil {
+            throw UsageError("--lowercase: only for --task classify or lm")
         }
         for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
                                 ("val-data", "val-fraction")]

@@ -62,24 +62,43 @@ public enum TokenizerKind: String, Codable, Sendable, CaseIterable {
 /// tokenizer.decode(ids)                          // "tea"
 /// ```
 ///
-/// Codable as `{"kind": "character", "vocabulary": {"tokens": [...]}}`; it travels inside checkpoints.
+/// Codable as `{"kind": "character", "vocabulary": {"tokens": [...]}}` (plus `"lowercase": true` when it
+/// lowercases); it travels inside checkpoints.
 public struct Tokenizer: Codable, Equatable, Sendable {
     public let kind: TokenizerKind
     public let vocabulary: Vocabulary
+    /// Whether texts are lowercased (`String.lowercased()`, Unicode default case mapping) before they are cut.
+    public let lowercase: Bool
 
-    public init(kind: TokenizerKind, vocabulary: Vocabulary) {
+    public init(kind: TokenizerKind, vocabulary: Vocabulary, lowercase: Bool = false) {
         self.kind = kind
         self.vocabulary = vocabulary
+        self.lowercase = lowercase
     }
 
-    /// The tokens of `text` (see ``TokenizerKind/tokens(_:)``).
-    public func tokens(_ text: String) -> [String] { kind.tokens(text) }
+    private enum CodingKeys: String, CodingKey { case kind, vocabulary, lowercase }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(TokenizerKind.self, forKey: .kind), vocabulary: try c.decode(Vocabulary.self, forKey: .vocabulary),
+                  lowercase: try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? false)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(vocabulary, forKey: .vocabulary)
+        if lowercase { try c.encode(true, forKey: .lowercase) }   // absent otherwise: older checkpoints' bytes
+    }
+
+    /// The tokens of `text` (see ``TokenizerKind/tokens(_:)``), lowercased first when ``lowercase``.
+    public func tokens(_ text: String) -> [String] { kind.tokens(lowercase ? text.lowercased() : text) }
 
     /// The ids of `text`'s tokens, without `<sos>` / `<eos>`. Tokens not in the vocabulary become
     /// `<unk>` (id 3) and are counted in `unknownCount`; encoding never fails.
     public func encode(_ text: String) -> (ids: [Int], unknownCount: Int) {
         var unknownCount = 0
-        let ids = kind.tokens(text).map { token in
+        let ids = tokens(text).map { token in
             let id = vocabulary.id(for: token)
             if id == Vocabulary.unknown { unknownCount += 1 }
             return id
@@ -98,11 +117,12 @@ public struct Tokenizer: Codable, Equatable, Sendable {
 
     /// A tokenizer whose vocabulary holds the tokens of `texts` seen at least `minimumFrequency` times.
     /// Throws when the vocabulary would exceed ``Vocabulary/maximumSize``.
-    public static func build<S: Sequence>(kind: TokenizerKind, texts: S,
-                                          minimumFrequency: Int = 1) throws(DataError) -> Tokenizer
+    public static func build<S: Sequence>(kind: TokenizerKind, texts: S, minimumFrequency: Int = 1,
+                                          lowercase: Bool = false) throws(DataError) -> Tokenizer
     where S.Element == String {
-        let counts = Vocabulary.counts(of: texts.lazy.map { kind.tokens($0) })
-        return Tokenizer(kind: kind, vocabulary: try Vocabulary(counts: counts, minimumFrequency: minimumFrequency))
+        let counts = Vocabulary.counts(of: texts.lazy.map { kind.tokens(lowercase ? $0.lowercased() : $0) })
+        return Tokenizer(kind: kind, vocabulary: try Vocabulary(counts: counts, minimumFrequency: minimumFrequency),
+                         lowercase: lowercase)
     }
 
     /// Source and target tokenizers sharing one vocabulary (`--shared-vocab`), counted over both sides:

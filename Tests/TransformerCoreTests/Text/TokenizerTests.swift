@@ -3,6 +3,18 @@ import Testing
 @testable import TransformerCore
 
 @Suite struct TokenizerTests {
+    /// A lowercasing tokenizer lowercases before cutting, and says so in its JSON only when it does (so the
+    /// tokenizers of older checkpoints encode to the same bytes and decode as not lowercasing).
+    @Test func lowercasingIsStoredOnlyWhenOn() throws {
+        let lower = try Tokenizer.build(kind: .punctuation, texts: ["The cat."], lowercase: true)
+        #expect(lower.encode("THE Cat.").unknownCount == 0 && lower.tokens("The CAT") == ["the", "cat"])
+        let plain = try Tokenizer.build(kind: .punctuation, texts: ["The cat."])
+        let json = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        #expect(!json.contains("lowercase"))
+        #expect(try JSONDecoder().decode(Tokenizer.self, from: try JSONEncoder().encode(lower)) == lower)
+        #expect(try JSONDecoder().decode(Tokenizer.self, from: Data(json.utf8)) == plain)
+    }
+
     /// The punctuation kind is Hugging Face's Whitespace pre-tokenizer, \w+|[^\w\s]+: word runs and
     /// punctuation runs, whitespace dropped; letters with combining marks stay one word.
     @Test func punctuationKindSplitsWordAndPunctuationRuns() {
