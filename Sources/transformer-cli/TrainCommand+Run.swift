@@ -81,19 +81,7 @@ extension TrainCommand {
                               progress: ProgressReporter(lineInterval: settings.options.logInterval),
                               shouldStop: { signals.received != nil },
                               extraMetadata: [TrainDataOptions.metadataKey: settings.data.json()])
-        #if DEBUG
-        // Only once everything is checked, so errors stay one line: unoptimized loops train many times slower.
-        printError("note: this is a debug build, which trains many times slower than a release build; "
-                   + "for real runs use 'swift run -c release transformer-cli train ...'")
-        #endif
-        // Freed arrays stay in the process for the next step instead of being unmapped and faulted in again.
-        MemoryReuse.keepFreedMemoryForReuse()
-        let summary: TrainingSummary
-        do {
-            summary = try trainer.run()
-        } catch let error as DivergenceError {
-            throw divergenceFailure(error, trainer: trainer)
-        }
+        let summary = try runTrainer(trainer)
         try logger.close()
         writeLossPlot(logDirectory: logDirectory)
         return finish(summary, trainer: trainer, settings: settings, signal: signals.received)
@@ -158,6 +146,23 @@ extension TrainCommand {
     func stoppedBeforeTraining(_ number: Int32) -> Int32 {
         printError("\(StopSignals.name(number)) before training started: nothing was trained or saved")
         return StopSignals.exitStatus(number)
+    }
+
+    /// Runs `trainer` once everything is checked (so errors stay one line), a divergence becoming the
+    /// one-line error of ``divergenceFailure(_:trainer:)``.
+    func runTrainer<Task>(_ trainer: Trainer<Task>) throws -> TrainingSummary {
+        #if DEBUG
+        // Unoptimized loops train many times slower.
+        printError("note: this is a debug build, which trains many times slower than a release build; "
+                   + "for real runs use 'swift run -c release transformer-cli train ...'")
+        #endif
+        // Freed arrays stay in the process for the next step instead of being unmapped and faulted in again.
+        MemoryReuse.keepFreedMemoryForReuse()
+        do {
+            return try trainer.run()
+        } catch let error as DivergenceError {
+            throw divergenceFailure(error, trainer: trainer)
+        }
     }
 
     /// The one-line error for a diverged run, naming the step and the last good checkpoint.

@@ -91,17 +91,7 @@ extension TrainCommand {
                            extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()])
         }
         func train<T: TrainingTask>(_ trainer: Trainer<T>) throws -> Int32 {
-            #if DEBUG
-            printError("note: this is a debug build, which trains many times slower than a release build; "
-                       + "for real runs use 'swift run -c release transformer-cli train ...'")
-            #endif
-            MemoryReuse.keepFreedMemoryForReuse()
-            let summary: TrainingSummary
-            do {
-                summary = try trainer.run()
-            } catch let error as DivergenceError {
-                throw divergenceFailure(error, trainer: trainer)
-            }
+            let summary = try runTrainer(trainer)
             writeLossPlot(logDirectory: OutputDirectory(option: "logdir", path: logDirectory.path))
             let best = summary.state.bestValidationLoss.map { String(format: ", best validation loss %.4f", $0) } ?? ""
             print("Trained \(summary.state.step) steps in \(summary.state.completedEpochs) epochs "
@@ -143,9 +133,9 @@ extension TrainCommand {
                                           validation: validation, batchSize: options.batchSize, seed: seed)
             var lines = ["Data: \(TextFormatting.grouped(training.count)) training and \(TextFormatting.grouped(validation.count)) "
                          + "validation texts, \(data.labels.count) classes (\(data.labels.joined(separator: ", "))), "
-                         + "\(tokenizer.vocabulary.count) \(kind.rawValue) tokens in the vocabulary"]
+                         + "\(TextFormatting.grouped(tokenizer.vocabulary.count)) \(kind.rawValue) tokens in the vocabulary"]
             if cutTraining + cutValidation > 0 {
-                lines.append("note: \(cutTraining + cutValidation) texts were longer than --max-len \(maximumTokens) tokens and were cut")
+                lines.append("note: \(TextFormatting.grouped(cutTraining + cutValidation)) texts were longer than --max-len \(maximumTokens) tokens and were cut")
             }
             return try train(try prepare(task, summary: lines))
         case .lm:

@@ -25,24 +25,17 @@ extension Kernels {
     static let defaultBlockDepth = 512
     static let defaultBlockRows = 168
     static let defaultPackedBCapacity = 1 << 21
-    /// Threads splitting rows pack their shared B together (one more job handed to the workers, so one
-    /// more wait for a worker that another process preempted) from 2^19 packed floats (2 MiB, ~0.3 ms of
+    /// Threads splitting rows pack their shared B together from 2^19 packed floats (2 MiB, ~0.3 ms of
     /// packing: 1024 x 1024 B and larger); a smaller B is packed by the caller alone before the workers
-    /// join, which takes as long as the old scheme where every thread packed its own copy. With 2^16,
-    /// medium's 2-thread training step measured ~6% slower than the old scheme on the loaded VM
-    /// (3 alternating runs each, tokens/s 939 / 948 / 932 vs 1002 / 959 / 1104).
+    /// join. Packing together is one more job handed to the workers, so one more wait for a worker that
+    /// another process may have preempted: from 2^16 already, medium's 2-thread training step measured
+    /// ~6% slower (3 alternating runs, tokens/s 939 / 948 / 932 vs 1002 / 959 / 1104).
     static let defaultParallelPackingFloats = 1 << 19
-    /// Two threads from 2 * 2^22 = 8.4M multiply-adds (~170 us on one core). Measured on the 2-vCPU VM
-    /// with Dispatch threads: an idle Dispatch worker starts its iteration 45-65 us late, so 768 x 64 x 64
-    /// (3.1M) ran slower on two threads (57 vs 84 GFLOP/s), break-even was near 6M, and 768 x 256 x 64
-    /// (12.6M) gained 1.2-1.5x, 1024^3 1.9x. With the ``GEMMWorkerPool`` (workers that start within
-    /// microseconds) lower thresholds were tried too, on the shared VM (other processes on both cores):
-    /// small's training step at 2 threads ran slower with 2^19 or 2^20 (median 12.5k vs 15.3k tokens/s at
-    /// 2^22) while the caller still waited for a late worker; once workers could only join an open job,
-    /// 2^19 / 2^20 / 2^22 gave 14.7k / 14.3k / 12.8k (medians of 5, the old code 14.7k): within the noise
-    /// there. On the quiet machine afterwards, with the workers spinning 2 ms instead of 50 us
-    /// (``GEMMWorkerPool/spinSeconds``), 2^20 with that spin made small's 2-thread step 39.9 -> 35.4 ms and
-    /// tiny's 23.6 -> 22.3 ms (medians of 3 alternating runs), so the threshold is now 2^20.
+    /// Multiply-adds a thread must get before a GEMM is split over a second one (2^20, ~20 us on one
+    /// core): below it the hand-off to a ``GEMMWorkerPool`` worker (which spins 2 ms between jobs, so it
+    /// joins within microseconds) costs more than the work saves. At 2^20 small's 2-thread training step
+    /// measured 35.4 ms against 39.9 ms at 2^22 (medians of 3 alternating runs); docs/speed.md has how the
+    /// threshold was found.
     static let defaultWorkPerThread = 1 << 20
 
     /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).

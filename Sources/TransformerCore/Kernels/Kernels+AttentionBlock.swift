@@ -10,11 +10,11 @@ import CKernels
 /// else ``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the work pays for the
 /// dispatch.
 extension Kernels {
-    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread. The pairs
-    /// run on the GEMM worker pool (workers join within microseconds when warm), so tiny's and small's
-    /// attention (1-4M multiply-adds) splits too: with 2^19 and the pool instead of 2^21 and Dispatch, the
-    /// 2-thread training step went small 35.0 -> 27.3 ms and tiny 20.7 -> 12.9 ms (medians of 3
-    /// alternating runs, 05:18 UTC). Task-local so that tests can reach the threaded path with small shapes.
+    /// Multiply-adds a thread must get before the (b, h) pairs are split over a second thread (2^19). The
+    /// pairs run on the GEMM worker pool (workers join within microseconds when warm), so even tiny's and
+    /// small's attention (1-4M multiply-adds) pays for the second thread: their 2-thread training steps
+    /// measured 27.3 and 12.9 ms with this split against 35.0 and 20.7 ms without it (medians of 3
+    /// alternating runs). Task-local so that tests can reach the threaded path with small shapes.
     @TaskLocal static var attentionWorkPerThread = 1 << 19
 
     /// One attention call's operands: raw pointers shared by the workers, which read the inputs and write

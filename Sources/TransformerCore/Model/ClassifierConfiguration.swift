@@ -47,17 +47,11 @@ public struct ClassifierConfiguration: Equatable, Sendable, Codable {
     }
 
     public func validate() throws(ConfigurationError) {
-        try ConfigurationError.checkSize(vocabularySize, .vocabularySize)
         guard classCount >= 2 && classCount <= TransformerConfiguration.maximumSize else {
             throw ConfigurationError(field: .classCount, expected: "at least 2 classes", found: "\(classCount)")
         }
-        try block.validate()
-        try ConfigurationError.checkSize(layerCount, .layerCount)
-        try ConfigurationError.checkSize(maximumLength, .maximumLength)
-        try specialTokens.validate()
-        guard parameterCount <= TransformerConfiguration.maximumStoredScalars else {
-            throw ConfigurationError(field: .modelSize, expected: "at most \(TransformerConfiguration.maximumStoredScalars) parameters",
-                                     found: "\(parameterCount)")
-        }
+        try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
+                                                  maximumLength: maximumLength, specialTokens: specialTokens,
+                                                  parameterCount: parameterCount)
     }
 }

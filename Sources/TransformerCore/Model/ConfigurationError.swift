@@ -27,3 +27,20 @@ extension ConfigurationError {
         }
     }
 }
+
+extension ConfigurationError {
+    /// The checks every single-stack model (classifier, language model) shares: vocabulary, block, layers,
+    /// positions, special ids, and the parameter budget of ``TransformerConfiguration/maximumStoredScalars``.
+    static func validateStackModel(vocabularySize: Int, block: BlockConfiguration, layerCount: Int, maximumLength: Int,
+                                   specialTokens: SpecialTokens, parameterCount: Int) throws(ConfigurationError) {
+        try checkSize(vocabularySize, .vocabularySize)
+        try block.validate()
+        try checkSize(layerCount, .layerCount)
+        try checkSize(maximumLength, .maximumLength)
+        try specialTokens.validate()
+        guard parameterCount <= TransformerConfiguration.maximumStoredScalars else {
+            throw ConfigurationError(field: .modelSize, expected: "at most \(TransformerConfiguration.maximumStoredScalars) parameters",
+                                     found: "\(parameterCount)")
+        }
+    }
+}

@@ -34,14 +34,8 @@ public struct LanguageModelConfiguration: Equatable, Sendable, Codable {
     }
 
     public func validate() throws(ConfigurationError) {
-        try ConfigurationError.checkSize(vocabularySize, .vocabularySize)
-        try block.validate()
-        try ConfigurationError.checkSize(layerCount, .layerCount)
-        try ConfigurationError.checkSize(maximumLength, .maximumLength)
-        try specialTokens.validate()
-        guard parameterCount <= TransformerConfiguration.maximumStoredScalars else {
-            throw ConfigurationError(field: .modelSize, expected: "at most \(TransformerConfiguration.maximumStoredScalars) parameters",
-                                     found: "\(parameterCount)")
-        }
+        try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
+                                                  maximumLength: maximumLength, specialTokens: specialTokens,
+                                                  parameterCount: parameterCount)
     }
 }
