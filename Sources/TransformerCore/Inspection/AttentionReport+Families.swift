@@ -17,7 +17,7 @@ extension AttentionReport {
         return AttentionReport(input: text, sourceTokens: tokens, output: labels[best], outputTokens: [labels[best]],
                                isComplete: true, unknownTokens: tokens.filter { !tokenizer.vocabulary.contains($0) },
                                layerCount: weights.count, headCount: weights.first?.shape[1] ?? 0,
-                               maps: split(weights, .encoderSelf, queries: keys, keys: keys))
+                               maps: split(weights, .encoderSelf, queries: keys, keys: keys), axisNoun: "token")
     }
 
     /// Every map of the language model's causal self-attention over `prompt` (queries and keys: its tokens;
@@ -29,6 +29,6 @@ extension AttentionReport {
         return AttentionReport(input: prompt, sourceTokens: tokens, output: "", outputTokens: [], isComplete: true,
                                unknownTokens: tokens.filter { !tokenizer.vocabulary.contains($0) },
                                layerCount: weights.count, headCount: weights.first?.shape[1] ?? 0,
-                               maps: split(weights, .decoderSelf, queries: tokens, keys: tokens))
+                               maps: split(weights, .decoderSelf, queries: tokens, keys: tokens), axisNoun: "prompt token")
     }
 }

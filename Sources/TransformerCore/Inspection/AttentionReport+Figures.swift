@@ -19,15 +19,15 @@ extension AttentionReport {
         let title = chosen.count == 1 ? chosen[0].title : "\(kind.title), layer \(layer + 1)"
         return HeatmapFigure(title: "\(title): \(caption())",
                              panels: chosen.map { $0.heatmap(title: "head \(($0.head ?? 0) + 1)") },
-                             scale: Self.colorScale, rowAxisTitle: kind.queryAxisTitle, columnAxisTitle: kind.keyAxisTitle)
+                             scale: Self.colorScale, rowAxisTitle: axisTitles(kind).rows, columnAxisTitle: axisTitles(kind).columns)
     }
 
     /// The encoder's attention rollout (``encoderRollout()``) as a one-panel figure.
     public func rolloutFigure() -> HeatmapFigure {
         let rollout = encoderRollout()
         return HeatmapFigure(title: "\(rollout.title): \(caption())", panels: [rollout.heatmap(title: "rollout")],
-                             scale: Self.colorScale, rowAxisTitle: "source token (after the last layer)",
-                             columnAxisTitle: "source token (input)")
+                             scale: Self.colorScale, rowAxisTitle: "\(axisNoun ?? "source token") (after the last layer)",
+                             columnAxisTitle: "\(axisNoun ?? "source token") (input)")
     }
 
     /// An interactive page with the chosen maps (default: every kind, layer and head), and the encoder

@@ -33,6 +33,9 @@ public struct AttentionReport: Equatable, Sendable {
     public let headCount: Int
     /// Every per-head map, ordered by kind (encoder, decoder, cross), then layer, then head.
     public let maps: [AttentionMap]
+    /// What the rows and columns hold when they are the same tokens ("token" for a classifier, "prompt
+    /// token" for a language model); nil for a translation, whose axes ``AttentionKind`` names.
+    public let axisNoun: String?
 
     /// Splits one forward pass's weights (batch row 0) into per-head maps with the labels described on
     /// the type. `attention` must come from `source = ids(sourceTokens) + [<eos>]` and
@@ -48,12 +51,12 @@ public struct AttentionReport: Equatable, Sendable {
             + Self.split(attention.decoderCross, .decoderCross, queries: queryLabels, keys: sourceLabels)
         self.init(input: input, sourceTokens: sourceTokens, output: output, outputTokens: outputTokens,
                   isComplete: isComplete, unknownTokens: unknownTokens, layerCount: attention.encoderSelf.count,
-                  headCount: attention.encoderSelf.first?.shape[1] ?? 0, maps: maps)
+                  headCount: attention.encoderSelf.first?.shape[1] ?? 0, maps: maps, axisNoun: nil)
     }
 
     /// A report of the given maps (the other families' reports, see `AttentionReport+Families.swift`).
     init(input: String, sourceTokens: [String], output: String, outputTokens: [String], isComplete: Bool,
-         unknownTokens: [String], layerCount: Int, headCount: Int, maps: [AttentionMap]) {
+         unknownTokens: [String], layerCount: Int, headCount: Int, maps: [AttentionMap], axisNoun: String?) {
         self.input = input
         self.sourceTokens = sourceTokens
         self.output = output
@@ -63,6 +66,12 @@ public struct AttentionReport: Equatable, Sendable {
         self.layerCount = layerCount
         self.headCount = headCount
         self.maps = maps
+        self.axisNoun = axisNoun
+    }
+
+    /// The row and column titles of `kind`'s pictures.
+    func axisTitles(_ kind: AttentionKind) -> (rows: String, columns: String) {
+        axisNoun.map { ("query: \($0)", "key: \($0)") } ?? (kind.queryAxisTitle, kind.keyAxisTitle)
     }
 
     /// One `[1, H, Q, K]` tensor per layer -> H maps of `[Q, K]` per layer, labelled.

@@ -86,7 +86,7 @@ struct CLIFamilyTests {
         #expect(classifier.status == 0 && classifier.standardOutput.contains("encoder-layer1.svg")
                     && classifier.standardOutput.contains("encoder-rollout.svg"), "\(classifier)")
         let svg = try String(contentsOfFile: out + "/encoder-layer1.svg", encoding: .utf8)
-        #expect(svg.contains("[CLS]"))
+        #expect(svg.contains("[CLS]") && svg.contains("query: token"))
         let lm = try CLITool.run(["plot-attention", "--checkpoint", t.languageModel, "--text", "to be", "--out", out])
         #expect(lm.status == 0 && lm.standardOutput.contains("decoder-layer1.svg"), "\(lm)")
     }
