@@ -62,17 +62,17 @@ extension TrainCommand {
         let seed = dataOptions.seed
         let minimumFrequency = dataOptions.minimumFrequency
         func prepare<T: TrainingTask>(_ task: T, summary: [String]) throws -> Trainer<T> {
+            let batchesPerEpoch = task.batches(epoch: 0).count
             if resumed == nil {
                 if let steps = options.maximumSteps, !arguments.isGiven("epochs") {
-                    let perEpoch = max(1, task.batches(epoch: 0).count)
-                    options.epochs = max(1, (steps + perEpoch - 1) / perEpoch)
+                    options.epochs = max(1, (steps + max(1, batchesPerEpoch) - 1) / max(1, batchesPerEpoch))
                 }
-                options = sizingWarmup(options, batchesPerEpoch: task.batches(epoch: 0).count)
+                options = sizingWarmup(options, batchesPerEpoch: batchesPerEpoch)
             }
             summary.forEach { print($0) }
             print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters")
             let patience = options.patience.map { ", early stopping after \($0) epochs without a lower validation loss" } ?? ""
-            print("Training: \(task.batches(epoch: 0).count) batches an epoch, up to \(options.epochs) epochs\(patience); "
+            print("Training: \(batchesPerEpoch) batches an epoch, up to \(options.epochs) epochs\(patience); "
                   + TrainCommand.describe(options.schedule))
             if let state = resumed?.resume.state {
                 print("Resuming after \(state.completedEpochs) epochs (step \(state.step)) from \(resumePath ?? "")")

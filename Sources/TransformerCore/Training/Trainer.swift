@@ -54,7 +54,8 @@ public final class Trainer<Task: TrainingTask> {
     public var lastCheckpoint: URL { checkpointDirectory.appendingPathComponent("last.safetensors") }
     public var bestCheckpoint: URL { checkpointDirectory.appendingPathComponent("best.safetensors") }
 
-    /// Trains until `options.epochs` or `options.maximumSteps`, or until `shouldStop()`.
+    /// Trains until `options.epochs` or `options.maximumSteps`, until `options.patience` epochs pass without
+    /// a lower validation loss (``TrainingSummary/stoppedEarly``), or until `shouldStop()`.
     /// Throws ``DivergenceError`` (the last checkpoint on disk is the last good one), or the first
     /// checkpoint / logging error.
     public func run() throws -> TrainingSummary {
