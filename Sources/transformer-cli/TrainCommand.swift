@@ -117,8 +117,14 @@ struct TrainCommand: Command {
             throw .invalidValue(option: "data", expected: "a file of source<TAB>target pairs (required unless --resume)",
                                 found: "nothing")
         }
-        if arguments.flag("lowercase") && arguments.choice("task", as: TrainTask.self) == .translate && resumePath == nil {
-            throw UsageError("--lowercase: only for --task classify or lm")
+        let task = arguments.choice("task", as: TrainTask.self)
+        for (option, tasks) in [("lowercase", [TrainTask.classify, .lm]), ("pooling", [.classify]), ("context", [.lm]),
+                                ("batch-tokens", [.translate, .classify]), ("shared-vocab", [.translate]),
+                                ("src-tokenizer", [.translate]), ("tgt-tokenizer", [.translate]), ("skip-invalid", [.translate]),
+                                ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm])]
+        where arguments.isGiven(option) && !tasks.contains(task) && resumePath == nil {
+            throw UsageError("--\(option): only for --task " + tasks.map(\.rawValue).joined(separator: " or ")
+                             + ", not \(task.rawValue)")
         }
         for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
                                 ("val-data", "val-fraction")]

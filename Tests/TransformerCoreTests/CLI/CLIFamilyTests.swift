@@ -132,6 +132,8 @@ struct CLIFamilyTests {
              "\(t.languageModel): holds a decoder-only language model, but an encoder classifier is needed"),
             (["generate", "--checkpoint", t.classifier, "--prompt", "x"], 1, "holds an encoder classifier, but a decoder-only language model is needed"),
             (["plot-attention", "--checkpoint", t.languageModel, "--text", "x", "--out", directory.path, "--kind", "cross"], 64, "--kind: expected decoder"),
+            (["train", "--task", "lm", "--data", t.textFile, "--pooling", "mean"], 64, "--pooling: only for --task classify, not lm"),
+            (["train", "--data", t.textFile, "--context", "8"], 64, "--context: only for --task lm, not translate"),
         ]
         for (arguments, status, message) in cases {
             let run = try CLITool.run(arguments, currentDirectory: directory)
