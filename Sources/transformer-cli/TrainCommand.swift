@@ -25,7 +25,8 @@ struct TrainCommand: Command {
         --task classify trains an encoder classifier on 'label<TAB>text' lines (the classes are the \
         training part's labels; texts longer than --max-len tokens are cut); --task lm trains a \
         decoder-only language model on a plain UTF-8 text in windows of --context tokens, validating on \
-        --val-data or else the last --val-fraction of the text. --resume is for translation runs only, so far.
+        --val-data or else the last --val-fraction of the text. --resume continues a \
+        run of any task (the checkpoint says which).
 
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
