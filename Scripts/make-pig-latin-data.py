@@ -5,7 +5,7 @@
     python3 Scripts/make-pig-latin-data.py             # rewrites the four Data/pig-latin-*.tsv files
     python3 Scripts/make-pig-latin-data.py --check     # only checks that they are up to date
 
-Deterministic: no clock, no hash order, and its own SplitMix64 generator and Fisher-Yates shuffle (the
+Deterministic: no clock, no hash order, and a SplitMix64 generator and Fisher-Yates shuffle (Scripts/splitmix.py) (the
 same algorithm as TransformerCore's SeededGenerator and seededShuffle), so the same inputs and seed
 give the same bytes on any machine and Python 3 version. The input files are checked against their
 SHA-256 first, so a different SCOWL release is refused instead of silently giving different data.
@@ -33,6 +33,8 @@ import os
 import re
 import sys
 
+from splitmix import SplitMix64, shuffled  # Scripts/splitmix.py, shared with Scripts/data/
+
 SCOWL_DIRECTORY = "/usr/share/dict/scowl"
 LEVELS = (10, 20, 35)
 SMALL_LEVELS = (10, 20)
@@ -47,34 +49,6 @@ MIN_LETTERS, MAX_LETTERS = 2, 12
 LARGE_TOTAL, LARGE_TEST = 22_000, 2_200
 SMALL_TRAIN, SMALL_TEST = 2_880, 320
 WORD = re.compile(r"^[a-z]+(-[a-z]+)*$")
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """SplitMix64 (Steele, Lea, Flood 2014), as TransformerCore's SeededGenerator."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def index_below(self, bound):
-        """Uniform in 0..<bound by multiply-high, as SeededGenerator.nextIndex(below:)."""
-        return (self.next() * bound) >> 64
-
-
-def shuffled(items, generator):
-    """Fisher-Yates from the back, as Array.seededShuffle(using:)."""
-    items = list(items)
-    for i in range(len(items) - 1, 0, -1):
-        j = generator.index_below(i + 1)
-        items[i], items[j] = items[j], items[i]
-    return items
 
 
 VOWELS = set("aeiou")
