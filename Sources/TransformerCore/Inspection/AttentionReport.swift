@@ -121,7 +121,7 @@ public struct AttentionReport: Equatable, Sendable {
     /// arrows, so the PNG bitmap font can draw them).
     public func caption(limit: Int = 32) -> String {
         func cut(_ text: String) -> String { text.count > limit ? String(text.prefix(limit - 3)) + "..." : text }
-        if !maps.isEmpty && maps.allSatisfy({ $0.kind == .decoderSelf }) { return cut(input) }   // a language model's prompt
+        if axisNoun != nil && output.isEmpty { return cut(input) }   // a language model's prompt: no output
         return "\(cut(input)) -> \(cut(output))" + (isComplete ? "" : " (no <eos>)")
     }
 }
