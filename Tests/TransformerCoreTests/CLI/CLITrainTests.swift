@@ -80,7 +80,7 @@ struct CLITrainTests {
         let table = try CLITool.run(["evaluate", "--checkpoint", trained.best.path, "--data", trained.data.path,
                                      "--max-len", "12", "--errors", "2"])
         #expect(table.status == 0, "\(table)")
-        for row in ["exact match", "token accuracy", "CER", "WER", "BLEU-4", "loss"] {
+        for row in ["exact match", "token accuracy", "CER", "WER", "BLEU-4", "chrF2", "loss"] {
             #expect(table.standardOutput.contains("\n  \(row) "), "\(row) missing: \(table)")
         }
         #expect(table.standardOutput.hasPrefix("Evaluated \(trained.best.path) on \(trained.data.path): 40 pairs, greedy decoding\n"))
@@ -89,9 +89,10 @@ struct CLITrainTests {
         #expect(json.status == 0, "\(json)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(object["pairs"] as? Int == 40 && object["decoding"] as? String == "beam" && object["beam"] as? Int == 2)
-        for key in ["exact_match", "token_accuracy", "cer", "wer", "bleu", "loss"] {
+        for key in ["exact_match", "token_accuracy", "cer", "wer", "bleu", "chrf", "loss"] {
             #expect(object[key] is Double, "\(key) missing: \(json.standardOutput)")
         }
+        #expect((0...100).contains(object["chrf"] as? Double ?? -1))
         let exact = try #require(object["exact_match"] as? Double)
         #expect((0...1).contains(exact))
     }
