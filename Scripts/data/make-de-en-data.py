@@ -16,15 +16,21 @@ Steps:
  1. Each side of a sub-pair: `{...}` (gender, word class) and `[...]` (register, field) annotations
     removed, innermost first; every whitespace run collapsed to one space, trimmed. `(...)` glosses and
     `;`-separated alternatives are kept as they are.
- 2. Sentence pairs: both sides end in `.`, `?` or `!`, each has at least 3 words (space-separated), and
-    no `{ } [ ]` or tab is left; exact duplicates dropped: 19,951 pairs.
+ 2. Sentence pairs. A side made of `;`-separated alternatives whose first is a sentence ("Ganz wie du
+    willst!; Ganz wie Sie wollen!") is cut to that first alternative (the others are synonyms, not
+    translations of the other side's in order). Then both sides must end in `.`, `?` or `!`, have at
+    least 3 words (space-separated), not end in a dictionary placeholder (`etw.`, `jdn.`, `sth.`,
+    `sb./sth.`, ...: those are phrase patterns such as "Argumente für/gegen etw." / "a case for/against
+    sth.") and have no `{ } [ ]` or tab left. Exact duplicates dropped: 19,610 pairs (the plain rule,
+    both sides ending in `.?!` with 3 words, gives 19,951).
  3. Split, seed 12345: the pairs are grouped so that pairs sharing a German or an English side stay
     together (`grouped_split` in wheeldata.py: connected components, shuffled with SplitMix64 +
     Fisher-Yates, then test and validation filled up to 1,000 pairs each), so no German or English
     sentence of the test or validation file occurs in training. Each file is sorted by (German, English).
  4. Write `German<TAB>English\n` lines, UTF-8 (the pairs format of `transformer-cli train --data`).
- --phrases: every other cleaned sub-pair (both sides non-empty, not a sentence pair, no side equal to a
-    side of a validation or test sentence), deduplicated, in dictionary order: Data/de-en-phrases.tsv,
+ --phrases: every other cleaned sub-pair (both sides non-empty and free of `{ } [ ]`, not one of the
+    sentence pairs, no side or `;`-alternative equal to a side of a validation or test sentence),
+    deduplicated, in dictionary order: Data/de-en-phrases.tsv,
     extra training data. It is ~19 MB, so it is not committed: Data/de-en-phrases.sha256 holds its SHA-256,
     and a --phrases run (or --check --phrases) fails unless the bytes match it.
 """
@@ -50,6 +56,9 @@ SEED = 12345
 TEST_SIZE, VALIDATION_SIZE = 1_000, 1_000
 PHRASE_CHECKSUMS = "de-en-phrases.sha256"
 
+# Dictionary placeholders ("etw." something, "jdn." somebody, ...): a side ending in one is a phrase
+# pattern whose final period is the abbreviation's ("Argumente für/gegen etw." / "a case for/against sth.").
+PLACEHOLDERS = {"etw.", "jd.", "jdn.", "jdm.", "jds.", "sth.", "sb.", "sb.'s", "sb.’s", "usw.", "etc."}
 ANNOTATION = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]")
 
 
@@ -130,8 +139,28 @@ def usable(side):
     return side != "" and not any(c in side for c in "{}[]\t")
 
 
+def first_alternative(side):
+    """The first of `;`-separated alternatives when it is a sentence of its own ("Ganz wie du willst!;
+    Ganz wie Sie wollen!"); otherwise the side unchanged (a semicolon inside one sentence: "To copy from
+    one book is plagiarism; to copy from ten is research.")."""
+    first = side.split(";")[0].strip()
+    return first if first != side and first[-1:] in (".", "?", "!") else side
+
+
 def is_sentence(side):
-    return usable(side) and side[-1] in ".?!" and len(side.split(" ")) >= 3
+    words = side.split(" ")
+    return (usable(side) and side[-1] in ".?!" and len(words) >= 3
+            and not any(piece in PLACEHOLDERS for piece in words[-1].split("/")))
+
+
+def sentence_pairs(pairs):
+    """The distinct sentence pairs, sorted: each side's first alternative, both sides sentences."""
+    chosen = set()
+    for german, english in pairs:
+        german, english = first_alternative(german), first_alternative(english)
+        if is_sentence(german) and is_sentence(english):
+            chosen.add((german, english))
+    return sorted(chosen)
 
 
 def split(pairs):
@@ -159,7 +188,7 @@ def main():
     arguments = parser.parse_args()
 
     pairs = sub_pairs(fetch_dictionary(arguments.deb))
-    sentences = sorted({(g, e) for g, e in pairs if is_sentence(g) and is_sentence(e)})
+    sentences = sentence_pairs(pairs)
     print(f"{len(pairs):,} sub-pairs; {len(sentences):,} distinct sentence pairs")
     splits = split(sentences)
     outputs, summaries = {}, {}
@@ -172,9 +201,13 @@ def main():
         held_out = {side for name in ("val", "test") for pair in splits[name] for side in pair}
         sentence_set = set(sentences)
         seen, phrases = set(), []
+        def holds_held_out(side):
+            return side in held_out or any(part.strip() in held_out for part in side.split(";"))
+
         for pair in pairs:
-            if (pair in seen or pair in sentence_set or not usable(pair[0]) or not usable(pair[1])
-                    or pair[0] in held_out or pair[1] in held_out):
+            if (pair in seen or not usable(pair[0]) or not usable(pair[1])
+                    or (first_alternative(pair[0]), first_alternative(pair[1])) in sentence_set
+                    or holds_held_out(pair[0]) or holds_held_out(pair[1])):
                 continue
             seen.add(pair)
             phrases.append(pair)
