@@ -42,6 +42,12 @@ import Testing
                              ["E Iddio disse:\u{2003}Sia la luce. E la luce fu."]],
              score: 78.0873722167716, hypothesisCounts: [73, 70, 67, 64, 61, 58],
              referenceCounts: [86, 83, 80, 77, 74, 71], matchCounts: [71, 66, 61, 57, 53, 49]),
+        // Code points, not Swift Characters: a decomposed "ï" (i + U+0308) is two, and does not match the
+        // precomposed one that Swift's String equality would call equal; a flag emoji is two code points.
+        Case(name: "code_points", hypotheses: ["nai\u{308}ve cafe\u{301}", "\u{1F1E9}\u{1F1EA} flag"],
+             referenceSets: [["na\u{EF}ve caf\u{E9}"], ["\u{1F1E9}\u{1F1EA} flags"]],
+             score: 51.635343993685886, hypothesisCounts: [17, 15, 13, 11, 9, 7],
+             referenceCounts: [16, 14, 12, 10, 8, 6], matchCounts: [13, 10, 7, 5, 3, 1]),
         // Each segment keeps the reference with the better segment chrF (the second, then the second).
         Case(name: "multi_reference", hypotheses: ["the cat is on the mat", "there is a cat here"],
              referenceSets: [["the cat is on the mat", "there is a cat on the mat"],
