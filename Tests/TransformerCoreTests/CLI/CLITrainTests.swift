@@ -62,6 +62,8 @@ struct CLITrainTests {
         let tokens = try #require(objects[0]["tokens"] as? [String])
         #expect(tokens.joined() == objects[0]["output"] as? String)
         #expect(tokens.count <= 10)
+        let ids = try #require(objects[0]["ids"] as? [Int])   // one id per token, none of them a special
+        #expect(ids.count == tokens.count && ids.allSatisfy { $0 >= SpecialTokens.standard.unknown })
         #expect((objects[0]["log_probability"] as? Double).map { $0 <= 0 } == true)
         #expect(objects[2]["output"] as? String == "" && objects[2]["complete"] as? Bool == true)
     }
