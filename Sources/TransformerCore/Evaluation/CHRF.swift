@@ -136,19 +136,34 @@ public struct CHRF: Equatable, Sendable, CustomStringConvertible {
 
 /// The character n-gram counts of one segment, n = 1...6, over its code points with whitespace removed.
 struct CharacterNGrams {
-    /// counts[n - 1][g]: how often the n-gram g occurs. Slices of `scalars`, so no n-gram is copied.
-    let counts: [[ArraySlice<UInt32>: Int]]
+    /// An n-gram of at most 6 code points packed into 128 bits, 21 bits each (Unicode needs 21): one
+    /// table holds one order, so the packing is unique there, and hashing it allocates nothing.
+    struct Gram: Hashable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+    }
+
+    /// counts[n - 1][g]: how often the n-gram g occurs.
+    let counts: [[Gram: Int]]
     /// Number of n-grams of each order: max(0, L - n + 1) for L code points.
     let totals: [Int]
 
     init(_ segment: String) {
-        let scalars = segment.unicodeScalars.filter { !isPythonWhitespace($0) }.map(\.value)
-        var counts: [[ArraySlice<UInt32>: Int]] = []
+        let scalars = segment.unicodeScalars.filter { !isPythonWhitespace($0) }.map { UInt64($0.value) }
+        var counts: [[Gram: Int]] = []
         var totals: [Int] = []
         for n in 1...CHRF.characterOrder {
-            var table: [ArraySlice<UInt32>: Int] = [:]
+            var table: [Gram: Int] = [:]
             if scalars.count >= n {
-                for start in 0...(scalars.count - n) { table[scalars[start..<(start + n)], default: 0] += 1 }
+                table.reserveCapacity(scalars.count - n + 1)
+                for start in 0...(scalars.count - n) {
+                    var gram = Gram()
+                    for k in 0..<n {
+                        let bits = scalars[start + k] << UInt64(21 * (k % 3))
+                        if k < 3 { gram.low |= bits } else { gram.high |= bits }
+                    }
+                    table[gram, default: 0] += 1
+                }
             }
             counts.append(table)
             totals.append(max(0, scalars.count - n + 1))
