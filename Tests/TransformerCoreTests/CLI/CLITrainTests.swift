@@ -62,6 +62,8 @@ struct CLITrainTests {
         let tokens = try #require(objects[0]["tokens"] as? [String])
         #expect(tokens.joined() == objects[0]["output"] as? String)
         #expect(tokens.count <= 10)
+        let ids = try #require(objects[0]["ids"] as? [Int])   // one id per token, none of them a special
+        #expect(ids.count == tokens.count && ids.allSatisfy { $0 >= SpecialTokens.standard.unknown })
         #expect((objects[0]["log_probability"] as? Double).map { $0 <= 0 } == true)
         #expect(objects[2]["output"] as? String == "" && objects[2]["complete"] as? Bool == true)
     }
@@ -142,7 +144,7 @@ struct CLITrainTests {
          "error: --batch-tokens: cannot be combined with --batch-size; give one of them"),
         (["train", "--data", "x", "--val-data", "y", "--val-fraction", "0.2"],
          "error: --val-data: cannot be combined with --val-fraction; give one of them"),
-        (["train", "--data", "x", "--tokenizer", "letters"], "error: --tokenizer: expected one of character, word, punctuation, got 'letters'"),
+        (["train", "--data", "x", "--tokenizer", "letters"], "error: --tokenizer: expected character, word, punctuation, bpe, or a tokenizer.json / SentencePiece .model file, got 'letters'"),
         (["train", "--data", "x", "--d-model", "16", "--heads", "3"], "error: --heads: expected a divisor of --d-model (16), got 3"),
         (["train", "--data", "x", "--batch-size", "0"], "error: --batch-size: expected an integer from 1 to 1048576, got 0"),
         (["train", "--data", "x", "--label-smoothing", "1"], "error: --label-smoothing: expected a probability in [0, 1), got 1"),
