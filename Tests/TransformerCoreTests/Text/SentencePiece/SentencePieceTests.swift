@@ -272,3 +272,23 @@ private func show(_ bytes: [UInt8]) -> String {
         FuzzSettings.report("sentencepiece models", cases: loaded + thrown, seed: seed, "\(loaded) loaded, \(thrown) thrown")
     }
 }
+
+/// The Swift side of Scripts/tokenizers/check_sentencepiece.py, run only when it sets
+/// TRANSFORMERCORE_SPM_CHECK_DIR: the ids of every line of DIR/lines.bin (`\n`-separated bytes) with every
+/// DIR/NAME.model, one line of space-separated ids per input line, into DIR/NAME.swift.ids.
+@Suite struct SentencePieceExternalCheck {
+    static let directory = ProcessInfo.processInfo.environment["TRANSFORMERCORE_SPM_CHECK_DIR"]
+
+    @Test(.enabled(if: directory != nil)) func encodeEveryLine() throws {
+        let directory = URL(fileURLWithPath: Self.directory!)
+        let data = [UInt8](try Data(contentsOf: directory.appendingPathComponent("lines.bin")))
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        let models = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".model") }
+        #expect(!models.isEmpty)
+        for file in models {
+            let tokenizer = try SentencePieceTokenizer(contentsOf: directory.appendingPathComponent(file))
+            let output = lines.map { tokenizer.encodeIDs(bytes: $0).map(String.init).joined(separator: " ") + "\n" }.joined()
+            try Data(output.utf8).write(to: directory.appendingPathComponent(String(file.dropLast(6)) + ".swift.ids"))
+        }
+    }
+}
