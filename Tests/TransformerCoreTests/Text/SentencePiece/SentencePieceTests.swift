@@ -292,3 +292,43 @@ private func show(_ bytes: [UInt8]) -> String {
         }
     }
 }
+
+/// `.model` files through ``TokenizerFile`` and ``AnyTokenizer`` (checkpoints), and `transformer-cli tokenize`.
+@Suite struct SentencePieceFileTests {
+    static func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let directory = try CLITraining.temporaryDirectory()
+        let url = directory.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    @Test func tokenizerFileAndAnyTokenizerJSON() throws {
+        let url = try Self.write("bpe.model", SentencePieceFixture.modelBytes("bpe_nfkc_bytes"))
+        let loaded = try TokenizerFile.load(url)
+        let direct = try SentencePieceFixture.tokenizer("bpe_nfkc_bytes")
+        #expect(loaded == .sentencePiece(direct) && loaded.name == "sentencepiece bpe")
+        #expect(loaded.encodeIDs("Die Waffe ging los. 日本") == direct.encodeIDs("Die Waffe ging los. 日本"))
+        let json = try JSONEncoder().encode(loaded)
+        #expect(try JSONDecoder().decode(AnyTokenizer.self, from: json) == loaded)
+        #expect(direct.anyTokenizer == loaded)
+        let broken = Data(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"model\":\"C", with: "\"model\":\"D").utf8)
+        #expect(throws: Swift.DecodingError.self) { try JSONDecoder().decode(AnyTokenizer.self, from: broken) }
+
+        let bad = try Self.write("bad.model", Array(SentencePieceFixture.modelBytes("char").prefix(50)))
+        #expect(throws: TokenizerFileError.self) { try TokenizerFile.load(bad) }
+        do { _ = try TokenizerFile.load(bad) } catch {
+            #expect(error.description.hasPrefix("\(bad.path): not a usable SentencePiece model: ") && !error.description.contains("\n"))
+        }
+    }
+
+    @Test func tokenizeCommandReadsModels() throws {
+        let url = try Self.write("unigram.model", SentencePieceFixture.modelBytes("unigram_nfkc"))
+        let tokenizer = try SentencePieceFixture.tokenizer("unigram_nfkc")
+        let lines = ["Die Waffe ging versehentlich los.", "ﬁnd  ＡＢＣ", ""]
+        let run = try CLITool.run(["tokenize", "--tokenizer", url.path], input: lines.joined(separator: "\n") + "\n")
+        let expected = lines.map { tokenizer.encodeIDs($0).map(String.init).joined(separator: " ") + "\n" }.joined()
+        #expect(run.status == 0 && run.standardOutput == expected, "\(run)")
+        let pieces = try CLITool.run(["tokenize", "--tokenizer", url.path, "--pieces", "Haus<sep>"])
+        #expect(pieces.standardOutput == "\u{2581} Haus <sep>\n", "\(pieces)")
+    }
+}
