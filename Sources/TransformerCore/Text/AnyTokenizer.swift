@@ -9,11 +9,14 @@ import Foundation
 /// | kind | case | rest of the object |
 /// |---|---|---|
 /// | `character`, `word`, `punctuation` | ``vocabulary(_:)`` | ``Tokenizer``'s own JSON, byte-identical to older checkpoints |
+/// | `sentencepiece` | ``sentencePiece(_:)`` | `model`: the `.model` file's bytes, base64 |
 ///
 /// An unknown `kind` is a decoding error naming it and the kinds this version reads.
 public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     /// Characters, words or punctuation runs with a ``Vocabulary`` (``Tokenizer``).
     case vocabulary(Tokenizer)
+    /// A SentencePiece `.model` (``SentencePieceTokenizer``).
+    case sentencePiece(SentencePieceTokenizer)
 
     public init(_ tokenizer: Tokenizer) { self = .vocabulary(tokenizer) }
 
@@ -21,6 +24,7 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public var base: any TextTokenizer {
         switch self {
         case .vocabulary(let tokenizer): return tokenizer
+        case .sentencePiece(let tokenizer): return tokenizer
         }
     }
 
@@ -50,12 +54,24 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     /// The `kind` values this version reads.
     public static let kinds = TokenizerKind.allCases.map(\.rawValue)
 
-    private enum CodingKeys: String, CodingKey { case kind }
+    private static let sentencePieceKind = "sentencepiece"
+
+    private enum CodingKeys: String, CodingKey { case kind, model }
 
     public init(from decoder: any Decoder) throws {
         let kind = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .kind)
         if TokenizerKind(rawValue: kind) != nil {
             self = .vocabulary(try Tokenizer(from: decoder))
+            return
+        }
+        if kind == Self.sentencePieceKind {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let encoded = try container.decode(String.self, forKey: .model)
+            guard let bytes = Data(base64Encoded: encoded) else {
+                throw Swift.DecodingError.dataCorruptedError(forKey: .model, in: container, debugDescription: "expected base64, found \(encoded.prefix(20))...")
+            }
+            do { self = .sentencePiece(try SentencePieceTokenizer(bytes: [UInt8](bytes), source: "the stored SentencePiece model")) }
+            catch { throw Swift.DecodingError.dataCorruptedError(forKey: .model, in: container, debugDescription: error.description) }
             return
         }
         throw Swift.DecodingError.dataCorrupted(Swift.DecodingError.Context(
@@ -66,6 +82,10 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .vocabulary(let tokenizer): try tokenizer.encode(to: encoder)
+        case .sentencePiece(let tokenizer):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Self.sentencePieceKind, forKey: .kind)
+            try container.encode(Data(tokenizer.modelBytes).base64EncodedString(), forKey: .model)
         }
     }
 }
@@ -83,4 +103,8 @@ extension AnyTokenizer: AnyTokenizerConvertible {
 
 extension Tokenizer: AnyTokenizerConvertible {
     public var anyTokenizer: AnyTokenizer { .vocabulary(self) }
+}
+
+extension SentencePieceTokenizer: AnyTokenizerConvertible {
+    public var anyTokenizer: AnyTokenizer { .sentencePiece(self) }
 }
