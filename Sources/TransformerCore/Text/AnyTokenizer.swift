@@ -52,7 +52,7 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     }
 
     /// The `kind` values this version reads.
-    public static let kinds = TokenizerKind.allCases.map(\.rawValue)
+    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [sentencePieceKind]
 
     private static let sentencePieceKind = "sentencepiece"
 
