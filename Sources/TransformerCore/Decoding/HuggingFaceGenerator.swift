@@ -1,0 +1,36 @@
+/// `transformers`' `generate` for an encoder-decoder ``Transformer`` loaded from a Hugging Face directory
+/// (see ``MarianModel``): greedy decoding for `num_beams = 1` (``HuggingFaceGreedySearch``), beam search
+/// otherwise (``HuggingFaceBeamSearch``), with the logits processors its settings imply
+/// (``HuggingFaceLogitsProcessor``). Same ids as `transformers` for the same weights and settings: the
+/// parity tests check greedy and beam search token for token against `generate` on fixture models.
+///
+/// Sources are encoder inputs exactly as `transformers` gets them (a Marian tokenizer's ids end with
+/// `</s>`); rows of different lengths are padded and masked. The existing ``GreedyDecoder`` and
+/// ``BeamSearch`` keep their own (GNMT) semantics; this is the Hugging Face one, beside them.
+///
+/// ```swift
+/// let marian = try MarianModel.load(directory: URL(fileURLWithPath: "opus-mt-en-de"))
+/// var settings = marian.generationSettings           // generation_config.json: num_beams 4, max_length 512, ...
+/// let best = try HuggingFaceGenerator.generate(model: marian.model, sources: [[38, 5, 0]], settings: settings)
+/// settings.beamCount = 1                              // greedy
+/// ```
+public enum HuggingFaceGenerator {
+    /// The best hypothesis per source, in order.
+    public static func generate(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings)
+        throws(DecodingError) -> [HuggingFaceHypothesis] {
+        try nBest(model: model, sources: sources, settings: settings).map { $0[0] }
+    }
+
+    /// Per source: the one greedy hypothesis, or beam search's `num_beams` slots best first (as
+    /// `num_return_sequences = num_beams` would return them; unfinished slots score about -1e9).
+    public static func nBest(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings)
+        throws(DecodingError) -> [[HuggingFaceHypothesis]] {
+        let c = model.configuration
+        try settings.validate(vocabularySize: c.targetVocabularySize, positions: c.maximumLength)
+        _ = try SourceBatch(sources, configuration: c)   // validate every source before decoding
+        if settings.beamCount == 1 {
+            return try HuggingFaceGreedySearch.generate(model: model, sources: sources, settings: settings).map { [$0] }
+        }
+        return try HuggingFaceBeamSearch.generate(model: model, sources: sources, settings: settings)
+    }
+}
