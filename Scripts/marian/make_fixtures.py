@@ -29,6 +29,7 @@ import numpy as np
 import safetensors.torch
 import torch
 from transformers import GenerationConfig, MarianConfig, MarianMTModel
+from transformers.models.marian.modeling_marian import MarianSinusoidalPositionalEmbedding
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "Marian")
@@ -97,8 +98,10 @@ def build(name, fields, dtype, naming, seed, eos_boost, directory):
         bias[0, 0] += eos_boost
         model.final_logits_bias.copy_(bias)
         # Round every weight to the stored dtype, so the float32 reference sees exactly the stored values.
-        for p in list(model.parameters()) + [model.final_logits_bias]:
-            p.copy_(p.to(dtype).to(torch.float32))
+        # (Not the sinusoid tables: transformers computes those in float32 when it loads any checkpoint.)
+        for pname, p in list(model.named_parameters()) + [("final_logits_bias", model.final_logits_bias)]:
+            if "embed_positions" not in pname:
+                p.copy_(p.to(dtype).to(torch.float32))
     model.generation_config = GenerationConfig(
         bad_words_ids=[[config.pad_token_id]], bos_token_id=0, decoder_start_token_id=config.decoder_start_token_id,
         eos_token_id=0, forced_eos_token_id=0, max_length=MAX_LENGTH, num_beams=4, pad_token_id=config.pad_token_id,
@@ -108,6 +111,11 @@ def build(name, fields, dtype, naming, seed, eos_boost, directory):
         stored = model.to(dtype) if dtype != torch.float32 else model
         stored.save_pretrained(directory, safe_serialization=True)
         model = model.to(torch.float32)
+        # The sinusoid tables are not stored; transformers computes them in float32 when it loads the model.
+        with torch.no_grad():
+            for module in model.modules():
+                if isinstance(module, MarianSinusoidalPositionalEmbedding):
+                    module.weight.copy_(module.create_weight())
     else:
         # An older export: no "model." prefix (a MarianModel's names), every embedding stored under each of its
         # names, the sinusoid tables stored, no lm_head and no final_logits_bias (so both must be zero).

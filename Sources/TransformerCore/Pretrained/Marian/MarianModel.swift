@@ -79,7 +79,8 @@ public final class MarianModel {
             guard let found = candidates.flatMap(MarianNameMap.aliases).first(where: { tensors[$0] != nil }),
                   let tensor = tensors[found] else {
                 if name == "projection.bias" {                   // transformers starts final_logits_bias at zero
-                    parameter.withMutableScalars { $0 = [Float](repeating: 0, count: parameter.count) }
+                    let zeros = [Float](repeating: 0, count: parameter.count)
+                    parameter.withMutableScalars { $0 = zeros }
                     continue
                 }
                 throw fail(.missingTensor, "no tensor for \(name) [\(shapeText(parameter.shape))]; expected "
