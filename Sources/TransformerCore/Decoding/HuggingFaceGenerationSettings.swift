@@ -50,13 +50,18 @@ public struct HuggingFaceGenerationSettings: Equatable, Sendable {
         self.paddingToken = paddingToken
     }
 
+    /// The largest `num_beams` accepted (a beam step holds num_beams x V scores per source).
+    public static let maximumBeamCount = 256
+
     /// `max_length` in force: `maximumNewTokens + 1` when that is set.
     public var effectiveMaximumLength: Int { maximumNewTokens.map { $0 + 1 } ?? maximumLength }
 
     /// Throws unless the settings can run on a model with `vocabularySize` target tokens and `positions`
     /// decoder positions.
     func validate(vocabularySize: Int, positions: Int) throws(DecodingError) {
-        guard beamCount >= 1 else { throw .invalidArgument(name: "num_beams", expected: "at least 1", found: "\(beamCount)") }
+        guard (1...Self.maximumBeamCount).contains(beamCount) else {
+            throw .invalidArgument(name: "num_beams", expected: "1 to \(Self.maximumBeamCount)", found: "\(beamCount)")
+        }
         if let maximumNewTokens, maximumNewTokens < 0 {
             throw .invalidArgument(name: "max_new_tokens", expected: "at least 0", found: "\(maximumNewTokens)")
         }

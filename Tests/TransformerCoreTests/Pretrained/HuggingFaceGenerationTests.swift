@@ -41,7 +41,7 @@ import Testing
         #expect(throws: DecodingError.invalidArgument(name: "max_length", expected: "at most 65 (the model has 64 positions)", found: "66")) {
             try marian.generate(source, settings: settings { $0.maximumLength = 66 })
         }
-        #expect(throws: DecodingError.invalidArgument(name: "num_beams", expected: "at least 1", found: "0")) {
+        #expect(throws: DecodingError.invalidArgument(name: "num_beams", expected: "1 to 256", found: "0")) {
             try marian.generate(source, settings: settings { $0.beamCount = 0 })
         }
         #expect(throws: DecodingError.specialTokenOutOfVocabulary(name: "bad_words_ids", token: 96, vocabularySize: 96)) {

@@ -57,6 +57,8 @@ import Testing
             ({ $0["d_model"] = "sixteen" }, "\"d_model\" is a string, expected an integer"),
             ({ $0["d_model"] = 18 }, "describes no valid model: headCount: expected a divisor of d_model 18"),
             ({ $0["model_type"] = "bart" }, "\"model_type\" is \"bart\", expected \"marian\""),
+            ({ $0["pad_token_id"] = 96 }, "\"pad_token_id\" is 96, expected an id in 0..<96"),
+            ({ $0["vocab_size"] = 1 << 40 }, "describes no valid model: sourceVocabularySize: expected an integer from 1 to 1048576"),
             ({ $0["share_encoder_decoder_embeddings"] = true; $0["decoder_vocab_size"] = 50 }, ""),   // shared: decoder_vocab_size is ignored
         ]
         for (edit, phrase) in cases {

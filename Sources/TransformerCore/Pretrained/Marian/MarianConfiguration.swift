@@ -78,6 +78,15 @@ public struct MarianConfiguration: Equatable, Sendable {
         dropout = Float(try json.number("dropout") ?? 0.1)
         if shareEmbeddings { decoderVocabularySize = vocabularySize }
         guard !endTokens.isEmpty else { throw fail("\"eos_token_id\" is an empty list, expected at least one id") }
+        // The ids are fed to the embeddings: each must be inside the vocabulary it indexes.
+        let shared = min(vocabularySize, decoderVocabularySize)
+        var ids: [(key: String, id: Int, size: Int)] = [("pad_token_id", padToken, shared),
+                                                         ("decoder_start_token_id", decoderStartToken, decoderVocabularySize)]
+        for id in endTokens { ids.append(("eos_token_id", id, decoderVocabularySize)) }
+        for id in forcedEndTokens ?? [] { ids.append(("forced_eos_token_id", id, decoderVocabularySize)) }
+        for (key, id, size) in ids where !(0..<size).contains(id) {
+            throw fail("\"\(key)\" is \(id), expected an id in 0..<\(size) (the vocabulary it indexes)")
+        }
         do {
             _ = try transformerConfiguration()
         } catch {
