@@ -16,21 +16,30 @@
 /// ```
 public enum HuggingFaceGenerator {
     /// The best hypothesis per source, in order.
-    public static func generate(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings)
-        throws(DecodingError) -> [HuggingFaceHypothesis] {
-        try nBest(model: model, sources: sources, settings: settings).map { $0[0] }
+    public static func generate(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings,
+                                batchSize: Int = 16) throws(DecodingError) -> [HuggingFaceHypothesis] {
+        try nBest(model: model, sources: sources, settings: settings, batchSize: batchSize).map { $0[0] }
     }
 
     /// Per source: the one greedy hypothesis, or beam search's `num_beams` slots best first (as
     /// `num_return_sequences = num_beams` would return them; unfinished slots score about -1e9).
-    public static func nBest(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings)
-        throws(DecodingError) -> [[HuggingFaceHypothesis]] {
+    /// Sources are decoded `batchSize` at a time, in order (a source's result does not depend on its batch:
+    /// `transformers` decodes the rows of a batch independently too).
+    public static func nBest(model: Transformer, sources: [[Int]], settings: HuggingFaceGenerationSettings,
+                             batchSize: Int = 16) throws(DecodingError) -> [[HuggingFaceHypothesis]] {
         let c = model.configuration
         try settings.validate(vocabularySize: c.targetVocabularySize, positions: c.maximumLength)
+        guard batchSize >= 1 else { throw .invalidArgument(name: "batchSize", expected: "at least 1", found: "\(batchSize)") }
         _ = try SourceBatch(sources, configuration: c)   // validate every source before decoding
-        if settings.beamCount == 1 {
-            return try HuggingFaceGreedySearch.generate(model: model, sources: sources, settings: settings).map { [$0] }
+        var results: [[HuggingFaceHypothesis]] = []
+        for start in stride(from: 0, to: sources.count, by: batchSize) {
+            let batch = Array(sources[start..<min(start + batchSize, sources.count)])
+            if settings.beamCount == 1 {
+                results += try HuggingFaceGreedySearch.generate(model: model, sources: batch, settings: settings).map { [$0] }
+            } else {
+                results += try HuggingFaceBeamSearch.generate(model: model, sources: batch, settings: settings)
+            }
         }
-        return try HuggingFaceBeamSearch.generate(model: model, sources: sources, settings: settings)
+        return results
     }
 }

@@ -108,8 +108,10 @@ public final class MarianModel {
 
     /// Generates for each source (encoder ids, ending with `</s>` as Marian's tokenizer makes them) with
     /// `settings`, by default ``generationSettings``. See ``HuggingFaceGenerator``.
-    public func generate(_ sources: [[Int]], settings: HuggingFaceGenerationSettings? = nil) throws(DecodingError) -> [HuggingFaceHypothesis] {
-        try HuggingFaceGenerator.generate(model: model, sources: sources, settings: settings ?? generationSettings)
+    public func generate(_ sources: [[Int]], settings: HuggingFaceGenerationSettings? = nil,
+                         batchSize: Int = 16) throws(DecodingError) -> [HuggingFaceHypothesis] {
+        try HuggingFaceGenerator.generate(model: model, sources: sources, settings: settings ?? generationSettings,
+                                          batchSize: batchSize)
     }
 }
 
