@@ -29,6 +29,13 @@ public enum HuggingFaceGenerator {
                              batchSize: Int = 16) throws(DecodingError) -> [[HuggingFaceHypothesis]] {
         let c = model.configuration
         try settings.validate(vocabularySize: c.targetVocabularySize, positions: c.maximumLength)
+        // A model that masks target padding cannot be fed the padding id (see IncrementalDecoder).
+        if c.maskTargetPadding && (settings.decoderStartToken == c.specialTokens.padding
+                                   || !settings.badWordsIDs.contains([c.specialTokens.padding])) {
+            throw .invalidArgument(name: "decoder_start_token_id / bad_words_ids",
+                                   expected: "a start token other than the padding id \(c.specialTokens.padding) and [[\(c.specialTokens.padding)]] among the bad words (this model masks target padding)",
+                                   found: "start \(settings.decoderStartToken), bad words \(settings.badWordsIDs)")
+        }
         guard batchSize >= 1 else { throw .invalidArgument(name: "batchSize", expected: "at least 1", found: "\(batchSize)") }
         _ = try SourceBatch(sources, configuration: c)   // validate every source before decoding
         var results: [[HuggingFaceHypothesis]] = []

@@ -55,6 +55,19 @@ import Testing
         #expect(try marian.generate(source, settings: settings { $0.maximumLength = 1 })[0].tokens == [])
     }
 
+    /// On a model that masks target padding (this package's own), the padding id must never be fed.
+    @Test func maskedModelsRefuseThePaddingId() throws {
+        let model = try Transformer(configuration: TransformerConfiguration(modelDimension: 8, headCount: 2, layerCount: 1,
+                                                                            feedForwardDimension: 8, dropout: 0),
+                                    generator: SeededGenerator(seed: 0))                  // padding 0, <sos> 1, <eos> 2
+        var s = HuggingFaceGenerationSettings(decoderStartToken: 1, endTokens: [2], paddingToken: 0)
+        s.maximumLength = 5
+        #expect(throws: DecodingError.self) { try HuggingFaceGenerator.generate(model: model, sources: [[3, 4, 2]], settings: s) }
+        s.badWordsIDs = [[0]]
+        let result = try HuggingFaceGenerator.generate(model: model, sources: [[3, 4, 2]], settings: s)[0]
+        #expect(!result.tokens.contains(0) && result.tokens.count <= 4 && result.score == nil)
+    }
+
     @Test func settingsFromTheDirectory() throws {
         let marian = try MarianModel.load(directory: MarianFixtures.directory(MarianFixtures.swish))
         var expected = HuggingFaceGenerationSettings(decoderStartToken: 95, endTokens: [0], paddingToken: 95)
