@@ -51,6 +51,7 @@ enum TransformerCLI {
     /// Every command, in help order. Add new commands here.
     static var commands: [any Command.Type] {
         [ModelCommand.self, TrainCommand.self, TranslateCommand.self, ClassifyCommand.self, GenerateCommand.self,
+         TokenizeCommand.self,
          EvaluateCommand.self, BenchCommand.self,
          PlotAttentionCommand.self, PlotLossCommand.self, PlotPositionalEncodingCommand.self]
     }

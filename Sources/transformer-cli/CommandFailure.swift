@@ -1,3 +1,4 @@
+import Foundation
 import TransformerCore
 
 /// A run-time failure phrased for the user: the lines for stderr and the exit status.
@@ -33,6 +34,9 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let checkpoint as CheckpointError:
             return CommandFailure(checkpoint.description,
                                   status: checkpoint.kind == .unreadable ? ExitCode.noInput : ExitCode.failure)
+        case let file as TokenizerFileError:   // 66 when the file cannot be read at all, 65 for wrong contents
+            return CommandFailure(file.description, status: FileManager.default.isReadableFile(atPath: file.file)
+                                      ? ExitCode.dataError : ExitCode.noInput)
         default:
             return CommandFailure("\(error)", status: ExitCode.failure)
         }

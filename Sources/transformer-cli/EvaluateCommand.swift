@@ -69,10 +69,20 @@ struct EvaluateCommand: Command {
         let model = checkpoint.model
         model.setTraining(false)
         let tokenizers = checkpoint.tokenizers
-        let (pairs, skipped) = try PairReading.read(dataPath, name: dataPath, sourceKind: tokenizers.source.kind,
-                                                    targetKind: tokenizers.target.kind,
-                                                    maximumLength: checkpoint.configuration.maximumLength - 1,
+        let maximumLength = checkpoint.configuration.maximumLength - 1
+        var (pairs, skipped) = try PairReading.read(dataPath, name: dataPath, sourceKind: tokenizers.source.kind,
+                                                    targetKind: tokenizers.target.kind, maximumLength: maximumLength,
                                                     skipInvalid: skipInvalid)
+        if tokenizers.source.kind == nil || tokenizers.target.kind == nil {   // subword lengths, counted now
+            let long = PairReading.tooLong(pairs, tokenizers: tokenizers, maximumLength: maximumLength)
+            try PairReading.refuse(long, name: dataPath, skipInvalid: skipInvalid)
+            let lines = Set(long.map(\.line))
+            pairs.removeAll { lines.contains($0.line) }
+            skipped = (skipped + long).sorted { $0.line < $1.line }
+            if pairs.isEmpty {
+                throw CommandFailure("\(dataPath): no pair of at most \(maximumLength) tokens a side", status: ExitCode.dataError)
+            }
+        }
         if let warning = PairReading.skipWarning(skipped, name: dataPath) { printError(warning) }
         let encoded = PairReading.encode(pairs, with: tokenizers)
         if encoded.unknownTokens > 0 {
@@ -86,11 +96,17 @@ struct EvaluateCommand: Command {
             .translate(pairs.map(\.source), search: decoding.search,
                        maximumLength: decoding.maximumLength ?? checkpoint.configuration.maximumLength, batchSize: batchSize)
         let target = tokenizers.target
-        let referenceTokens = pairs.map { target.tokens($0.target) }
-        let references = referenceTokens.map { $0.joined(separator: target.kind.separator) }
+        // A reference token the vocabulary lacks can never be matched (it is not the <unk> a model may output).
+        let referenceIDs = pairs.map { target.encodeIDs($0.target).map { $0 == target.specialTokens.unknown ? -1 : $0 } }
+        // Scored against: a word or character tokenizer's tokens joined again (the text as the model sees it);
+        // the text itself for subword tokenizers, whose output is detokenized text.
+        let references = pairs.map { pair in
+            target.vocabularyTokenizer.map { $0.tokens(pair.target).joined(separator: $0.kind.separator) }
+                ?? pair.target.trimmingCharacters(in: .whitespaces)
+        }
         let outputs = translations.map(\.output)
         let scores = Scores(
-            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.tokens), references: referenceTokens),
+            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.ids), references: referenceIDs),
             tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
             characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
             wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
@@ -103,7 +119,7 @@ struct EvaluateCommand: Command {
         }
         print("Evaluated \(checkpointPath) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(decoding.description)")
         print(TextFormatting.table(scores.rows, rightAligned: [1]))
-        let wrong = pairs.indices.filter { translations[$0].tokens != referenceTokens[$0] }
+        let wrong = pairs.indices.filter { translations[$0].ids != referenceIDs[$0] }
         if errorCount > 0 && !wrong.isEmpty {
             print("\nWrong (\(min(errorCount, wrong.count)) of \(TextFormatting.grouped(wrong.count))):")
             for index in wrong.prefix(errorCount) {

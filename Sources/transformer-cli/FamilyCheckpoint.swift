@@ -6,13 +6,13 @@ import TransformerCore
 enum FamilyCheckpoint {
     struct Classifier {
         let model: EncoderClassifier
-        let tokenizer: Tokenizer
+        let tokenizer: AnyTokenizer
         let labels: [String]
     }
 
     struct LanguageModelBundle {
         let model: LanguageModel
-        let tokenizer: Tokenizer
+        let tokenizer: AnyTokenizer
     }
 
     /// The family stored in the checkpoint at `path` (reads the header only).
@@ -24,11 +24,11 @@ enum FamilyCheckpoint {
     static func classifier(_ path: String, loaded given: LoadedCheckpoint? = nil) throws -> Classifier {
         let (loaded, metadata) = try given.map { ($0, $0.metadata) } ?? load(path)
         let model = try named(path) { () throws(CheckpointError) in try loaded.model(EncoderClassifier.self) }
-        let tokenizer = try decode(Tokenizer.self, ClassificationTask.tokenizerKey, metadata, path)
+        let tokenizer = try decode(AnyTokenizer.self, ClassificationTask.tokenizerKey, metadata, path)
         let labels = try decode([String].self, ClassificationTask.labelsKey, metadata, path)
-        guard labels.count == model.configuration.classCount, tokenizer.vocabulary.count == model.configuration.vocabularySize else {
+        guard labels.count == model.configuration.classCount, tokenizer.vocabularySize == model.configuration.vocabularySize else {
             throw CheckpointError(file: path, kind: .invalidMetadata,
-                                  detail: "the stored labels (\(labels.count)) or vocabulary (\(tokenizer.vocabulary.count)) do not fit the model")
+                                  detail: "the stored labels (\(labels.count)) or vocabulary (\(tokenizer.vocabularySize)) do not fit the model")
         }
         return Classifier(model: model, tokenizer: tokenizer, labels: labels)
     }
@@ -36,10 +36,10 @@ enum FamilyCheckpoint {
     static func languageModel(_ path: String, loaded given: LoadedCheckpoint? = nil) throws -> LanguageModelBundle {
         let (loaded, metadata) = try given.map { ($0, $0.metadata) } ?? load(path)
         let model = try named(path) { () throws(CheckpointError) in try loaded.model(LanguageModel.self) }
-        let tokenizer = try decode(Tokenizer.self, LanguageModelTask.tokenizerKey, metadata, path)
-        guard tokenizer.vocabulary.count == model.configuration.vocabularySize else {
+        let tokenizer = try decode(AnyTokenizer.self, LanguageModelTask.tokenizerKey, metadata, path)
+        guard tokenizer.vocabularySize == model.configuration.vocabularySize else {
             throw CheckpointError(file: path, kind: .invalidMetadata,
-                                  detail: "the stored vocabulary (\(tokenizer.vocabulary.count)) does not fit the model")
+                                  detail: "the stored vocabulary (\(tokenizer.vocabularySize)) does not fit the model")
         }
         return LanguageModelBundle(model: model, tokenizer: tokenizer)
     }

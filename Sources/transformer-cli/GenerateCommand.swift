@@ -44,13 +44,24 @@ struct GenerateCommand: Command {
         if unknown > 0 { printError("note: \(unknown) prompt token\(unknown == 1 ? " is" : "s are") not in the vocabulary, read as <unk>") }
         let sampling = SamplingSettings(temperature: arguments.number("temperature"), topK: arguments.optionalInteger("top-k"),
                                         topP: arguments.optionalNumber("top-p"), seed: arguments.unsignedInteger("seed"))
-        let separator = bundle.tokenizer.kind.separator
         FileHandle.standardOutput.write(Data(prompt.utf8))
+        // Streamed by decoding all ids so far and writing what the text gained: subword pieces join (and
+        // byte pieces complete a character) only in context. Compared as UTF-8 bytes (a combining mark
+        // joins the character before it); a text ending in U+FFFD waits for its next byte.
+        var generated: [Int] = [], shown = Array(bundle.tokenizer.decode(ids).utf8)
         _ = TextGenerator(model: bundle.model).generate(prompt: ids, maximumNewTokens: arguments.integer("max-new-tokens"),
                                                         sampling: sampling) { id in
-            FileHandle.standardOutput.write(Data((separator + bundle.tokenizer.decode([id])).utf8))
+            generated.append(id)
+            let text = Array(bundle.tokenizer.decode(ids + generated).utf8)
+            guard text.starts(with: shown), !text.ends(with: [0xEF, 0xBF, 0xBD]) else { return }
+            FileHandle.standardOutput.write(Data(text[shown.count...]))
+            shown = text
         }
         FileHandle.standardOutput.write(Data("\n".utf8))
         return ExitCode.success
     }
+}
+
+private extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

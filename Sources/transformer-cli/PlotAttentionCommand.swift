@@ -82,9 +82,9 @@ struct PlotAttentionCommand: Command {
             throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(c.headCount) (the model's heads)", found: "\(head)")
         }
         let translator = Translator(model: checkpoint.model, tokenizers: checkpoint.tokenizers)
-        let count = checkpoint.tokenizers.source.kind.tokenCount(text)
+        let count = checkpoint.tokenizers.source.encodeIDs(text).count
         if count > translator.maximumSourceTokens {
-            throw CommandFailure("--text: \(count) \(checkpoint.tokenizers.source.kind.rawValue) tokens, more than the "
+            throw CommandFailure("--text: \(count) \(checkpoint.tokenizers.source.name) tokens, more than the "
                                  + "\(translator.maximumSourceTokens) the model was trained for (its --max-len)",
                                  status: ExitCode.dataError)
         }

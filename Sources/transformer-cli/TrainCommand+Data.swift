@@ -26,11 +26,23 @@ enum PairReading {
     /// Reads `path` (named `name` in messages): strictly, or leaving out invalid lines when `skipInvalid`.
     /// Strict reading with invalid lines throws a ``CommandFailure`` (exit 65) listing the first few as
     /// `file:line: reason`. A file without any valid pair is an error either way.
-    static func read(_ path: String, name: String, sourceKind: TokenizerKind, targetKind: TokenizerKind,
+    static func read(_ path: String, name: String, sourceKind: TokenizerKind?, targetKind: TokenizerKind?,
                      maximumLength: Int, skipInvalid: Bool) throws -> (pairs: [TextPair], skipped: [LineProblem]) {
-        let contents = try PairFile.read(at: URL(fileURLWithPath: path), sourceKind: sourceKind, targetKind: targetKind,
-                                         maximumLength: maximumLength, name: name)
-        let problems = contents.problems
+        // A side cut by a subword tokenizer is counted once the tokenizer exists (``checkLengths``).
+        let counted = sourceKind != nil && targetKind != nil
+        let contents = try PairFile.read(at: URL(fileURLWithPath: path), sourceKind: sourceKind ?? .word,
+                                         targetKind: targetKind ?? .word, maximumLength: counted ? maximumLength : nil,
+                                         name: name)
+        try refuse(contents.problems, name: name, skipInvalid: skipInvalid)
+        guard !contents.pairs.isEmpty else {
+            throw CommandFailure("\(name): no valid pair: all \(TextFormatting.grouped(contents.problems.count)) lines with text are invalid",
+                                 status: ExitCode.dataError)
+        }
+        return (contents.pairs, contents.problems)
+    }
+
+    /// Throws (exit 65) listing the first few problems as `file:line: reason`, unless `skipInvalid`.
+    static func refuse(_ problems: [LineProblem], name: String, skipInvalid: Bool) throws {
         if !problems.isEmpty && !skipInvalid {
             var details = problems.prefix(shownProblems).map { "\(name):\($0.line): \($0.reason)" }
             if problems.count > shownProblems { details.append("... and \(problems.count - shownProblems) more") }
@@ -39,11 +51,20 @@ enum PairReading {
                                  + "or pass --skip-invalid to leave \(problems.count == 1 ? "it" : "them") out",
                                  status: ExitCode.dataError)
         }
-        guard !contents.pairs.isEmpty else {
-            throw CommandFailure("\(name): no valid pair: all \(TextFormatting.grouped(problems.count)) lines with text are invalid",
-                                 status: ExitCode.dataError)
+    }
+
+    /// The pairs with a side of more than `maximumLength` tokens of its tokenizer, as line problems.
+    static func tooLong(_ pairs: [TextPair], tokenizers: TokenizerPair, maximumLength: Int) -> [LineProblem] {
+        pairs.compactMap { pair in
+            for (side, text, tokenizer) in [(LineProblem.Side.source, pair.source, tokenizers.source),
+                                            (.target, pair.target, tokenizers.target)] {
+                let count = tokenizer.encodeIDs(text).count
+                if count > maximumLength {
+                    return LineProblem(line: pair.line, reason: .tooManyTokens(side, count: count, maximum: maximumLength))
+                }
+            }
+            return nil
         }
-        return (contents.pairs, problems)
     }
 
     /// "warning: pairs.tsv: left out 3 invalid lines (--skip-invalid); the first: line 2: ...".
@@ -72,14 +93,15 @@ extension TrainCommand {
     /// Reads --data (and --val-data) and splits off the validation pairs.
     func readData(_ settings: TrainSettings) throws -> TrainingData {
         let data = settings.data
-        let (pairs, skipped) = try PairReading.read(data.data, name: settings.dataName, sourceKind: settings.sourceKind,
-                                                    targetKind: settings.targetKind, maximumLength: data.maximumLength,
+        let (pairs, skipped) = try PairReading.read(data.data, name: settings.dataName, sourceKind: settings.sourceTokenizer.countingKind,
+                                                    targetKind: settings.targetTokenizer.countingKind, maximumLength: data.maximumLength,
                                                     skipInvalid: data.skipInvalid)
         if let warning = PairReading.skipWarning(skipped, name: settings.dataName) { printError(warning) }
         if let validationPath = data.validationData {
             let name = settings.validationDataName ?? validationPath
             let (validation, validationSkipped) = try PairReading.read(
-                validationPath, name: name, sourceKind: settings.sourceKind, targetKind: settings.targetKind,
+                validationPath, name: name, sourceKind: settings.sourceTokenizer.countingKind,
+                targetKind: settings.targetTokenizer.countingKind,
                 maximumLength: data.maximumLength, skipInvalid: data.skipInvalid)
             if let warning = PairReading.skipWarning(validationSkipped, name: name) { printError(warning) }
             return TrainingData(training: pairs, validation: validation, pairsRead: pairs.count, skipped: skipped.count,
@@ -95,17 +117,54 @@ extension TrainCommand {
                             skipped: skipped.count, validationSkipped: 0)
     }
 
-    /// Vocabularies built from the training pairs only (so validation measures unseen data honestly).
+    /// With a subword tokenizer on either side, leaves out (--skip-invalid) or refuses the pairs longer than
+    /// --max-len in its tokens, which could not be counted while the files were read.
+    func checkLengths(_ data: inout TrainingData, settings: TrainSettings, tokenizers: TokenizerPair) throws {
+        guard settings.sourceTokenizer.countingKind == nil || settings.targetTokenizer.countingKind == nil else { return }
+        let maximum = settings.data.maximumLength
+        let validationName = settings.validationDataName ?? settings.dataName
+        let trainingProblems = PairReading.tooLong(data.training, tokenizers: tokenizers, maximumLength: maximum)
+        let validationProblems = PairReading.tooLong(data.validation, tokenizers: tokenizers, maximumLength: maximum)
+        let separate = settings.data.validationData != nil
+        try PairReading.refuse(separate ? trainingProblems : (trainingProblems + validationProblems).sorted { $0.line < $1.line },
+                               name: settings.dataName, skipInvalid: settings.data.skipInvalid)
+        if separate { try PairReading.refuse(validationProblems, name: validationName, skipInvalid: settings.data.skipInvalid) }
+        let long = Set(trainingProblems.map(\.line)), longValidation = Set(validationProblems.map(\.line))
+        data.training.removeAll { long.contains($0.line) }
+        data.validation.removeAll { longValidation.contains($0.line) }
+        if separate { data.validationSkipped += validationProblems.count; data.skipped += trainingProblems.count }
+        else { data.skipped += trainingProblems.count + validationProblems.count }
+        for (problems, name) in [(trainingProblems, settings.dataName), (validationProblems, validationName)] {
+            if let warning = PairReading.skipWarning(problems, name: name) { printError(warning) }
+        }
+        guard !data.training.isEmpty else {
+            throw CommandFailure("\(settings.dataName): no training pair of at most --max-len \(maximum) tokens a side",
+                                 status: ExitCode.dataError)
+        }
+    }
+
+    /// Tokenizers made from the training pairs only (so validation measures unseen data honestly), or read
+    /// from the files named; with --shared-vocab one tokenizer made from both sides.
     func buildTokenizers(_ settings: TrainSettings, training: [TextPair]) throws -> TokenizerPair {
-        let frequency = settings.data.minimumFrequency
-        if settings.data.sharedVocabulary {
-            let shared = try Tokenizer.buildShared(sourceKind: settings.sourceKind, sourceTexts: training.map(\.source),
-                                                   targetKind: settings.targetKind, targetTexts: training.map(\.target),
+        let data = settings.data, frequency = data.minimumFrequency, size = data.vocabularySize ?? TokenizerChoice.defaultVocabularySize
+        if data.sharedVocabulary, case .kind(let sourceKind) = settings.sourceTokenizer,
+           case .kind(let targetKind) = settings.targetTokenizer {
+            let shared = try Tokenizer.buildShared(sourceKind: sourceKind, sourceTexts: training.map(\.source),
+                                                   targetKind: targetKind, targetTexts: training.map(\.target),
                                                    minimumFrequency: frequency)
             return TokenizerPair(source: shared.source, target: shared.target)
         }
+        if data.sharedVocabulary {
+            guard settings.sourceTokenizer == settings.targetTokenizer else {
+                throw UsageError("--shared-vocab: expected one tokenizer for both sides, found --src-tokenizer "
+                                 + "\(settings.sourceTokenizer) and --tgt-tokenizer \(settings.targetTokenizer)")
+            }
+            let shared = try settings.sourceTokenizer.build(texts: training.map(\.source) + training.map(\.target),
+                                                            minimumFrequency: frequency, vocabularySize: size)
+            return TokenizerPair(source: shared, target: shared)
+        }
         return TokenizerPair(
-            source: try Tokenizer.build(kind: settings.sourceKind, texts: training.map(\.source), minimumFrequency: frequency),
-            target: try Tokenizer.build(kind: settings.targetKind, texts: training.map(\.target), minimumFrequency: frequency))
+            source: try settings.sourceTokenizer.build(texts: training.map(\.source), minimumFrequency: frequency, vocabularySize: size),
+            target: try settings.targetTokenizer.build(texts: training.map(\.target), minimumFrequency: frequency, vocabularySize: size))
     }
 }

@@ -30,8 +30,8 @@ extension TrainCommand {
         print(dataLine)
         let source = tokenizers.source, target = tokenizers.target
         let shared = settings.data.sharedVocabulary ? ", shared" : ""
-        print("Vocabulary: source \(grouped(source.vocabulary.count)) \(source.kind.rawValue) tokens, target "
-              + "\(grouped(target.vocabulary.count)) \(target.kind.rawValue) tokens (specials included\(shared)"
+        print("Vocabulary: source \(grouped(source.vocabularySize)) \(source.name) tokens, target "
+              + "\(grouped(target.vocabularySize)) \(target.name) tokens (specials included\(shared)"
               + "\(settings.data.minimumFrequency > 1 ? ", --min-freq \(settings.data.minimumFrequency)" : ""))")
         for (part, encoded) in [("training", training), ("validation", validation)] where encoded.unknownTokens > 0 {
             printError("note: \(part): \(grouped(encoded.unknownTokens)) tokens in \(grouped(encoded.pairsWithUnknown)) "

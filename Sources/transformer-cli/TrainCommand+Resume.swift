@@ -3,8 +3,8 @@ import TransformerCore
 
 /// What a run uses, decided from the command line (a new run) or from the `--resume` checkpoint.
 struct TrainSettings {
-    var sourceKind: TokenizerKind
-    var targetKind: TokenizerKind
+    var sourceTokenizer: TokenizerChoice
+    var targetTokenizer: TokenizerChoice
     var data: TrainDataOptions
     /// `--data` and `--val-data` as shown in messages: as typed, or as stored in the checkpoint.
     var dataName: String
@@ -21,7 +21,7 @@ extension TrainCommand {
     func settings(resuming checkpoint: TrainedCheckpoint?, generator: SeededGenerator) throws -> TrainSettings {
         guard let checkpoint else {
             let dataName = dataPath!   // validate() requires --data without --resume
-            return TrainSettings(sourceKind: sourceKind, targetKind: targetKind, data: newDataOptions, dataName: dataName,
+            return TrainSettings(sourceTokenizer: sourceTokenizer, targetTokenizer: targetTokenizer, data: newDataOptions, dataName: dataName,
                                  validationDataName: validationDataPath,
                                  options: newOptions(modelDimension: arguments.integer("d-model")), resumed: nil)
         }
@@ -49,7 +49,8 @@ extension TrainCommand {
         if arguments.isGiven("steps") { options.maximumSteps = arguments.integer("steps") }
         if arguments.isGiven("log-every") { options.logInterval = arguments.integer("log-every") }
         if arguments.isGiven("samples") { options.sampleCount = arguments.integer("samples") }
-        return TrainSettings(sourceKind: checkpoint.tokenizers.source.kind, targetKind: checkpoint.tokenizers.target.kind,
+        let stored = checkpoint.tokenizerChoices
+        return TrainSettings(sourceTokenizer: stored.source, targetTokenizer: stored.target,
                              data: data, dataName: dataPath ?? data.data,
                              validationDataName: validationDataPath ?? data.validationData, options: options,
                              resumed: (checkpoint, resume))
@@ -59,15 +60,15 @@ extension TrainCommand {
     func checkConflicts(with checkpoint: TrainedCheckpoint, options: TrainingOptions) throws(UsageError) {
         let c = checkpoint.configuration
         let tokenizers = checkpoint.tokenizers
-        let stored = Self.settingText(configuration: c, options: options, sourceKind: tokenizers.source.kind,
-                                      targetKind: tokenizers.target.kind,
-                                      sharedVocabulary: checkpoint.dataOptions?.sharedVocabulary
-                                          ?? (tokenizers.source.vocabulary == tokenizers.target.vocabulary),
+        let choices = checkpoint.tokenizerChoices
+        let stored = Self.settingText(configuration: c, options: options, sourceTokenizer: choices.source,
+                                      targetTokenizer: choices.target,
+                                      sharedVocabulary: checkpoint.dataOptions?.sharedVocabulary ?? tokenizers.isShared,
                                       data: checkpoint.dataOptions)
         let given = Self.settingText(configuration: newConfiguration(sourceVocabularySize: c.sourceVocabularySize,
                                                                      targetVocabularySize: c.targetVocabularySize),
                                      options: newOptions(modelDimension: arguments.integer("d-model")),
-                                     sourceKind: sourceKind, targetKind: targetKind,
+                                     sourceTokenizer: sourceTokenizer, targetTokenizer: targetTokenizer,
                                      sharedVocabulary: arguments.flag("shared-vocab"), data: newDataOptions)
         for option in Self.options where arguments.isGiven(option.name) {
             let keys = option.name == "tokenizer" ? ["src-tokenizer", "tgt-tokenizer"] : [option.name]
@@ -82,14 +83,14 @@ extension TrainCommand {
 
     /// Each setting that --resume takes from the checkpoint, as text by flag name.
     static func settingText(configuration c: TransformerConfiguration, options: TrainingOptions,
-                            sourceKind: TokenizerKind, targetKind: TokenizerKind, sharedVocabulary: Bool,
+                            sourceTokenizer: TokenizerChoice, targetTokenizer: TokenizerChoice, sharedVocabulary: Bool,
                             data: TrainDataOptions?) -> [String: String] {
         var text: [String: String] = [
             "d-model": "\(c.modelDimension)", "heads": "\(c.headCount)", "layers": "\(c.layerCount)",
             "d-ff": "\(c.feedForwardDimension)", "dropout": "\(c.dropout)", "norm": c.normPlacement.rawValue,
             "activation": c.activation.rawValue, "positional": c.positionalEncoding.rawValue,
             "tie-embeddings": "\(c.tieTargetEmbedding)", "max-len": "\(c.maximumLength - 1)",
-            "src-tokenizer": sourceKind.rawValue, "tgt-tokenizer": targetKind.rawValue,
+            "src-tokenizer": sourceTokenizer.description, "tgt-tokenizer": targetTokenizer.description,
             "shared-vocab": "\(sharedVocabulary)",
             "batch-size": options.batchTokens == nil ? "\(options.batchSentences)" : "none (--batch-tokens)",
             "batch-tokens": options.batchTokens.map { "\($0)" } ?? "none (--batch-size)",
@@ -108,6 +109,7 @@ extension TrainCommand {
         }
         if let data {
             text["min-freq"] = "\(data.minimumFrequency)"
+            if let size = data.vocabularySize { text["vocab-size"] = "\(size)" }
             text["val-fraction"] = data.validationData == nil ? "\(Float(data.validationFraction))" : "none (--val-data)"
         }
         return text

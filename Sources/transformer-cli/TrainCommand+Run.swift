@@ -27,8 +27,9 @@ extension TrainCommand {
         let (logDirectory, outDirectory) = try outputDirectories(resuming: checkpoint?.path)
 
         // 2. Data: read, check, split; vocabularies from the training part (or the checkpoint's).
-        let data = try readData(settings)
+        var data = try readData(settings)
         let tokenizers = try checkpoint?.tokenizers ?? buildTokenizers(settings, training: data.training)
+        try checkLengths(&data, settings: settings, tokenizers: tokenizers)
         let training = PairReading.encode(data.training, with: tokenizers)
         let validation = PairReading.encode(data.validation, with: tokenizers)
         if let stored = settings.resumed?.checkpoint.dataOptions, stored.trainingPairs != training.examples.count {
@@ -57,8 +58,10 @@ extension TrainCommand {
             model = checkpoint.model
             optimizer = resume.optimizer
         } else {
-            let configuration = newConfiguration(sourceVocabularySize: tokenizers.source.vocabulary.count,
-                                                 targetVocabularySize: tokenizers.target.vocabulary.count)
+            try tokenizers.requireSameSpecialTokens()
+            let configuration = newConfiguration(sourceVocabularySize: tokenizers.source.vocabularySize,
+                                                 targetVocabularySize: tokenizers.target.vocabularySize,
+                                                 specialTokens: tokenizers.target.specialTokens)
             try ConfigurationOptions.validate(configuration)
             model = try Transformer(configuration: configuration, generator: generator)
             optimizer = Adam(parameters: model.parameters, learningRate: settings.options.schedule.rate(at: 1),
@@ -74,7 +77,7 @@ extension TrainCommand {
         try outDirectory.create()
         let logger = try TrainingLogger(logDirectory: logDirectory.path)
         defer { try? logger.close() }
-        let trainer = Trainer(model: model, optimizer: optimizer, tokenizers: (tokenizers.source, tokenizers.target),
+        let trainer = Trainer(model: model, optimizer: optimizer, tokenizers: tokenizers,
                               training: training.examples, validation: validation.examples, options: settings.options,
                               state: settings.resumed?.resume.state ?? TrainingState(), generator: generator,
                               checkpointDirectory: outDirectory.url, logger: logger,

@@ -45,7 +45,7 @@ struct ClassifierData {
     }
 
     /// The texts as ids (cut to `maximumTokens`) with their class indices, and how many were cut.
-    func encode(_ texts: LabeledTexts, tokenizer: Tokenizer, maximumTokens: Int) -> ([LabeledExample], Int) {
+    func encode(_ texts: LabeledTexts, tokenizer: AnyTokenizer, maximumTokens: Int) -> ([LabeledExample], Int) {
         var cut = 0
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let examples = zip(texts.texts, texts.labels).map { text, label -> LabeledExample in
@@ -67,7 +67,8 @@ struct TaskDataOptions: Codable, Equatable {
     var data: String
     var validationData: String?
     var validationFraction: Double
-    var tokenizer: TokenizerKind
+    /// `--tokenizer`: a kind, `bpe` or a file (stored as its text, so older checkpoints' kinds read the same).
+    var tokenizer: TokenizerChoice
     var minimumFrequency: Int
     var lowercase: Bool
     /// `--max-len` (classify): the most tokens of a text.
@@ -76,6 +77,8 @@ struct TaskDataOptions: Codable, Equatable {
     var context: Int
     var batchSize: Int
     var seed: UInt64
+    /// `--vocab-size` (learned BPE); nil in checkpoints written before it.
+    var vocabularySize: Int?
 
     func json() -> String {
         let encoder = JSONEncoder()

@@ -52,11 +52,12 @@ extension TrainCommand {
         }
         let dataOptions = stored ?? TaskDataOptions(
             task: task.rawValue, data: Self.absolute(dataPath), validationData: validationDataPath.map(Self.absolute),
-            validationFraction: Double(arguments.number("val-fraction")), tokenizer: arguments.choice("tokenizer", as: TokenizerKind.self),
+            validationFraction: Double(arguments.number("val-fraction")), tokenizer: sourceTokenizer,
             minimumFrequency: arguments.integer("min-freq"), lowercase: arguments.flag("lowercase"),
             maximumTokens: arguments.integer("max-len"),
-            context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"))
-        let kind = dataOptions.tokenizer
+            context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"),
+            vocabularySize: arguments.integer("vocab-size"))
+        let choice = dataOptions.tokenizer, vocabularySize = dataOptions.vocabularySize ?? TokenizerChoice.defaultVocabularySize
         let positional = arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self)
         let layers = arguments.integer("layers")
         let seed = dataOptions.seed
@@ -117,13 +118,13 @@ extension TrainCommand {
                                               training: training, validation: validation, batchSize: options.batchSize, seed: seed)
                 return try train(try prepare(task, summary: []))
             }
-            let tokenizer = try Tokenizer.build(kind: kind, texts: data.training.texts, minimumFrequency: minimumFrequency,
-                                                lowercase: dataOptions.lowercase)
+            let tokenizer = try choice.build(texts: data.training.texts, minimumFrequency: minimumFrequency,
+                                             lowercase: dataOptions.lowercase, vocabularySize: vocabularySize)
             let (training, cutTraining) = data.encode(data.training, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let (validation, cutValidation) = data.encode(data.validation, tokenizer: tokenizer, maximumTokens: maximumTokens)
             let pooling = arguments.choice("pooling", as: ClassifierConfiguration.Pooling.self)
             let configuration = ClassifierConfiguration(
-                vocabularySize: tokenizer.vocabulary.count, classCount: data.labels.count, block: block, layerCount: layers,
+                vocabularySize: tokenizer.vocabularySize, classCount: data.labels.count, block: block, layerCount: layers,
                 maximumLength: maximumTokens + (pooling == .classToken ? 1 : 0), positionalEncoding: positional,
                 pooling: pooling, specialTokens: tokenizer.specialTokens)
             let model: EncoderClassifier
@@ -133,7 +134,7 @@ extension TrainCommand {
                                           validation: validation, batchSize: options.batchSize, seed: seed)
             var lines = ["Data: \(TextFormatting.grouped(training.count)) training and \(TextFormatting.grouped(validation.count)) "
                          + "validation texts, \(data.labels.count) classes (\(data.labels.joined(separator: ", "))), "
-                         + "\(TextFormatting.grouped(tokenizer.vocabulary.count)) \(kind.rawValue) tokens in the vocabulary"]
+                         + "\(TextFormatting.grouped(tokenizer.vocabularySize)) \(tokenizer.name) tokens in the vocabulary"]
             if cutTraining + cutValidation > 0 {
                 lines.append("note: \(TextFormatting.grouped(cutTraining + cutValidation)) texts were longer than --max-len \(maximumTokens) tokens and were cut")
             }
@@ -161,15 +162,15 @@ extension TrainCommand {
                                              batchSize: dataOptions.batchSize, seed: seed)
                 return try train(try prepare(task, summary: []))
             }
-            let tokenizer = try Tokenizer.build(kind: kind, texts: [trainingText], minimumFrequency: minimumFrequency,
-                                                lowercase: dataOptions.lowercase)
+            let tokenizer = try choice.build(texts: [trainingText], minimumFrequency: minimumFrequency,
+                                             lowercase: dataOptions.lowercase, vocabularySize: vocabularySize)
             let trainingIDs = tokenizer.encodeIDs(trainingText), validationIDs = tokenizer.encodeIDs(validationText)
             guard trainingIDs.count > context else {
                 throw CommandFailure("--context: expected fewer tokens than the training text's \(trainingIDs.count), got \(context)",
                                      status: ExitCode.usage)
             }
             let configuration = LanguageModelConfiguration(
-                vocabularySize: tokenizer.vocabulary.count, block: block, layerCount: layers, maximumLength: context,
+                vocabularySize: tokenizer.vocabularySize, block: block, layerCount: layers, maximumLength: context,
                 positionalEncoding: positional, tieEmbedding: arguments.flag("tie-embeddings"),
                 specialTokens: tokenizer.specialTokens)
             let model: LanguageModel
@@ -180,7 +181,7 @@ extension TrainCommand {
                                          batchSize: dataOptions.batchSize, seed: seed)
             let lines = ["Data: \(TextFormatting.grouped(trainingIDs.count)) training and \(TextFormatting.grouped(validationIDs.count)) "
                          + "validation tokens (\(validationName)), "
-                         + "\(tokenizer.vocabulary.count) \(kind.rawValue) tokens in the vocabulary, context \(context)"]
+                         + "\(tokenizer.vocabularySize) \(tokenizer.name) tokens in the vocabulary, context \(context)"]
             return try train(try prepare(task, summary: lines))
         case .translate:
             preconditionFailure("translation runs through run()")

@@ -50,11 +50,15 @@ struct TrainCommand: Command {
             .text("val-data", default: nil, help: "Validation pairs; default: hold out --val-fraction of --data."),
             .number("val-fraction", .probability, default: 0.1,
                     help: "Share of --data held out for validation, drawn with --seed; 0: none."),
-            .choice("tokenizer", TokenizerKind.self, default: .character,
-                    help: "How texts are cut into tokens: characters, words between whitespace, or runs of word "
-                        + "characters and of punctuation (as Hugging Face's Whitespace pre-tokenizer)."),
-            .choice("src-tokenizer", TokenizerKind.self, help: "Source tokenizer; default: --tokenizer."),
-            .choice("tgt-tokenizer", TokenizerKind.self, help: "Target tokenizer; default: --tokenizer."),
+            .text("tokenizer", default: "character",
+                  help: "How texts are cut into tokens: character, word (between whitespace), punctuation (runs of "
+                      + "word characters and of punctuation, as Hugging Face's Whitespace pre-tokenizer), bpe "
+                      + "(learned from the training data, --vocab-size pieces), or a tokenizer.json or SentencePiece "
+                      + ".model file used as it is."),
+            .text("src-tokenizer", default: nil, help: "Source tokenizer; default: --tokenizer."),
+            .text("tgt-tokenizer", default: nil, help: "Target tokenizer; default: --tokenizer."),
+            .integer("vocab-size", in: TokenizerChoice.vocabularySizes, default: TokenizerChoice.defaultVocabularySize,
+                     help: "--tokenizer bpe: pieces in the learned vocabulary, special tokens included."),
             .integer("min-freq", in: 1...Int.max, default: 1,
                      help: "Keep tokens seen this often in the training pairs; rarer ones become <unk>."),
             .flag("shared-vocab", help: "One vocabulary for both sides (default: one per side)."),
@@ -105,12 +109,20 @@ struct TrainCommand: Command {
     let dataPath: String?
     let validationDataPath: String?
     let resumePath: String?
+    /// --src-tokenizer and --tgt-tokenizer (each defaulting to --tokenizer), parsed.
+    let sourceTokenizer: TokenizerChoice
+    let targetTokenizer: TokenizerChoice
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         self.arguments = arguments
         dataPath = arguments.text("data")
         validationDataPath = arguments.text("val-data")
         resumePath = arguments.text("resume")
+        let general = try TokenizerChoice(parsing: arguments.text("tokenizer") ?? "character", option: "tokenizer")
+        sourceTokenizer = try arguments.text("src-tokenizer").map { text throws(UsageError) in
+            try TokenizerChoice(parsing: text, option: "src-tokenizer") } ?? general
+        targetTokenizer = try arguments.text("tgt-tokenizer").map { text throws(UsageError) in
+            try TokenizerChoice(parsing: text, option: "tgt-tokenizer") } ?? general
     }
 
     func validate() throws(UsageError) {
@@ -126,6 +138,10 @@ struct TrainCommand: Command {
         where arguments.isGiven(option) && !tasks.contains(task) && resumePath == nil {
             throw UsageError("--\(option): only for --task " + tasks.map(\.rawValue).joined(separator: " or ")
                              + ", not \(task.rawValue)")
+        }
+        if arguments.isGiven("vocab-size") && resumePath == nil && sourceTokenizer != .bpe && targetTokenizer != .bpe {
+            throw UsageError("--vocab-size: only with --tokenizer bpe (the size of the learned vocabulary), not "
+                             + "\(sourceTokenizer == targetTokenizer ? sourceTokenizer.description : "\(sourceTokenizer) / \(targetTokenizer)")")
         }
         for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
                                 ("val-data", "val-fraction")]
@@ -143,16 +159,9 @@ struct TrainCommand: Command {
 
     // MARK: - Settings from the command line (a new run)
 
-    var sourceKind: TokenizerKind {
-        arguments.optionalChoice("src-tokenizer", as: TokenizerKind.self) ?? arguments.choice("tokenizer", as: TokenizerKind.self)
-    }
-
-    var targetKind: TokenizerKind {
-        arguments.optionalChoice("tgt-tokenizer", as: TokenizerKind.self) ?? arguments.choice("tokenizer", as: TokenizerKind.self)
-    }
-
     /// The model the flags describe, with the vocabulary sizes of the data.
-    func newConfiguration(sourceVocabularySize: Int, targetVocabularySize: Int) -> TransformerConfiguration {
+    func newConfiguration(sourceVocabularySize: Int, targetVocabularySize: Int,
+                          specialTokens: SpecialTokens = .standard) -> TransformerConfiguration {
         TransformerConfiguration(
             sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
             modelDimension: arguments.integer("d-model"), headCount: arguments.integer("heads"),
@@ -161,7 +170,7 @@ struct TrainCommand: Command {
             normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
             activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
             positionalEncoding: arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self),
-            tieTargetEmbedding: arguments.flag("tie-embeddings"))
+            tieTargetEmbedding: arguments.flag("tie-embeddings"), specialTokens: specialTokens)
     }
 
     /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).
@@ -196,6 +205,8 @@ struct TrainCommand: Command {
         TrainDataOptions(data: dataPath.map(Self.absolute) ?? "", validationData: validationDataPath.map(Self.absolute),
                          validationFraction: Double("\(arguments.number("val-fraction"))") ?? 0.1,
                          minimumFrequency: arguments.integer("min-freq"), sharedVocabulary: arguments.flag("shared-vocab"),
+                         sourceTokenizer: sourceTokenizer, targetTokenizer: targetTokenizer,
+                         vocabularySize: arguments.integer("vocab-size"),
                          maximumLength: arguments.integer("max-len"), skipInvalid: arguments.flag("skip-invalid"),
                          trainingPairs: 0, validationPairs: 0)
     }

@@ -38,9 +38,9 @@ struct TrainedCheckpoint {
         let c = model.configuration
         for (side, tokenizer, size) in [("source", tokenizers.source, c.sourceVocabularySize),
                                         ("target", tokenizers.target, c.targetVocabularySize)]
-        where tokenizer.vocabulary.count != size {
+        where tokenizer.vocabularySize != size {
             throw CheckpointError(file: path, kind: .invalidMetadata,
-                                  detail: "the \(side) vocabulary has \(tokenizer.vocabulary.count) tokens but the model's \(side) vocabulary size is \(size)")
+                                  detail: "the \(side) vocabulary has \(tokenizer.vocabularySize) tokens but the model's \(side) vocabulary size is \(size)")
         }
         var dataOptions: TrainDataOptions?
         if let json = loaded.metadata[TrainDataOptions.metadataKey] {
@@ -70,6 +70,15 @@ struct TrainedCheckpoint {
 
 /// The data settings of a `train` run, stored in its checkpoints (metadata `data_options`) so that
 /// `--resume` splits and encodes the data exactly as the run it continues.
+extension TrainedCheckpoint {
+    /// The tokenizer flags of the checkpoint's run: stored in its data options, or (older checkpoints)
+    /// the kinds of its tokenizers.
+    var tokenizerChoices: (source: TokenizerChoice, target: TokenizerChoice) {
+        func fallback(_ tokenizer: AnyTokenizer) -> TokenizerChoice { .kind(tokenizer.kind ?? .character) }
+        return (dataOptions?.sourceTokenizer ?? fallback(tokenizers.source), dataOptions?.targetTokenizer ?? fallback(tokenizers.target))
+    }
+}
+
 struct TrainDataOptions: Codable, Equatable {
     static let metadataKey = "data_options"
 
@@ -80,6 +89,12 @@ struct TrainDataOptions: Codable, Equatable {
     var validationFraction: Double
     var minimumFrequency: Int
     var sharedVocabulary: Bool
+    /// The tokenizer flags of the run; nil in checkpoints written before subword tokenizers (their kinds
+    /// are the stored tokenizers' kinds).
+    var sourceTokenizer: TokenizerChoice?
+    var targetTokenizer: TokenizerChoice?
+    /// `--vocab-size` (learned BPE); nil in older checkpoints.
+    var vocabularySize: Int?
     /// `--max-len`: tokens per side.
     var maximumLength: Int
     var skipInvalid: Bool

@@ -53,9 +53,9 @@ struct TranslateCommand: Command {
         let trimmed = inputs.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         let maximum = translator.maximumSourceTokens
         for (input, text) in zip(inputs, trimmed) {
-            let count = checkpoint.tokenizers.source.kind.tokenCount(text)
+            let count = checkpoint.tokenizers.source.encodeIDs(text).count
             if count > maximum {
-                throw CommandFailure("\(input.place): \(count) \(checkpoint.tokenizers.source.kind.rawValue) tokens, "
+                throw CommandFailure("\(input.place): \(count) \(checkpoint.tokenizers.source.name) tokens, "
                                      + "more than the \(maximum) the model was trained for (its --max-len)",
                                      status: ExitCode.dataError)
             }

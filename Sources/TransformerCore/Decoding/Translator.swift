@@ -63,10 +63,8 @@ public struct Translator {
 
     /// The source ids of `text` followed by `<eos>`, and the tokens that became `<unk>`.
     public func sourceIDs(_ text: String) -> (ids: [Int], unknownTokens: [String]) {
-        let tokens = tokenizers.source.tokens(text)
-        let ids = tokens.map { tokenizers.source.vocabulary.id(for: $0) }
-        let unknown = zip(tokens, ids).filter { $0.1 == tokenizers.source.vocabulary.specialTokens.unknown }.map(\.0)
-        return (ids + [model.specialTokens.end], unknown)
+        let encoded = tokenizers.source.encodeReporting(text)
+        return (encoded.ids + [model.specialTokens.end], encoded.unknown)
     }
 
     /// Translates every text, in order. `maximumLength` is the most decoding steps (counting `<eos>`),
@@ -96,7 +94,7 @@ public struct Translator {
         }
         let target = tokenizers.target
         return zip(zip(texts, encoded), hypotheses).map { pair, hypothesis in
-            let tokens = hypothesis.tokens.map { target.vocabulary.token(for: $0) ?? Vocabulary.specialTokens[Vocabulary.unknown] }
+            let tokens = target.pieces(for: hypothesis.tokens)
             return Translation(input: pair.0, output: target.decode(hypothesis.tokens), tokens: tokens, ids: hypothesis.tokens,
                                logProbability: hypothesis.logProbability, isComplete: hypothesis.isComplete,
                                unknownTokens: pair.1.unknownTokens)

@@ -22,10 +22,10 @@ extension Translator {
         }
         let translation = try translate([text], search: .greedy, maximumLength: maximumLength)[0]
         let source = sourceIDs(text).ids                                               // [S] with <eos>
-        let decoderInput = Array(([Vocabulary.start] + translation.ids)
+        let decoderInput = Array(([model.specialTokens.start] + translation.ids)
             .prefix(translation.ids.count + (translation.isComplete ? 1 : 0)))        // [T]
         let output = model.inferring { model.forward(source: [source], targetInput: [decoderInput]) }
-        return AttentionReport(input: text, sourceTokens: tokenizers.source.tokens(text),
+        return AttentionReport(input: text, sourceTokens: tokenizers.source.encodePieces(text),
                                output: translation.output, outputTokens: translation.tokens,
                                isComplete: translation.isComplete, unknownTokens: translation.unknownTokens,
                                attention: output.attention)

@@ -10,11 +10,12 @@ public struct Example: Equatable, Sendable {
 
     /// Encodes `pair` with the two tokenizers. Tokens missing from a vocabulary become `<unk>`; how
     /// many (both sides together) is returned so the caller can report them.
-    public static func encoding(_ pair: TextPair, source: Tokenizer,
-                                target: Tokenizer) -> (example: Example, unknownCount: Int) {
-        let encodedSource = source.encode(pair.source), encodedTarget = target.encode(pair.target)
-        return (Example(source: encodedSource.ids, target: encodedTarget.ids),
-                encodedSource.unknownCount + encodedTarget.unknownCount)
+    public static func encoding(_ pair: TextPair, source: some TextTokenizer,
+                                target: some TextTokenizer) -> (example: Example, unknownCount: Int) {
+        let sourceIDs = source.encodeIDs(pair.source), targetIDs = target.encodeIDs(pair.target)
+        let unknown = sourceIDs.filter { $0 == source.specialTokens.unknown }.count
+            + targetIDs.filter { $0 == target.specialTokens.unknown }.count
+        return (Example(source: sourceIDs, target: targetIDs), unknown)
     }
 
     /// S for this example alone: the source ids plus `<eos>`.

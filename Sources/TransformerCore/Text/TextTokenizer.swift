@@ -14,7 +14,9 @@ public protocol TextTokenizer: Sendable {
     var name: String { get }
     /// The ids of `text` (no start or end added); unknown pieces become ``SpecialTokens/unknown``.
     func encodeIDs(_ text: String) -> [Int]
-    /// The spelling in the vocabulary of each id of `encodeIDs(text)`, in order (same count).
+    /// One piece for each id of `encodeIDs(text)`, in order (same count): the vocabulary's spelling, or
+    /// for an unknown id the text it stands for where the tokenizer knows it (as sentencepiece's
+    /// `encode_as_pieces` does), so attention labels and unknown-token reports show the input.
     func encodePieces(_ text: String) -> [String]
     /// The vocabulary's spelling of `id` (special tokens included), nil outside `0 ..< vocabularySize`.
     func piece(for id: Int) -> String?
@@ -25,6 +27,13 @@ public protocol TextTokenizer: Sendable {
 extension TextTokenizer {
     /// The pieces of `ids`, unknown ids spelled `<id N>`.
     public func pieces(for ids: [Int]) -> [String] { ids.map { piece(for: $0) ?? "<id \($0)>" } }
+
+    /// The ids and pieces of `text` (see ``encodePieces(_:)``) and the pieces that encode as the unknown id.
+    public func encodeReporting(_ text: String) -> (ids: [Int], pieces: [String], unknown: [String]) {
+        let ids = encodeIDs(text), pieces = encodePieces(text)
+        let unknown = zip(ids, pieces).filter { $0.0 == specialTokens.unknown }.map(\.1)
+        return (ids, pieces, unknown)
+    }
 }
 
 extension Tokenizer: TextTokenizer {
@@ -32,6 +41,6 @@ extension Tokenizer: TextTokenizer {
     public var specialTokens: SpecialTokens { vocabulary.specialTokens }
     public var name: String { kind.rawValue }
     public func encodeIDs(_ text: String) -> [Int] { encode(text).ids }
-    public func encodePieces(_ text: String) -> [String] { pieces(for: encodeIDs(text)) }
+    public func encodePieces(_ text: String) -> [String] { tokens(text) }
     public func piece(for id: Int) -> String? { vocabulary.token(for: id) }
 }

@@ -29,7 +29,7 @@ public final class ClassificationTask: TrainingTask {
     public static let tokenizerKey = "tokenizer", labelsKey = "labels"
 
     public let model: EncoderClassifier
-    public let tokenizer: Tokenizer
+    public let tokenizer: AnyTokenizer
     /// The class names; class k is `labels[k]`.
     public let labels: [String]
     public let training: [LabeledExample]
@@ -37,10 +37,10 @@ public final class ClassificationTask: TrainingTask {
     public let batchSize: BatchPlanner.Size
     let planner: BatchPlanner
 
-    public init(model: EncoderClassifier, tokenizer: Tokenizer, labels: [String], training: [LabeledExample],
+    public init(model: EncoderClassifier, tokenizer: some AnyTokenizerConvertible, labels: [String], training: [LabeledExample],
                 validation: [LabeledExample], batchSize: BatchPlanner.Size, seed: UInt64) {
         self.model = model
-        self.tokenizer = tokenizer
+        self.tokenizer = tokenizer.anyTokenizer
         self.labels = labels
         self.training = training
         self.validation = validation

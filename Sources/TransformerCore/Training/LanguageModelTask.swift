@@ -18,7 +18,7 @@ public final class LanguageModelTask: TrainingTask {
     public static let tokenizerKey = "tokenizer"
 
     public let model: LanguageModel
-    public let tokenizer: Tokenizer
+    public let tokenizer: AnyTokenizer
     public let trainingIDs: [Int]
     public let validationIDs: [Int]
     /// Characters of the validation text (for bits per character).
@@ -29,12 +29,12 @@ public final class LanguageModelTask: TrainingTask {
     public let batchSize: Int
     public let seed: UInt64
 
-    public init(model: LanguageModel, tokenizer: Tokenizer, trainingIDs: [Int], validationIDs: [Int],
+    public init(model: LanguageModel, tokenizer: some AnyTokenizerConvertible, trainingIDs: [Int], validationIDs: [Int],
                 validationCharacters: Int, context: Int, batchSize: Int, seed: UInt64) {
         precondition(context >= 1 && context <= model.configuration.maximumLength,
                      "context \(context) must be in 1...\(model.configuration.maximumLength)")
         self.model = model
-        self.tokenizer = tokenizer
+        self.tokenizer = tokenizer.anyTokenizer
         self.trainingIDs = trainingIDs
         self.validationIDs = validationIDs
         self.validationCharacters = validationCharacters

@@ -181,12 +181,12 @@ public struct TrainingSummary {
 
 extension Trainer where Task == TranslationTask {
     /// A trainer of the encoder-decoder on translation pairs (a ``TranslationTask`` made from the arguments).
-    public convenience init(model: Transformer, optimizer: Adam, tokenizers: (source: Tokenizer, target: Tokenizer),
+    public convenience init(model: Transformer, optimizer: Adam, tokenizers: TokenizerPair,
                             training: [Example], validation: [Example], options: TrainingOptions, state: TrainingState = TrainingState(),
                             generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
                             say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
                             extraMetadata: [String: String] = [:]) {
-        let task = TranslationTask(model: model, tokenizers: TokenizerPair(source: tokenizers.source, target: tokenizers.target),
+        let task = TranslationTask(model: model, tokenizers: tokenizers,
                                    training: training, validation: validation, batchSize: options.batchSize,
                                    seed: options.seed, maximumDecodeLength: options.maximumDecodeLength)
         self.init(task: task, optimizer: optimizer, options: options, state: state, generator: generator,

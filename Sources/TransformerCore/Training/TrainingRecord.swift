@@ -2,13 +2,20 @@ import Foundation
 
 /// The source and target tokenizers, as stored in a checkpoint's `tokenizers` metadata.
 public struct TokenizerPair: Codable, Equatable, Sendable {
-    public var source: Tokenizer
-    public var target: Tokenizer
+    public var source: AnyTokenizer
+    public var target: AnyTokenizer
 
-    public init(source: Tokenizer, target: Tokenizer) {
+    public init(source: AnyTokenizer, target: AnyTokenizer) {
         self.source = source
         self.target = target
     }
+
+    public init(source: some AnyTokenizerConvertible, target: some AnyTokenizerConvertible) {
+        self.init(source: source.anyTokenizer, target: target.anyTokenizer)
+    }
+
+    /// Whether both sides are one tokenizer (`--shared-vocab`).
+    public var isShared: Bool { source == target }
 }
 
 /// What a training checkpoint stores besides tensors, as JSON strings in the safetensors

@@ -37,7 +37,7 @@ public final class TranslationTask: TrainingTask {
 
     public func validate(sampleCount: Int) throws -> (any ValidationResult)? {
         guard !validation.isEmpty else { return nil }
-        return try TransformerCore.validate(model: model, examples: validation, tokenizers: (tokenizers.source, tokenizers.target),
+        return try TransformerCore.validate(model: model, examples: validation, tokenizers: tokenizers,
                                             batchSize: batchSize, maximumDecodeLength: maximumDecodeLength,
                                             sampleCount: sampleCount)
     }

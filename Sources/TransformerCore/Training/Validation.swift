@@ -45,7 +45,7 @@ public func teacherForcedMetrics(model: Transformer, examples: [Example],
 /// Evaluates `model` on `examples` in evaluation mode without gradients: teacher-forced loss and token
 /// accuracy over batches, then greedy decoding of every source for exact match and CER. The model's
 /// training flag is restored afterwards.
-public func validate(model: Transformer, examples: [Example], tokenizers: (source: Tokenizer, target: Tokenizer),
+public func validate(model: Transformer, examples: [Example], tokenizers: TokenizerPair,
                      batchSize: BatchPlanner.Size, maximumDecodeLength: Int, sampleCount: Int) throws -> ValidationReport {
     let teacherForced = try teacherForcedMetrics(model: model, examples: examples, batchSize: batchSize)
     let hypotheses = try GreedyDecoder.decode(model: model, sources: examples.map { $0.source + [model.specialTokens.end] },

@@ -145,7 +145,7 @@ struct CLIArgumentParserTests {
         #expect(train.newConfiguration(sourceVocabularySize: 30, targetVocabularySize: 40) == TransformerConfiguration(
             sourceVocabularySize: 30, targetVocabularySize: 40, modelDimension: 32, headCount: 4, layerCount: 2,
             feedForwardDimension: 64, maximumLength: 21))
-        #expect(train.sourceKind == .character && train.targetKind == .word)
+        #expect(train.sourceTokenizer == .kind(.character) && train.targetTokenizer == .kind(.word))
     }
 
     @Test func trainDefaultsAreThePapersScheduleAndBaseModel() throws {

@@ -142,7 +142,7 @@ struct CLITrainTests {
          "error: --batch-tokens: cannot be combined with --batch-size; give one of them"),
         (["train", "--data", "x", "--val-data", "y", "--val-fraction", "0.2"],
          "error: --val-data: cannot be combined with --val-fraction; give one of them"),
-        (["train", "--data", "x", "--tokenizer", "letters"], "error: --tokenizer: expected one of character, word, punctuation, got 'letters'"),
+        (["train", "--data", "x", "--tokenizer", "letters"], "error: --tokenizer: expected character, word, punctuation, bpe, or a tokenizer.json / SentencePiece .model file, got 'letters'"),
         (["train", "--data", "x", "--d-model", "16", "--heads", "3"], "error: --heads: expected a divisor of --d-model (16), got 3"),
         (["train", "--data", "x", "--batch-size", "0"], "error: --batch-size: expected an integer from 1 to 1048576, got 0"),
         (["train", "--data", "x", "--label-smoothing", "1"], "error: --label-smoothing: expected a probability in [0, 1), got 1"),

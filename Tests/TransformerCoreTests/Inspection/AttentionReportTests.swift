@@ -15,7 +15,7 @@ enum InspectionTolerance {
 
     /// A random 2-layer, 2-head model in evaluation mode; `endBias` on <eos> makes it stop early.
     static func translator(endBias: Float) throws -> Translator {
-        let vocabulary = tokenizers.source.vocabulary.count
+        let vocabulary = tokenizers.source.vocabularySize
         let configuration = TransformerConfiguration(sourceVocabularySize: vocabulary, targetVocabularySize: vocabulary,
                                                      modelDimension: 16, headCount: 2, layerCount: 2,
                                                      feedForwardDimension: 32, dropout: 0.1, maximumLength: 12)
@@ -64,7 +64,7 @@ enum InspectionTolerance {
         let translator = try Self.translator(endBias: 2)
         let report = try translator.attentionReport(for: "fade", maximumLength: 10)
         #expect(report.isComplete, "with the <eos> bias the random model stops: \(report.outputTokens)")
-        let ids = report.outputTokens.map { translator.tokenizers.target.vocabulary.id(for: $0) }
+        let ids = report.outputTokens.map { translator.tokenizers.target.vocabularyTokenizer!.vocabulary.id(for: $0) }
         let model = translator.model
         model.setTraining(false)
         let output = Tensor.withoutGradients {

@@ -142,7 +142,7 @@ import Testing
     @Test func resumingAnInferenceCheckpointIsAnError() throws {
         try TrainingFixtures.withTemporaryDirectory { directory in
             let (_, _, tokenizers) = try TrainingFixtures.data()
-            let model = try Transformer(configuration: TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabulary.count),
+            let model = try Transformer(configuration: TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabularySize),
                                         generator: SeededGenerator(seed: 0))
             let url = directory.appendingPathComponent("model.safetensors")
             let record = TrainingRecord(tokenizers: tokenizers, options: nil, state: nil, optimizerStep: nil)

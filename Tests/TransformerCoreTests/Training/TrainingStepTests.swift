@@ -5,7 +5,7 @@ import Testing
 @Suite struct TrainingStepTests {
     func setUp() throws -> (model: Transformer, optimizer: Adam, batch: Batch) {
         let (training, _, tokenizers) = try TrainingFixtures.data()
-        var configuration = TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabulary.count)
+        var configuration = TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabularySize)
         configuration.dropout = 0
         let model = try Transformer(configuration: configuration, generator: SeededGenerator(seed: 1))
         return (model, Adam(parameters: model.parameters), Batch(examples: Array(training.prefix(8)), specialTokens: .standard))

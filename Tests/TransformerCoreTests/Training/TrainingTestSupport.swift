@@ -38,10 +38,10 @@ enum TrainingFixtures {
                            shouldStop: @escaping () -> Bool = { false }) throws -> Trainer<TranslationTask> {
         let (training, validation, tokenizers) = try data()
         let generator = SeededGenerator(seed: options.seed)
-        let model = try Transformer(configuration: configuration(vocabulary: tokenizers.source.vocabulary.count),
+        let model = try Transformer(configuration: configuration(vocabulary: tokenizers.source.vocabularySize),
                                     generator: generator)
         let optimizer = Adam(parameters: model.parameters, beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
-        return Trainer(model: model, optimizer: optimizer, tokenizers: (tokenizers.source, tokenizers.target),
+        return Trainer(model: model, optimizer: optimizer, tokenizers: tokenizers,
                        training: training, validation: validation, options: options, generator: generator,
                        checkpointDirectory: directory, logger: logger, progress: nil, say: { _ in },
                        shouldStop: shouldStop)
@@ -57,7 +57,7 @@ enum TrainingFixtures {
         var options = resume.options
         options.epochs = epochs
         options.maximumSteps = maximumSteps
-        return Trainer(model: try loaded.model(Transformer.self), optimizer: resume.optimizer, tokenizers: (tokenizers.source, tokenizers.target),
+        return Trainer(model: try loaded.model(Transformer.self), optimizer: resume.optimizer, tokenizers: tokenizers,
                        training: training, validation: validation, options: options, state: resume.state,
                        generator: generator, checkpointDirectory: directory, logger: nil, progress: nil, say: { _ in })
     }
