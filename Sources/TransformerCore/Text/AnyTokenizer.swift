@@ -9,11 +9,14 @@ import Foundation
 /// | kind | case | rest of the object |
 /// |---|---|---|
 /// | `character`, `word`, `punctuation` | ``vocabulary(_:)`` | ``Tokenizer``'s own JSON, byte-identical to older checkpoints |
+/// | `huggingface` | ``huggingFace(_:)`` | `"tokenizer_json"`: the whole `tokenizer.json` text (``HuggingFaceTokenizer/jsonText()``) |
 ///
 /// An unknown `kind` is a decoding error naming it and the kinds this version reads.
 public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     /// Characters, words or punctuation runs with a ``Vocabulary`` (``Tokenizer``).
     case vocabulary(Tokenizer)
+    /// A Hugging Face `tokenizer.json` (loaded, or BPE learned by ``BPELearner``).
+    case huggingFace(HuggingFaceTokenizer)
 
     public init(_ tokenizer: Tokenizer) { self = .vocabulary(tokenizer) }
 
@@ -21,6 +24,7 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public var base: any TextTokenizer {
         switch self {
         case .vocabulary(let tokenizer): return tokenizer
+        case .huggingFace(let tokenizer): return tokenizer
         }
     }
 
@@ -48,14 +52,25 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     }
 
     /// The `kind` values this version reads.
-    public static let kinds = TokenizerKind.allCases.map(\.rawValue)
+    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [huggingFaceKind]
 
-    private enum CodingKeys: String, CodingKey { case kind }
+    /// The `kind` of a ``huggingFace(_:)`` tokenizer.
+    static let huggingFaceKind = "huggingface"
+
+    private enum CodingKeys: String, CodingKey { case kind, tokenizerJSON = "tokenizer_json" }
 
     public init(from decoder: any Decoder) throws {
         let kind = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .kind)
         if TokenizerKind(rawValue: kind) != nil {
             self = .vocabulary(try Tokenizer(from: decoder))
+            return
+        }
+        if kind == Self.huggingFaceKind {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let text = try container.decode(String.self, forKey: .tokenizerJSON)
+            do { self = .huggingFace(try HuggingFaceTokenizer(jsonText: text, file: "checkpoint tokenizer_json")) } catch {
+                throw Swift.DecodingError.dataCorruptedError(forKey: .tokenizerJSON, in: container, debugDescription: error.description)
+            }
             return
         }
         throw Swift.DecodingError.dataCorrupted(Swift.DecodingError.Context(
@@ -66,6 +81,10 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .vocabulary(let tokenizer): try tokenizer.encode(to: encoder)
+        case .huggingFace(let tokenizer):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Self.huggingFaceKind, forKey: .kind)
+            try container.encode(tokenizer.jsonText(), forKey: .tokenizerJSON)
         }
     }
 }
@@ -79,6 +98,10 @@ public protocol AnyTokenizerConvertible: TextTokenizer {
 
 extension AnyTokenizer: AnyTokenizerConvertible {
     public var anyTokenizer: AnyTokenizer { self }
+}
+
+extension HuggingFaceTokenizer: AnyTokenizerConvertible {
+    public var anyTokenizer: AnyTokenizer { .huggingFace(self) }
 }
 
 extension Tokenizer: AnyTokenizerConvertible {

@@ -17,7 +17,7 @@ public struct TokenizerFileError: Error, Equatable, Sendable, CustomStringConver
 ///
 /// | file | format | type |
 /// |---|---|---|
-/// | `*.json` (`tokenizer.json`) | Hugging Face `tokenizers`: WordLevel, BPE (also byte-level), Unigram | (pending) |
+/// | `*.json` (`tokenizer.json`) | Hugging Face `tokenizers`: WordLevel, BPE (also byte-level), Unigram | ``HuggingFaceTokenizer`` |
 /// | `*.model`, `*.spm` | SentencePiece `ModelProto`: unigram or BPE | (pending) |
 ///
 /// ```swift
@@ -58,7 +58,8 @@ public enum TokenizerFile {
         let bytes = try read(url)
         switch format {
         case .huggingFace:
-            throw TokenizerFileError(file: name, "tokenizer.json files are not read by this version yet (\(bytes.count) bytes)")
+            do { return .huggingFace(try HuggingFaceTokenizer(jsonBytes: bytes, file: name)) }
+            catch { throw TokenizerFileError(file: name, error.reason) }
         case .sentencePiece:
             throw TokenizerFileError(file: name, "SentencePiece models are not read by this version yet (\(bytes.count) bytes)")
         }

@@ -96,8 +96,9 @@ public struct HuggingFaceTokenizer: TextTokenizer, Equatable {
                 return n
             }
         }
-        pieces = normalizedMatcher.split(pieces)
-        if let preTokenizer { pieces = preTokenizer.apply(pieces) }
+        // empty pieces are dropped (Rust's PreTokenizedString::split), so nothing is prepended to them
+        pieces = normalizedMatcher.split(pieces.filter { !$0.scalars.isEmpty })
+        if let preTokenizer { pieces = preTokenizer.apply(pieces.filter { !$0.scalars.isEmpty }) }
         var ids: [Int] = []
         for piece in pieces {
             if let id = piece.addedTokenID { ids.append(id) } else { ids += model.tokenize(piece.scalars) }
