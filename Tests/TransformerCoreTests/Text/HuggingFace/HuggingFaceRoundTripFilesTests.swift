@@ -23,7 +23,9 @@ import Testing
         let learnText = try String(contentsOf: folder.appendingPathComponent("learn.txt"), encoding: .utf8)
         let lines = learnText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         let size = Int(ProcessInfo.processInfo.environment["TRANSFORMERCORE_HF_LEARN_VOCAB"] ?? "") ?? 2000
+        let clock = ContinuousClock(), start = clock.now
         let learned = BPELearner(vocabularySize: size).learn(from: lines)
+        print("BPELearner: \(lines.count) lines, vocabulary \(learned.vocabularySize) in \(clock.now - start)")
         try Data(learned.jsonText().utf8).write(to: folder.appendingPathComponent("learned.swift.json"))
     }
 }
