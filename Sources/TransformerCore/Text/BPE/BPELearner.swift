@@ -37,16 +37,19 @@ public struct BPELearner: Sendable {
     public var alphabet: Alphabet
     /// The tokens put first in the vocabulary, as special added tokens (matched before the model).
     public var specialTokens: [String]
+    /// Whether texts are lowercased first (a `Lowercase` normalizer, kept in the tokenizer).
+    public var lowercase: Bool
 
     /// `<pad>`, `<sos>`, `<eos>`, `<unk>`: ids 0, 1, 2, 3 as ``SpecialTokens/standard``.
     public static let standardSpecialTokens = ["<pad>", "<sos>", "<eos>", "<unk>"]
 
     public init(vocabularySize: Int, minimumFrequency: Int = 0, alphabet: Alphabet = .bytes,
-                specialTokens: [String] = BPELearner.standardSpecialTokens) {
+                specialTokens: [String] = BPELearner.standardSpecialTokens, lowercase: Bool = false) {
         self.vocabularySize = vocabularySize
         self.minimumFrequency = minimumFrequency
         self.alphabet = alphabet
         self.specialTokens = specialTokens
+        self.lowercase = lowercase
     }
 
     /// The pre-tokenizer and decoder of ``alphabet``.
@@ -66,7 +69,8 @@ public struct BPELearner: Sendable {
 
     /// The tokenizer learned from `texts`.
     public func learn<S: Sequence>(from texts: S) -> HuggingFaceTokenizer where S.Element == String {
-        let words = Self.countWords(texts, preTokenizer: preTokenizer)
+        let normalizer: HFNormalizer? = lowercase ? .lowercase : nil
+        let words = Self.countWords(texts, normalizer: normalizer, preTokenizer: preTokenizer)
         let initial = alphabet == .bytes ? ByteLevel.alphabet : []
         let (vocabulary, merges) = BPEMergeTrainer.train(words: words, specialTokens: specialTokens, initialAlphabet: initial,
                                                          vocabularySize: vocabularySize, minimumFrequency: minimumFrequency)
@@ -76,18 +80,20 @@ public struct BPELearner: Sendable {
         let added = specialTokens.compactMap { token in
             vocabulary.id(token).map { HFAddedToken(id: $0, content: token, normalized: false, special: true) }
         }
-        return HuggingFaceTokenizer(normalizer: nil, preTokenizer: preTokenizer, model: .bpe(model), decoder: decoder,
+        return HuggingFaceTokenizer(normalizer: normalizer, preTokenizer: preTokenizer, model: .bpe(model), decoder: decoder,
                                     addedTokens: added, postProcessor: nil)
     }
 
-    /// The words of `texts` after `preTokenizer` (UTF-8 bytes -> (scalars, count)), as `tokenizers` counts
-    /// them for training (no added-token matching, no normalizer).
-    static func countWords<S: Sequence>(_ texts: S, preTokenizer: HFPreTokenizer) -> [(scalars: [Unicode.Scalar], count: Int)]
-    where S.Element == String {
+    /// The words of `texts` after `normalizer` and `preTokenizer` (UTF-8 bytes -> (scalars, count)), in
+    /// order of first appearance, as `tokenizers` counts them for training (no added-token matching).
+    static func countWords<S: Sequence>(_ texts: S, normalizer: HFNormalizer?, preTokenizer: HFPreTokenizer)
+    -> [(scalars: [Unicode.Scalar], count: Int)] where S.Element == String {
         var index: [[UInt8]: Int] = [:]
         var words: [(scalars: [Unicode.Scalar], count: Int)] = []
         for text in texts {
-            for piece in preTokenizer.apply([HFPiece(text)]) where !piece.scalars.isEmpty {
+            var piece = HFPiece(text)
+            if let normalizer { piece.scalars = normalizer.apply(piece.scalars) }
+            for piece in preTokenizer.apply([piece]) where !piece.scalars.isEmpty {
                 let key = Array(piece.text.utf8)
                 if let i = index[key] { words[i].count += 1 } else { index[key] = words.count; words.append((piece.scalars, 1)) }
             }
