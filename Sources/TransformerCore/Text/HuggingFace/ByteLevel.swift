@@ -43,23 +43,39 @@ enum ByteLevel {
         var result: [Unicode.Scalar] = []
         result.reserveCapacity(scalars.count)
         for s in scalars {
-            for b in String(String.UnicodeScalarView([s])).utf8 { result.append(byteToScalar[Int(b)]) }
+            for b in UTF8.encode(s)! { result.append(byteToScalar[Int(b)]) }   // every scalar has a UTF-8 form
         }
         return result
+    }
+
+    /// What the regex's alternatives test, per scalar.
+    private enum Class { case letter, number, space, other }
+
+    private static func classify(_ c: Unicode.Scalar) -> Class {
+        if c.isASCII {   // fast path, same answers
+            switch c.value {
+            case 0x41...0x5A, 0x61...0x7A: return .letter
+            case 0x30...0x39: return .number
+            case 0x09...0x0D, 0x20: return .space
+            default: return .other
+            }
+        }
+        if UnicodeClasses.isWhitespace(c) { return .space }
+        if UnicodeClasses.isLetter(c) { return .letter }
+        if UnicodeClasses.isNumber(c) { return .number }
+        return .other
     }
 
     /// The GPT-2 regex's matches in `s`, in order; they cover `s` entirely.
     static func regexMatches(_ s: [Unicode.Scalar]) -> [Range<Int>] {
         let n = s.count
+        let classes = s.map(classify)
         var result: [Range<Int>] = []
         var i = 0
-        func run(from start: Int, while test: (Unicode.Scalar) -> Bool) -> Int {
+        func run(from start: Int, _ c: Class) -> Int {
             var j = start
-            while j < n && test(s[j]) { j += 1 }
+            while j < n && classes[j] == c { j += 1 }
             return j
-        }
-        func isOther(_ c: Unicode.Scalar) -> Bool {
-            !UnicodeClasses.isWhitespace(c) && !UnicodeClasses.isLetter(c) && !UnicodeClasses.isNumber(c)
         }
         while i < n {
             // 's|'t|'re|'ve|'m|'ll|'d
@@ -68,15 +84,13 @@ enum ByteLevel {
             }
             // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`
             let body = s[i] == " " && i + 1 < n ? i + 1 : i
-            var matched = false
-            for test in [UnicodeClasses.isLetter, UnicodeClasses.isNumber, isOther] where test(s[body]) {
-                let end = run(from: body, while: test)
-                result.append(i..<end); i = end; matched = true
-                break
+            if classes[body] != .space {
+                let end = run(from: body, classes[body])
+                result.append(i..<end); i = end
+                continue
             }
-            if matched { continue }
-            // `\s+(?!\S)|\s+` (s[i] is whitespace here: every other scalar matched above)
-            let end = run(from: i, while: UnicodeClasses.isWhitespace)
+            // `\s+(?!\S)|\s+` (s[i] is whitespace here)
+            let end = run(from: i, .space)
             if end == n || end - i == 1 {
                 result.append(i..<end); i = end
             } else {

@@ -25,6 +25,8 @@ struct HFBPEModel: Equatable {
     private var unknownID: Int?
     /// `byteIDs[b]`: the id of `<0xNN>` for byte `b` (only with byte fallback).
     private var byteIDs: [Int?]
+    /// The ids of the one-scalar tokens, by scalar value: the symbols of a word when there is no prefix or suffix.
+    private var scalarIDs: [UInt32: Int]
 
     static func == (a: HFBPEModel, b: HFBPEModel) -> Bool {
         a.vocabulary == b.vocabulary && a.merges.elementsEqual(b.merges, by: ==) && a.unknownToken == b.unknownToken
@@ -65,6 +67,12 @@ struct HFBPEModel: Equatable {
             unknownID = id
         }
         byteIDs = byteFallback ? (0..<256).map { vocabulary.id(HFBPEModel.byteToken(UInt8($0))) } : []
+        var scalars: [UInt32: Int] = [:]
+        for (bytes, id) in vocabulary.entries {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text.unicodeScalars.count == 1, let s = text.unicodeScalars.first { scalars[s.value] = id }
+        }
+        scalarIDs = scalars
     }
 
     /// `<0x41>` for byte 0x41.
@@ -81,12 +89,17 @@ struct HFBPEModel: Equatable {
         symbols.reserveCapacity(word.count)
         var pendingUnknown = false
         for (i, scalar) in word.enumerated() {
+            let plain = (i == 0 || continuingSubwordPrefix == nil) && (i < word.count - 1 || endOfWordSuffix == nil)
+            if plain, let id = scalarIDs[scalar.value] {   // the common case, without building the key
+                if pendingUnknown, let unknownID { symbols.append(unknownID); pendingUnknown = false }
+                symbols.append(id)
+                continue
+            }
             var key: [UInt8] = []
             if i > 0, let prefix = continuingSubwordPrefix { key += prefix.utf8 }
-            let scalarBytes = Array(String(String.UnicodeScalarView([scalar])).utf8)
-            key += scalarBytes
+            key += UTF8.encode(scalar)!   // every scalar has a UTF-8 form
             if i == word.count - 1, let suffix = endOfWordSuffix { key += suffix.utf8 }
-            if let id = vocabulary.id(bytes: key) {
+            if !plain, let id = vocabulary.id(bytes: key) {
                 if pendingUnknown, let unknownID { symbols.append(unknownID); pendingUnknown = false }
                 symbols.append(id)
                 continue

@@ -2,8 +2,10 @@
 /// equivalence, so `"é"` (U+00E9) and `"e\u{301}"` would be one key, while `tokenizers` keeps them apart.
 struct HFVocabulary: Equatable {
     private(set) var ids: [[UInt8]: Int] = [:]
-    /// `pieces[id]`: the token of each id (nil for ids no token has, when the file leaves holes).
-    private(set) var pieces: [String?] = []
+    /// The token of each id (a dictionary: a file may leave holes, and a hostile id must not allocate).
+    private(set) var pieces: [Int: String] = [:]
+    /// One more than the largest id (0 when empty).
+    private(set) var idLimit = 0
 
     init() {}
 
@@ -12,10 +14,10 @@ struct HFVocabulary: Equatable {
     func id(bytes: [UInt8]) -> Int? { ids[bytes] }
 
     var count: Int { ids.count }
-    /// One more than the largest id (0 when empty).
-    var idLimit: Int { pieces.count }
+    /// Every (UTF-8 bytes, id), in no particular order.
+    var entries: Dictionary<[UInt8], Int> { ids }
 
-    func piece(_ id: Int) -> String? { id >= 0 && id < pieces.count ? pieces[id] : nil }
+    func piece(_ id: Int) -> String? { pieces[id] }
 
     /// Adds `token` with `id`; false when the token is already there (the first id is kept).
     @discardableResult
@@ -23,7 +25,7 @@ struct HFVocabulary: Equatable {
         let key = Array(token.utf8)
         guard ids[key] == nil else { return false }
         ids[key] = id
-        if id >= pieces.count { pieces += Array(repeating: nil, count: id + 1 - pieces.count) }
+        idLimit = max(idLimit, id + 1)
         if pieces[id] == nil { pieces[id] = token }
         return true
     }

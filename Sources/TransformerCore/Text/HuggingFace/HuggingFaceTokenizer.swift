@@ -80,9 +80,10 @@ public struct HuggingFaceTokenizer: TextTokenizer, Equatable {
         specialTokens = Self.findSpecialTokens(model: model, added: byContent)
     }
 
+    /// `byte-level bpe`, `bpe`, `unigram` or `wordlevel`.
     public var name: String {
-        if case .bpe = model, case .some(let p) = preTokenizer, p.usesByteLevel { return "bpe (byte-level, tokenizer.json)" }
-        return model.name.lowercased() + " (tokenizer.json)"
+        if case .bpe = model, case .some(let p) = preTokenizer, p.usesByteLevel { return "byte-level bpe" }
+        return model.name.lowercased()
     }
 
     /// The ids of `text` with no special tokens added: Python's `encode(text, add_special_tokens=False).ids`.

@@ -57,7 +57,8 @@ func loadFixtureTokenizer(_ name: String) throws -> HuggingFaceTokenizer {
     @Test func homeworkSpecialTokens() throws {
         let tokenizer = try loadFixtureTokenizer("wordlevel-whitespace")
         #expect(tokenizer.specialTokens == SpecialTokens(padding: 1, start: 2, end: 3, unknown: 0))
-        #expect(tokenizer.name == "wordlevel (tokenizer.json)")
+        let byteLevel = try loadFixtureTokenizer("bpe-bytelevel")
+        #expect(tokenizer.name == "wordlevel" && byteLevel.name == "byte-level bpe")
         #expect(tokenizer.encodeIDs("Qwertzuiop") == [0])
         #expect(tokenizer.piece(for: 2) == "[SOS]" && tokenizer.id(for: "[EOS]") == 3)
         #expect(tokenizer.piece(for: tokenizer.vocabularySize) == nil)
