@@ -6,6 +6,7 @@
   SeededGenerator / seededShuffle (as in Scripts/make-pig-latin-data.py), so splits do not depend on
   the Python version's `random` module.
 - stratified_split: per-label 80/10/10 split that keeps identical texts in the same split.
+- grouped_split: fixed-size test and validation splits that keep pairs sharing a side together.
 - emit: writes the outputs, or with --check rebuilds into a temporary folder and compares them with
   the files in --out (or with a recorded SHA-256 list), printing one line per file.
 """
@@ -181,3 +182,42 @@ def emit(outputs, out, check, summaries, checksum_file=None):
     if problems:
         against = f"{os.path.basename(checksum_file)} or {out}" if checksum_file else f"the files in {out}"
         fail(f"{len(problems)} file(s) differ from {against}: {'; '.join(problems)}")
+
+
+def grouped_split(pairs, seed, test_size, validation_size):
+    """pairs: distinct (source, target) pairs. Returns {"test"|"val"|"train": [pairs]} (unordered).
+
+    Pairs that share a source or a target side form one group (connected components, union-find), so a
+    sentence of the test or validation split never occurs, on either side, in training. The groups, each
+    sorted and then sorted among themselves, are shuffled with SplitMix64(seed); walking that order, a
+    group goes to test if it still fits in test_size pairs, else to validation if it fits in
+    validation_size, else to train. With mostly single-pair groups both held-out splits come out full."""
+    pairs = list(pairs)
+    parent = list(range(len(pairs)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first = {}
+    for index, (source, target) in enumerate(pairs):
+        for key in ((0, source), (1, target)):
+            if key in first:
+                parent[root(index)] = root(first[key])
+            else:
+                first[key] = index
+    groups = {}
+    for index in range(len(pairs)):
+        groups.setdefault(root(index), []).append(pairs[index])
+    ordered = sorted(sorted(group) for group in groups.values())
+    splits = {"test": [], "val": [], "train": []}
+    for group in shuffled(ordered, SplitMix64(seed)):
+        if len(splits["test"]) + len(group) <= test_size:
+            splits["test"].extend(group)
+        elif len(splits["val"]) + len(group) <= validation_size:
+            splits["val"].extend(group)
+        else:
+            splits["train"].extend(group)
+    return splits

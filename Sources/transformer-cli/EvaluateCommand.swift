@@ -8,8 +8,9 @@ struct EvaluateCommand: Command {
     static let discussion = """
         Translates every source of --data and compares the outputs with the targets: exact match (the \
         whole output right, token for token), character error rate and word error rate (edit distance \
-        over reference length, summed over the corpus), and corpus BLEU-4 as sacreBLEU computes it by \
-        default (13a tokenization, exp smoothing; a corpus of single-word outputs scores 0). Token \
+        over reference length, summed over the corpus), corpus BLEU-4 as sacreBLEU computes it by \
+        default (13a tokenization, exp smoothing; a corpus of single-word outputs scores 0) and corpus \
+        chrF2, sacreBLEU's default chrF (character 6-grams without spaces, beta 2). Token \
         accuracy and the loss per token are teacher forced: each target token is predicted from the true \
         prefix. The file is read as in training: strict unless --skip-invalid, and a token the \
         vocabulary does not hold becomes <unk>.
@@ -110,7 +111,8 @@ struct EvaluateCommand: Command {
             tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
             characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
             wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
-            bleu: try BLEU.corpus(hypotheses: outputs, references: references))
+            bleu: try BLEU.corpus(hypotheses: outputs, references: references),
+            chrF: try CHRF.corpus(hypotheses: outputs, references: references))
 
         if json {
             print(JSONLine.render(jsonObject(scores, pairs: pairs.count, skipped: skipped.count,
@@ -138,7 +140,7 @@ struct EvaluateCommand: Command {
             ("exact_match", .number(scores.exactMatch.value)), ("exact_matches", .integer(scores.exactMatch.correct)),
             ("token_accuracy", .number(scores.tokenAccuracy.value)), ("loss", JSONLine.number(scores.loss)),
             ("cer", .number(scores.characterErrorRate.value)), ("wer", .number(scores.wordErrorRate.value)),
-            ("bleu", .number(scores.bleu.score)),
+            ("bleu", .number(scores.bleu.score)), ("chrf", .number(scores.chrF.score)),
         ])
     }
 }
@@ -151,6 +153,7 @@ struct Scores {
     let characterErrorRate: ErrorRate
     let wordErrorRate: ErrorRate
     let bleu: BLEU
+    let chrF: CHRF
 
     /// The table rows: metric, value, note.
     var rows: [[String]] {
@@ -165,6 +168,7 @@ struct Scores {
             ["WER", percent(wordErrorRate.value),
              "\(grouped(wordErrorRate.edits)) edits / \(grouped(wordErrorRate.referenceLength)) words"],
             ["BLEU-4", String(format: "%.2f", bleu.score), "corpus, sacreBLEU defaults (13a, exp smoothing)"],
+            ["chrF2", String(format: "%.2f", chrF.score), "corpus, sacreBLEU defaults (character 6-grams, beta 2)"],
             ["loss", String(format: "%.4f", loss), "nats per token, teacher forced"],
         ]
     }

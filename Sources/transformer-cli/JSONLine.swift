@@ -42,6 +42,7 @@ enum JSONLine {
             ("input", .string(input)),
             ("output", .string(result.output)),
             ("tokens", .array(result.tokens.map { .string($0) })),
+            ("ids", .array(result.ids.map { .integer($0) })),
             ("log_probability", number(result.logProbability)),
             ("complete", .bool(result.isComplete)),
             ("unknown_tokens", .integer(result.unknownTokens.count)),

@@ -10,6 +10,7 @@ import Foundation
 /// |---|---|---|
 /// | `character`, `word`, `punctuation` | ``vocabulary(_:)`` | ``Tokenizer``'s own JSON, byte-identical to older checkpoints |
 /// | `huggingface` | ``huggingFace(_:)`` | `"tokenizer_json"`: the whole `tokenizer.json` text (``HuggingFaceTokenizer/jsonText()``) |
+/// | `sentencepiece` | ``sentencePiece(_:)`` | `model`: the `.model` file's bytes, base64 |
 ///
 /// An unknown `kind` is a decoding error naming it and the kinds this version reads.
 public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
@@ -17,6 +18,8 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     case vocabulary(Tokenizer)
     /// A Hugging Face `tokenizer.json` (loaded, or BPE learned by ``BPELearner``).
     case huggingFace(HuggingFaceTokenizer)
+    /// A SentencePiece `.model` (``SentencePieceTokenizer``).
+    case sentencePiece(SentencePieceTokenizer)
 
     public init(_ tokenizer: Tokenizer) { self = .vocabulary(tokenizer) }
 
@@ -25,6 +28,7 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
         switch self {
         case .vocabulary(let tokenizer): return tokenizer
         case .huggingFace(let tokenizer): return tokenizer
+        case .sentencePiece(let tokenizer): return tokenizer
         }
     }
 
@@ -52,12 +56,13 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     }
 
     /// The `kind` values this version reads.
-    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [huggingFaceKind]
+    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [huggingFaceKind, sentencePieceKind]
 
     /// The `kind` of a ``huggingFace(_:)`` tokenizer.
     static let huggingFaceKind = "huggingface"
+    private static let sentencePieceKind = "sentencepiece"
 
-    private enum CodingKeys: String, CodingKey { case kind, tokenizerJSON = "tokenizer_json" }
+    private enum CodingKeys: String, CodingKey { case kind, model, tokenizerJSON = "tokenizer_json" }
 
     public init(from decoder: any Decoder) throws {
         let kind = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .kind)
@@ -73,6 +78,16 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
             }
             return
         }
+        if kind == Self.sentencePieceKind {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let encoded = try container.decode(String.self, forKey: .model)
+            guard let bytes = Data(base64Encoded: encoded) else {
+                throw Swift.DecodingError.dataCorruptedError(forKey: .model, in: container, debugDescription: "expected base64, found \(encoded.prefix(20))...")
+            }
+            do { self = .sentencePiece(try SentencePieceTokenizer(bytes: [UInt8](bytes), source: "the stored SentencePiece model")) }
+            catch { throw Swift.DecodingError.dataCorruptedError(forKey: .model, in: container, debugDescription: error.description) }
+            return
+        }
         throw Swift.DecodingError.dataCorrupted(Swift.DecodingError.Context(
             codingPath: decoder.codingPath + [CodingKeys.kind],
             debugDescription: "expected a tokenizer kind (\(Self.kinds.joined(separator: ", "))), found \"\(kind)\""))
@@ -85,6 +100,10 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(Self.huggingFaceKind, forKey: .kind)
             try container.encode(tokenizer.jsonText(), forKey: .tokenizerJSON)
+        case .sentencePiece(let tokenizer):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Self.sentencePieceKind, forKey: .kind)
+            try container.encode(Data(tokenizer.modelBytes).base64EncodedString(), forKey: .model)
         }
     }
 }
@@ -106,4 +125,8 @@ extension HuggingFaceTokenizer: AnyTokenizerConvertible {
 
 extension Tokenizer: AnyTokenizerConvertible {
     public var anyTokenizer: AnyTokenizer { .vocabulary(self) }
+}
+
+extension SentencePieceTokenizer: AnyTokenizerConvertible {
+    public var anyTokenizer: AnyTokenizer { .sentencePiece(self) }
 }

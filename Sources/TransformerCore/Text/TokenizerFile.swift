@@ -18,7 +18,7 @@ public struct TokenizerFileError: Error, Equatable, Sendable, CustomStringConver
 /// | file | format | type |
 /// |---|---|---|
 /// | `*.json` (`tokenizer.json`) | Hugging Face `tokenizers`: WordLevel, BPE (also byte-level), Unigram | ``HuggingFaceTokenizer`` |
-/// | `*.model`, `*.spm` | SentencePiece `ModelProto`: unigram or BPE | (pending) |
+/// | `*.model`, `*.spm` | SentencePiece `ModelProto`: unigram, BPE, word or char | ``SentencePieceTokenizer`` |
 ///
 /// ```swift
 /// let tokenizer = try TokenizerFile.load(URL(fileURLWithPath: "tokenizer.json"))
@@ -61,7 +61,7 @@ public enum TokenizerFile {
             do { return .huggingFace(try HuggingFaceTokenizer(jsonBytes: bytes, file: name)) }
             catch { throw TokenizerFileError(file: name, error.reason) }
         case .sentencePiece:
-            throw TokenizerFileError(file: name, "SentencePiece models are not read by this version yet (\(bytes.count) bytes)")
+            do { return .sentencePiece(try SentencePieceTokenizer(bytes: bytes, source: name)) } catch { throw TokenizerFileError(file: name, "not a usable SentencePiece model: \(error.reason)") }
         }
     }
 

@@ -18,7 +18,9 @@ struct CLIHelpTests {
           translate               Translate texts with a trained checkpoint.
           classify                Label texts with a trained classifier.
           generate                Continue a prompt with a trained language model.
+          tokenize                Show the token ids or pieces of texts.
           evaluate                Score a checkpoint on held-out data.
+          score                   Score output lines against references (BLEU, chrF).
           bench                   Time training and decoding (compare with PyTorch).
           plot-attention          Draw the attention weights a model used on a text.
           plot-loss               Draw a run's loss and learning rate against step.

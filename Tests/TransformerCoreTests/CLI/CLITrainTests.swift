@@ -62,6 +62,8 @@ struct CLITrainTests {
         let tokens = try #require(objects[0]["tokens"] as? [String])
         #expect(tokens.joined() == objects[0]["output"] as? String)
         #expect(tokens.count <= 10)
+        let ids = try #require(objects[0]["ids"] as? [Int])   // one id per token, none of them a special
+        #expect(ids.count == tokens.count && ids.allSatisfy { $0 >= SpecialTokens.standard.unknown })
         #expect((objects[0]["log_probability"] as? Double).map { $0 <= 0 } == true)
         #expect(objects[2]["output"] as? String == "" && objects[2]["complete"] as? Bool == true)
     }
@@ -80,7 +82,7 @@ struct CLITrainTests {
         let table = try CLITool.run(["evaluate", "--checkpoint", trained.best.path, "--data", trained.data.path,
                                      "--max-len", "12", "--errors", "2"])
         #expect(table.status == 0, "\(table)")
-        for row in ["exact match", "token accuracy", "CER", "WER", "BLEU-4", "loss"] {
+        for row in ["exact match", "token accuracy", "CER", "WER", "BLEU-4", "chrF2", "loss"] {
             #expect(table.standardOutput.contains("\n  \(row) "), "\(row) missing: \(table)")
         }
         #expect(table.standardOutput.hasPrefix("Evaluated \(trained.best.path) on \(trained.data.path): 40 pairs, greedy decoding\n"))
@@ -89,9 +91,10 @@ struct CLITrainTests {
         #expect(json.status == 0, "\(json)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(object["pairs"] as? Int == 40 && object["decoding"] as? String == "beam" && object["beam"] as? Int == 2)
-        for key in ["exact_match", "token_accuracy", "cer", "wer", "bleu", "loss"] {
+        for key in ["exact_match", "token_accuracy", "cer", "wer", "bleu", "chrf", "loss"] {
             #expect(object[key] is Double, "\(key) missing: \(json.standardOutput)")
         }
+        #expect((0...100).contains(object["chrf"] as? Double ?? -1))
         let exact = try #require(object["exact_match"] as? Double)
         #expect((0...1).contains(exact))
     }
