@@ -71,7 +71,8 @@ enum TokenizerChoice: Equatable, Codable, CustomStringConvertible {
         case .kind(let kind):
             return .vocabulary(try Tokenizer.build(kind: kind, texts: texts, minimumFrequency: minimumFrequency, lowercase: lowercase))
         case .bpe:
-            throw UsageError("--tokenizer bpe: learned BPE is not available in this build yet")
+            let learner = BPELearner(vocabularySize: vocabularySize, minimumFrequency: minimumFrequency, lowercase: lowercase)
+            return .huggingFace(learner.learn(from: texts))
         case .file(let path):
             return try TokenizerFile.load(URL(fileURLWithPath: path))
         }

@@ -102,7 +102,7 @@ private struct JSONParser {
         guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
         position += 1   // {
         var members: [(key: String, value: JSONValue)] = []
-        var keys = Set<String>()
+        var keys = Set<[UInt8]>()   // by UTF-8 bytes: String equality would call "\u{e9}" and "e\u{301}" duplicates
         skipWhitespace()
         if current == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
@@ -110,7 +110,7 @@ private struct JSONParser {
             let keyOffset = position
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let key = try parseString()
-            guard keys.insert(key).inserted else {
+            guard keys.insert(Array(key.utf8)).inserted else {
                 throw JSONParseError(message: "duplicate key \(JSONValue.quoted(key))", offset: keyOffset)
             }
             skipWhitespace()

@@ -9,12 +9,15 @@ import Foundation
 /// | kind | case | rest of the object |
 /// |---|---|---|
 /// | `character`, `word`, `punctuation` | ``vocabulary(_:)`` | ``Tokenizer``'s own JSON, byte-identical to older checkpoints |
+/// | `huggingface` | ``huggingFace(_:)`` | `"tokenizer_json"`: the whole `tokenizer.json` text (``HuggingFaceTokenizer/jsonText()``) |
 /// | `sentencepiece` | ``sentencePiece(_:)`` | `model`: the `.model` file's bytes, base64 |
 ///
 /// An unknown `kind` is a decoding error naming it and the kinds this version reads.
 public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     /// Characters, words or punctuation runs with a ``Vocabulary`` (``Tokenizer``).
     case vocabulary(Tokenizer)
+    /// A Hugging Face `tokenizer.json` (loaded, or BPE learned by ``BPELearner``).
+    case huggingFace(HuggingFaceTokenizer)
     /// A SentencePiece `.model` (``SentencePieceTokenizer``).
     case sentencePiece(SentencePieceTokenizer)
 
@@ -24,6 +27,7 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public var base: any TextTokenizer {
         switch self {
         case .vocabulary(let tokenizer): return tokenizer
+        case .huggingFace(let tokenizer): return tokenizer
         case .sentencePiece(let tokenizer): return tokenizer
         }
     }
@@ -52,16 +56,26 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     }
 
     /// The `kind` values this version reads.
-    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [sentencePieceKind]
+    public static let kinds = TokenizerKind.allCases.map(\.rawValue) + [huggingFaceKind, sentencePieceKind]
 
+    /// The `kind` of a ``huggingFace(_:)`` tokenizer.
+    static let huggingFaceKind = "huggingface"
     private static let sentencePieceKind = "sentencepiece"
 
-    private enum CodingKeys: String, CodingKey { case kind, model }
+    private enum CodingKeys: String, CodingKey { case kind, model, tokenizerJSON = "tokenizer_json" }
 
     public init(from decoder: any Decoder) throws {
         let kind = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .kind)
         if TokenizerKind(rawValue: kind) != nil {
             self = .vocabulary(try Tokenizer(from: decoder))
+            return
+        }
+        if kind == Self.huggingFaceKind {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let text = try container.decode(String.self, forKey: .tokenizerJSON)
+            do { self = .huggingFace(try HuggingFaceTokenizer(jsonText: text, file: "checkpoint tokenizer_json")) } catch {
+                throw Swift.DecodingError.dataCorruptedError(forKey: .tokenizerJSON, in: container, debugDescription: error.description)
+            }
             return
         }
         if kind == Self.sentencePieceKind {
@@ -82,6 +96,10 @@ public enum AnyTokenizer: TextTokenizer, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .vocabulary(let tokenizer): try tokenizer.encode(to: encoder)
+        case .huggingFace(let tokenizer):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Self.huggingFaceKind, forKey: .kind)
+            try container.encode(tokenizer.jsonText(), forKey: .tokenizerJSON)
         case .sentencePiece(let tokenizer):
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(Self.sentencePieceKind, forKey: .kind)
@@ -99,6 +117,10 @@ public protocol AnyTokenizerConvertible: TextTokenizer {
 
 extension AnyTokenizer: AnyTokenizerConvertible {
     public var anyTokenizer: AnyTokenizer { self }
+}
+
+extension HuggingFaceTokenizer: AnyTokenizerConvertible {
+    public var anyTokenizer: AnyTokenizer { .huggingFace(self) }
 }
 
 extension Tokenizer: AnyTokenizerConvertible {

@@ -17,7 +17,7 @@ public struct TokenizerFileError: Error, Equatable, Sendable, CustomStringConver
 ///
 /// | file | format | type |
 /// |---|---|---|
-/// | `*.json` (`tokenizer.json`) | Hugging Face `tokenizers`: WordLevel, BPE (also byte-level), Unigram | (pending) |
+/// | `*.json` (`tokenizer.json`) | Hugging Face `tokenizers`: WordLevel, BPE (also byte-level), Unigram | ``HuggingFaceTokenizer`` |
 /// | `*.model`, `*.spm` | SentencePiece `ModelProto`: unigram, BPE, word or char | ``SentencePieceTokenizer`` |
 ///
 /// ```swift
@@ -58,7 +58,8 @@ public enum TokenizerFile {
         let bytes = try read(url)
         switch format {
         case .huggingFace:
-            throw TokenizerFileError(file: name, "tokenizer.json files are not read by this version yet (\(bytes.count) bytes)")
+            do { return .huggingFace(try HuggingFaceTokenizer(jsonBytes: bytes, file: name)) }
+            catch { throw TokenizerFileError(file: name, error.reason) }
         case .sentencePiece:
             do { return .sentencePiece(try SentencePieceTokenizer(bytes: bytes, source: name)) } catch { throw TokenizerFileError(file: name, "not a usable SentencePiece model: \(error.reason)") }
         }

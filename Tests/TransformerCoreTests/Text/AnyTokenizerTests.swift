@@ -22,7 +22,7 @@ import Testing
         #expect {
             try JSONDecoder().decode(AnyTokenizer.self, from: json)
         } throws: { error in
-            "\(error)".contains("expected a tokenizer kind (character, word, punctuation, sentencepiece), found \"wordpiece\"")
+            "\(error)".contains("expected a tokenizer kind (character, word, punctuation, huggingface, sentencepiece), found \"wordpiece\"")
         }
     }
 
