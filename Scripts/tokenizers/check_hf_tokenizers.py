@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks HuggingFaceTokenizer against Python's `tokenizers` id for id, on real German/English sentences.
 
-    pip install tokenizers==0.21.1
+    pip install tokenizers==0.21.1 sentencepiece==0.2.1   (sentencepiece only makes the nmt_nfkc charsmap)
     swift build --build-tests
     python3 Scripts/tokenizers/check_hf_tokenizers.py [--pairs 2000] [--out DIR]
 
