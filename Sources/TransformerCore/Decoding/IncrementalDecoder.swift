@@ -24,7 +24,9 @@
 /// Rows start as one per source; ``selectRows(_:)`` reorders, duplicates or drops them (beam search,
 /// finished sequences), each row remembering which source it decodes. Every step runs under
 /// ``Transformer/inferring(_:)``: no graph, dropout off, the model's training flag restored afterwards.
-/// Precondition: a token fed is never the padding id (the cache keeps no target padding mask).
+/// Precondition: a token fed is never the padding id (the cache keeps no target padding mask), unless the
+/// model does not mask target padding (``TransformerConfiguration/maskTargetPadding`` false, as Hugging Face
+/// models whose decoder starts with the padding id).
 public final class IncrementalDecoder {
     public let model: Transformer
     /// The encoder output `[B, S, C]`.
@@ -61,7 +63,8 @@ public final class IncrementalDecoder {
     /// Precondition: one token per row, `position < configuration.maximumLength`.
     public func step(_ tokens: [Int]) -> Tensor {
         precondition(tokens.count == rowCount, "step needs one token per row (\(rowCount)), got \(tokens.count)")
-        precondition(!tokens.contains(model.specialTokens.padding), "step cannot feed the padding token")
+        precondition(!model.configuration.maskTargetPadding || !tokens.contains(model.specialTokens.padding),
+                     "step cannot feed the padding token")
         return model.inferring {
             model.decode(tokens.map { [$0] }, memory: memory, sourceMask: sourceMask, cache: cache).logits
                 .reshaped([rowCount, model.configuration.targetVocabularySize])                       // [R, V]

@@ -12,9 +12,10 @@ public struct BlockConfiguration: Equatable, Sendable, Codable {
         case post
     }
 
-    /// The feed-forward non-linearity.
+    /// The feed-forward non-linearity: max(0, x), exact GELU, or SiLU x * sigmoid(x) (Hugging Face's
+    /// "swish", the activation of the MarianMT / opus-mt models).
     public enum Activation: String, Sendable, Codable, CaseIterable {
-        case relu, gelu
+        case relu, gelu, silu
     }
 
     /// C = d_model.

@@ -2,7 +2,7 @@
 ///
 ///     FFN(x) = max(0, x W_1 + b_1) W_2 + b_2
 ///
-/// (GELU instead of ReLU as an option), with dropout on the hidden activations as in the reference
+/// (GELU or SiLU instead of ReLU as options), with dropout on the hidden activations as in the reference
 /// implementation. Shapes: `[B, T, C]` -> `[B, T, F]` -> `[B, T, C]`.
 public final class FeedForward: Layer {
     public let expand: Linear     // W_1 [F, C]
@@ -23,8 +23,10 @@ public final class FeedForward: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard activation == .relu else {
-            return contract(dropout(expand(x).gelu()))                                // [B, T, F] -> [B, T, C]
+        switch activation {
+        case .relu: break
+        case .gelu: return contract(dropout(expand(x).gelu()))                        // [B, T, F] -> [B, T, C]
+        case .silu: return contract(dropout(expand(x).silu()))                        // [B, T, F] -> [B, T, C]
         }
         // Linear, ReLU and dropout as one op that keeps only its output for backward (see linearReLU).
         let hidden = x.linearReLU(weight: expand.weight, bias: expand.bias,

@@ -9,8 +9,13 @@ import Foundation
 ///     PE(pos, 2i)   = sin(pos / 10000^(2i / d_model))
 ///     PE(pos, 2i+1) = cos(pos / 10000^(2i / d_model))
 ///
+/// or, with `.sinusoidalHalves` (Marian), the same values with sin in columns 0..<ceil(C/2) and cos after
+///
+///     PE(pos, i) = sin(pos / 10000^(2i / d_model)),  PE(pos, ceil(C/2) + i) = cos(pos / 10000^(2i / d_model))
+///
 /// or, with `.learned`, a trained `[maxLen, C]` table. The sqrt(d_model) scaling of the embeddings is
-/// from paper §3.4. Shapes: x `[B, T, C]` -> y `[B, T, C]`; T + offset must not exceed maxLen.
+/// from paper §3.4; with `scalesEmbedding` false it is left out (y = dropout(x + PE), Hugging Face's
+/// `scale_embedding = false`). Shapes: x `[B, T, C]` -> y `[B, T, C]`; T + offset must not exceed maxLen.
 public final class PositionalEncoding: Layer {
     public let kind: TransformerConfiguration.PositionalEncodingKind
     public let maximumLength: Int
@@ -19,16 +24,22 @@ public final class PositionalEncoding: Layer {
     public let sinusoidTable: Tensor?
     /// The learned table, for `.learned`.
     public let learned: Embedding?
+    /// Whether token embeddings are multiplied by sqrt(d_model) before the positions are added.
+    public let scalesEmbedding: Bool
     let dropout: Dropout
 
     public init(kind: TransformerConfiguration.PositionalEncodingKind, maximumLength: Int, dimension: Int,
-                dropout: Float, generator: SeededGenerator) {
+                dropout: Float, scalesEmbedding: Bool = true, generator: SeededGenerator) {
         self.kind = kind
         self.maximumLength = maximumLength
         self.dimension = dimension
+        self.scalesEmbedding = scalesEmbedding
         switch kind {
         case .sinusoidal:
             sinusoidTable = PositionalEncoding.sinusoids(length: maximumLength, dimension: dimension)
+            learned = nil
+        case .sinusoidalHalves:
+            sinusoidTable = PositionalEncoding.sinusoidHalves(length: maximumLength, dimension: dimension)
             learned = nil
         case .learned:
             sinusoidTable = nil
@@ -56,6 +67,23 @@ public final class PositionalEncoding: Layer {
         return Tensor(shape: [length, dimension], scalars: table)
     }
 
+    /// Marian's table (Hugging Face `MarianSinusoidalPositionalEmbedding.create_weight`, computed the same way:
+    /// angle = pos / 10000^(2i / C) in Double, rounded once): sin of frequencies i = 0..<ceil(C/2) in the first
+    /// ceil(C/2) columns, cos of frequencies i = 0..<floor(C/2) in the rest. Shape `[length, dimension]`.
+    public static func sinusoidHalves(length: Int, dimension: Int) -> Tensor {
+        let sinColumns = (dimension + 1) / 2
+        var table = [Float](repeating: 0, count: length * dimension)
+        for position in 0..<length {
+            for column in 0..<dimension {
+                let isSin = column < sinColumns
+                let frequencyIndex = isSin ? column : column - sinColumns   // i
+                let angle = Double(position) / pow(10000.0, Double(2 * frequencyIndex) / Double(dimension))
+                table[position * dimension + column] = Float(isSin ? sin(angle) : cos(angle))
+            }
+        }
+        return Tensor(shape: [length, dimension], scalars: table)
+    }
+
     /// x `[B, T, C]` token embeddings -> `[B, T, C]`; `offset` is the position of the first token.
     public func callAsFunction(_ x: Tensor, offset: Int = 0) -> Tensor {
         let length = x.shape[1]
@@ -69,6 +97,6 @@ public final class PositionalEncoding: Layer {
             let rows = sinusoidTable!.scalars[(offset * dimension)..<((offset + length) * dimension)]
             positions = Tensor(shape: [1, length, dimension], scalars: Array(rows))
         }
-        return dropout(x * Float(dimension).squareRoot() + positions)
+        return dropout((scalesEmbedding ? x * Float(dimension).squareRoot() : x) + positions)
     }
 }

@@ -6,7 +6,8 @@
 ///     target input ids [B, T] -> targetEmbedding -> positionalEncoding
 ///         -> decoder(memory) -> [B, T, C] -> projection -> logits [B, T, V]
 ///
-/// The configuration's ``SpecialTokens/padding`` id is padding: it is masked as a key in every attention. The decoder's
+/// The configuration's ``SpecialTokens/padding`` id is padding: it is masked as a key in every attention (in the
+/// decoder's self-attention only when ``TransformerConfiguration/maskTargetPadding``). The decoder's
 /// self-attention is also causal. Every attention's weights are returned by ``forward(source:targetInput:)``
 /// for plotting; nothing is stored on the model.
 ///
@@ -20,7 +21,7 @@ public final class Transformer: TransformerModel {
     public static let family = ModelFamily.encoderDecoder
 
     public let configuration: TransformerConfiguration
-    public let sourceEmbedding: Embedding        // [V_src, C]
+    public let sourceEmbedding: Embedding        // [V_src, C] (the targetEmbedding itself when shared)
     public let targetEmbedding: Embedding        // [V, C]
     public let positionalEncoding: PositionalEncoding
     public let encoder: TransformerStack         // N blocks: self-attention, FFN
@@ -32,10 +33,16 @@ public final class Transformer: TransformerModel {
     public init(configuration c: TransformerConfiguration, generator: SeededGenerator) throws(ConfigurationError) {
         try c.validate()
         configuration = c
-        sourceEmbedding = Embedding(vocabularySize: c.sourceVocabularySize, dimension: c.modelDimension, generator: generator)
-        targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
+        if c.shareSourceEmbedding {
+            targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
+            sourceEmbedding = targetEmbedding
+        } else {
+            sourceEmbedding = Embedding(vocabularySize: c.sourceVocabularySize, dimension: c.modelDimension, generator: generator)
+            targetEmbedding = Embedding(vocabularySize: c.targetVocabularySize, dimension: c.modelDimension, generator: generator)
+        }
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
-                                                dimension: c.modelDimension, dropout: c.dropout, generator: generator)
+                                                dimension: c.modelDimension, dropout: c.dropout,
+                                                scalesEmbedding: c.scaleEmbedding, generator: generator)
         encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
                                        crossAttention: false, generator: generator)
         decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
@@ -77,7 +84,9 @@ public final class Transformer: TransformerModel {
     /// cache, and no weights are returned.
     public func decode(_ targetInput: [[Int]], memory: Tensor, sourceMask: Tensor, cache: KeyValueCache? = nil)
         -> (logits: Tensor, selfWeights: [Tensor], crossWeights: [Tensor]) {
-        let targetMask = cache == nil ? AttentionMask.target(targetInput, paddingIndex: specialTokens.padding) : nil   // [B, 1, T, T]
+        let targetMask = cache != nil ? nil                                                              // [B, 1, T, T]
+            : configuration.maskTargetPadding ? AttentionMask.target(targetInput, paddingIndex: specialTokens.padding)
+            : AttentionMask.causal(targetInput.first?.count ?? 0)
         let embedded = positionalEncoding(targetEmbedding(targetInput), offset: cache?.length ?? 0)   // [B, T, C]
         let decoded = decoder(embedded, mask: targetMask, memory: memory, memoryMask: sourceMask, cache: cache)
         return (projection(decoded.output), decoded.selfWeights, decoded.crossWeights)

@@ -12,10 +12,16 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
 
     /// How positions are encoded.
     public enum PositionalEncodingKind: String, Sendable, Codable, CaseIterable {
-        /// The fixed sine/cosine table of the paper.
+        /// The fixed sine/cosine table of the paper, sin and cos interleaved (columns 2i, 2i+1).
         case sinusoidal
         /// A learned [maximumLength, d_model] embedding table.
         case learned
+        /// The same frequencies laid out as sin in the first half of the columns and cos in the second
+        /// (Marian's and fairseq's layout; Hugging Face's `MarianSinusoidalPositionalEmbedding`).
+        case sinusoidalHalves = "sinusoidal-halves"
+
+        /// Whether the table is fixed (not a parameter).
+        public var isFixed: Bool { self != .learned }
     }
 
     /// V_src: source vocabulary size (including special tokens).
@@ -44,12 +50,23 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// The padding, start, end and unknown ids of both vocabularies (absent in checkpoints before the
     /// model families: those used ``SpecialTokens/standard``).
     public var specialTokens: SpecialTokens
+    /// Multiply token embeddings by sqrt(d_model) before adding positions (paper §3.4; Hugging Face's
+    /// `scale_embedding`). Default true.
+    public var scaleEmbedding: Bool
+    /// Use one [V, C] matrix as source and target embedding (Hugging Face's
+    /// `share_encoder_decoder_embeddings`); needs V_src = V. Default false.
+    public var shareSourceEmbedding: Bool
+    /// Mask target padding as a key in the decoder's self-attention (as training on padded batches needs).
+    /// Hugging Face encoder-decoders start decoding with the padding id and mask only causally: false for
+    /// them. Default true.
+    public var maskTargetPadding: Bool
 
     public init(sourceVocabularySize: Int = 10, targetVocabularySize: Int = 10, modelDimension: Int = 512,
                 headCount: Int = 8, layerCount: Int = 6, feedForwardDimension: Int = 2048, dropout: Float = 0.1,
                 maximumLength: Int = 512, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
                 positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
-                layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard) {
+                layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard,
+                scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         self.modelDimension = modelDimension
@@ -64,6 +81,9 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         self.tieTargetEmbedding = tieTargetEmbedding
         self.layerNormEpsilon = layerNormEpsilon
         self.specialTokens = specialTokens
+        self.scaleEmbedding = scaleEmbedding
+        self.shareSourceEmbedding = shareSourceEmbedding
+        self.maskTargetPadding = maskTargetPadding
     }
 
     /// D = d_k = d_v = C / H.
@@ -92,14 +112,14 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         let decoderLayer = block.parameterCount(crossAttention: true)
         return checkedSum([(layerCount, checkedSum([(encoderLayer, 1), (decoderLayer, 1)])),
                         (normPlacement == .pre ? 2 : 0, norm),
-                        (sourceVocabularySize + targetVocabularySize, c),
+                        ((shareSourceEmbedding ? 0 : sourceVocabularySize) + targetVocabularySize, c),
                         (positionalEncoding == .learned ? maximumLength : 0, c),
                         (tieTargetEmbedding ? 0 : targetVocabularySize, c), (targetVocabularySize, 1)])
     }
 
     /// Parameters plus the fixed sinusoid table: the Float32 values a model of this configuration holds.
     var storedScalarCount: Int {
-        let table = positionalEncoding == .sinusoidal ? maximumLength.multipliedReportingOverflow(by: modelDimension) : (0, false)
+        let table = positionalEncoding.isFixed ? maximumLength.multipliedReportingOverflow(by: modelDimension) : (0, false)
         let (total, overflow) = parameterCount.addingReportingOverflow(table.0)
         return overflow || table.1 ? .max : total
     }
@@ -130,6 +150,11 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
             throw ConfigurationError(field: .layerNormEpsilon, expected: "a positive number", found: "\(layerNormEpsilon)")
         }
         try specialTokens.validate()
+        guard !shareSourceEmbedding || sourceVocabularySize == targetVocabularySize else {
+            throw ConfigurationError(field: .sourceVocabularySize,
+                                     expected: "the target vocabulary size \(targetVocabularySize) (the source embedding is shared)",
+                                     found: "\(sourceVocabularySize)")
+        }
     }
 }
 
@@ -137,10 +162,35 @@ extension TransformerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount, feedForwardDimension
         case dropout, maximumLength, normPlacement, activation, positionalEncoding, tieTargetEmbedding
-        case layerNormEpsilon, specialTokens
+        case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding
     }
 
-    /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed).
+    /// Encodes every field, except the three options added for pretrained models (`scaleEmbedding`,
+    /// `shareSourceEmbedding`, `maskTargetPadding`) when they have their defaults: configurations that do not
+    /// use them encode byte for byte as before those options existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sourceVocabularySize, forKey: .sourceVocabularySize)
+        try c.encode(targetVocabularySize, forKey: .targetVocabularySize)
+        try c.encode(modelDimension, forKey: .modelDimension)
+        try c.encode(headCount, forKey: .headCount)
+        try c.encode(layerCount, forKey: .layerCount)
+        try c.encode(feedForwardDimension, forKey: .feedForwardDimension)
+        try c.encode(dropout, forKey: .dropout)
+        try c.encode(maximumLength, forKey: .maximumLength)
+        try c.encode(normPlacement, forKey: .normPlacement)
+        try c.encode(activation, forKey: .activation)
+        try c.encode(positionalEncoding, forKey: .positionalEncoding)
+        try c.encode(tieTargetEmbedding, forKey: .tieTargetEmbedding)
+        try c.encode(layerNormEpsilon, forKey: .layerNormEpsilon)
+        try c.encode(specialTokens, forKey: .specialTokens)
+        if !scaleEmbedding { try c.encode(scaleEmbedding, forKey: .scaleEmbedding) }
+        if shareSourceEmbedding { try c.encode(shareSourceEmbedding, forKey: .shareSourceEmbedding) }
+        if !maskTargetPadding { try c.encode(maskTargetPadding, forKey: .maskTargetPadding) }
+    }
+
+    /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed), and so may
+    /// the pretrained-model options (they then take their defaults).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(sourceVocabularySize: try c.decode(Int.self, forKey: .sourceVocabularySize),
@@ -156,7 +206,10 @@ extension TransformerConfiguration {
                   positionalEncoding: try c.decode(PositionalEncodingKind.self, forKey: .positionalEncoding),
                   tieTargetEmbedding: try c.decode(Bool.self, forKey: .tieTargetEmbedding),
                   layerNormEpsilon: try c.decode(Float.self, forKey: .layerNormEpsilon),
-                  specialTokens: try c.decodeIfPresent(SpecialTokens.self, forKey: .specialTokens) ?? .standard)
+                  specialTokens: try c.decodeIfPresent(SpecialTokens.self, forKey: .specialTokens) ?? .standard,
+                  scaleEmbedding: try c.decodeIfPresent(Bool.self, forKey: .scaleEmbedding) ?? true,
+                  shareSourceEmbedding: try c.decodeIfPresent(Bool.self, forKey: .shareSourceEmbedding) ?? false,
+                  maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true)
     }
 }
 

@@ -8,7 +8,7 @@
 /// - keeps object members in file order, so errors name the first offending entry,
 /// - limits nesting to ``maximumDepth`` so a hostile header cannot exhaust the stack,
 /// - accepts only valid UTF-8 and no control characters inside strings.
-indirect enum JSONValue {
+indirect enum JSONValue: Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)

@@ -107,16 +107,29 @@ public enum SafeTensors {
         try read(from: MemoryByteSource(name: source, contents: bytes))
     }
 
-    static func read(from source: some ByteSource) throws(CheckpointError) -> SafeTensorsFile {
+    /// Reads every tensor of the file at `url` as Float32, converting F16 and BF16 tensors exactly (every
+    /// half-precision value is a Float32 value; see ``SafeTensors/float(fromHalf:)``), as pretrained exports
+    /// store them. Other dtypes throw ``CheckpointError/Kind/unsupportedDtype``.
+    public static func read(from url: URL, convertingHalfPrecision: Bool) throws(CheckpointError) -> SafeTensorsFile {
+        try read(from: try FileByteSource(url), convertingHalfPrecision: convertingHalfPrecision)
+    }
+
+    static func read(from source: some ByteSource, convertingHalfPrecision: Bool = false) throws(CheckpointError) -> SafeTensorsFile {
         let header = try SafeTensorsHeader.read(from: source)
-        if let other = header.entries.first(where: { $0.dtype != .f32 }) {
+        let accepted: Set<SafeTensorsDType> = convertingHalfPrecision ? [.f32, .f16, .bf16] : [.f32]
+        if let other = header.entries.first(where: { !accepted.contains($0.dtype) }) {
             throw CheckpointError(file: source.name, kind: .unsupportedDtype,
                                   detail: "tensor \(JSONValue.quoted(other.name)) has unsupported dtype "
-                                      + "\(other.dtype.rawValue); TransformerCore loads F32 tensors only")
+                                      + "\(other.dtype.rawValue); TransformerCore loads "
+                                      + (convertingHalfPrecision ? "F32, F16 and BF16 tensors only" : "F32 tensors only"))
         }
         var tensors: [NamedParameter] = []
         tensors.reserveCapacity(header.entries.count)
         for entry in header.entries {
+            if entry.dtype != .f32 {
+                tensors.append((entry.name, try readHalfPrecision(entry, from: source, dataStart: header.dataStart)))
+                continue
+            }
             // Safe to allocate: the header check proved count * 4 == the range's length, inside the file.
             var scalars = [Float](repeating: 0, count: entry.elementCount)
             try scalars.withUnsafeMutableBytesTypedThrows { (buffer) throws(CheckpointError) in

@@ -50,4 +50,13 @@ extension Tensor {
             0.5 * (1 + erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x)
         })
     }
+
+    /// SiLU, also called swish (Elfwing et al. 2017; Ramachandran et al. 2017): y = x * s, s = sigmoid(x) =
+    /// 1 / (1 + e^-x); dy/dx = s + x s (1 - s) = s (1 + x (1 - s)).
+    public func silu() -> Tensor {
+        unary({ x in x / (1 + Foundation.exp(-x)) }, derivative: { x, _ in
+            let s = 1 / (1 + Foundation.exp(-x))
+            return s * (1 + x * (1 - s))
+        })
+    }
 }

@@ -46,11 +46,12 @@ struct CLIHelpTests {
           --norm <norm>           LayerNorm before each sublayer, or after the residual
                                   sum as in the paper. (values: pre, post; default: pre)
           --activation <activation>
-                                  Feed-forward non-linearity. (values: relu, gelu;
+                                  Feed-forward non-linearity. (values: relu, gelu, silu;
                                   default: relu)
           --positional <positional>
                                   Fixed sinusoids (the paper's) or a learned table.
-                                  (values: sinusoidal, learned; default: sinusoidal)
+                                  (values: sinusoidal, learned, sinusoidal-halves;
+                                  default: sinusoidal)
           --tie-embeddings        Share one matrix between the target embedding and the
                                   output projection (paper section 3.4).
           --batch <batch>         Sequences in the random batch. (default: 2)
