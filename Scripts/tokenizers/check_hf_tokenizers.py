@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks HuggingFaceTokenizer against Python's `tokenizers` id for id, on real German/English sentences.
 
-    pip install tokenizers==0.21.1
+    pip install tokenizers==0.21.1 sentencepiece==0.2.1   (sentencepiece only makes the nmt_nfkc charsmap)
     swift build --build-tests
     python3 Scripts/tokenizers/check_hf_tokenizers.py [--pairs 2000] [--out DIR]
 
@@ -15,8 +15,8 @@
 4. Round trip: `swift test --filter HuggingFaceRoundTripFiles` rewrites every tokenizer.json through
    HuggingFaceTokenizer.jsonText() (and learns BPE with BPELearner); Python loads each rewritten file and
    must give the same ids again: `NAME (written by Swift): lines N, ids M, mismatches K`.
-5. The BPE learner against Python's BpeTrainer (byte-level, same specials and vocabulary size): merges equal,
-   and ids of every line equal.
+5. The BPE learner against Python's BpeTrainer (byte-level, and characters with Metaspace; same specials and
+   vocabulary size): merges and vocabulary equal, and ids of every line equal.
 Exit status 1 when any count of mismatches is not 0.
 """
 import argparse
@@ -66,6 +66,31 @@ def learned_python_bpe(lines, vocab_size):
     return tok
 
 
+def learned_python_bpe_characters(lines, vocab_size):
+    """Python's BpeTrainer set up as BPELearner's characters alphabet: Metaspace, <unk>, the scalars seen."""
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.train_from_iterator(lines, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=hf_configs.OURS, min_frequency=0,
+                                                       show_progress=False))
+    return tok
+
+
+def compare_learned(label, python_tok, swift_path, lines, cli, lines_file):
+    """Merges, vocabulary and ids of a Swift-learned tokenizer.json against Python's trainer; the number of bad lines."""
+    swift_tok = Tokenizer.from_file(swift_path)
+    pm, sm = json.loads(python_tok.to_str())["model"], json.loads(swift_tok.to_str())["model"]
+    same_prefix = next((i for i, (a, b) in enumerate(zip(pm["merges"], sm["merges"])) if a != b), min(len(pm["merges"]), len(sm["merges"])))
+    print(f"{label}: merges python {len(pm['merges'])}, swift {len(sm['merges'])}, identical first {same_prefix}; "
+          f"vocab identical: {pm['vocab'] == sm['vocab']}")
+    bad = 1 if pm["merges"] != sm["merges"] or pm["vocab"] != sm["vocab"] else 0
+    expected = [swift_tok.encode(line, add_special_tokens=False).ids for line in lines]
+    bad += compare(f"{label}, Swift-learned file encoded by Python vs Python's", [python_tok.encode(line, add_special_tokens=False).ids for line in lines],
+                   expected, lines)
+    bad += compare(f"{label}, Swift encoder vs Python encoder", expected, swift_ids(cli, swift_path, lines_file), lines)
+    return bad
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=2000, help="sentence pairs (2 lines each)")
@@ -111,23 +136,15 @@ def main():
         rewritten = Tokenizer.from_file(os.path.join(args.out, name + ".swift.json"))
         found = [rewritten.encode(line, add_special_tokens=False).ids for line in lines]
         bad += compare(f"{name} (written by Swift)", expected[name], found, lines)
-    # The learner against BpeTrainer.
+    # The learner against BpeTrainer, both alphabets.
     started = time.perf_counter()
     python_bpe = learned_python_bpe(sentences, args.learn_vocab)
     print(f"BpeTrainer (Python, Rust inside, 2 threads): {len(sentences)} lines in {time.perf_counter() - started:.2f} s")
-    swift_bpe = Tokenizer.from_file(os.path.join(args.out, "learned.swift.json"))
-    pm, sm = json.loads(python_bpe.to_str())["model"], json.loads(swift_bpe.to_str())["model"]
-    same_prefix = next((i for i, (a, b) in enumerate(zip(pm["merges"], sm["merges"])) if a != b), min(len(pm["merges"]), len(sm["merges"])))
-    print(f"BPELearner vs BpeTrainer (vocab {args.learn_vocab}): merges python {len(pm['merges'])}, swift {len(sm['merges'])}, "
-          f"identical first {same_prefix}; vocab identical: {pm['vocab'] == sm['vocab']}")
-    if pm["merges"] != sm["merges"] or pm["vocab"] != sm["vocab"]:
-        bad += 1
-    bad += compare("learned BPE (Swift-learned, encoded by Python) vs BpeTrainer",
-                   [python_bpe.encode(line, add_special_tokens=False).ids for line in lines],
-                   [swift_bpe.encode(line, add_special_tokens=False).ids for line in lines], lines)
-    learned_swift = swift_ids(cli, os.path.join(args.out, "learned.swift.json"), lines_file)
-    bad += compare("learned BPE (Swift encoder) vs Python encoder", [swift_bpe.encode(line, add_special_tokens=False).ids for line in lines],
-                   learned_swift, lines)
+    bad += compare_learned(f"BPELearner bytes vs BpeTrainer (vocab {args.learn_vocab})", python_bpe,
+                           os.path.join(args.out, "learned.swift.json"), lines, cli, lines_file)
+    bad += compare_learned(f"BPELearner characters vs BpeTrainer (vocab {args.learn_vocab})",
+                           learned_python_bpe_characters(sentences, args.learn_vocab),
+                           os.path.join(args.out, "learned-characters.swift.json"), lines, cli, lines_file)
     print("OK" if bad == 0 else f"FAILED: {bad} mismatching lines")
     return 1 if bad else 0
 

@@ -5,6 +5,7 @@ every model (WordLevel, BPE, Unigram) and most normalizers, pre-tokenizers, deco
 HuggingFaceTokenizer reads.
 """
 import json
+import os
 
 from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
@@ -122,6 +123,87 @@ def wordlevel_lower_split(lines, vocab_size):
     return tok
 
 
+def read_varint(data, i):
+    value, shift = 0, 0
+    while True:
+        b = data[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return value, i
+
+
+def proto_field(data, number):
+    """The bytes of the first length-delimited field `number` of a protobuf message (no protobuf package needed)."""
+    i = 0
+    while i < len(data):
+        key, i = read_varint(data, i)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            _, i = read_varint(data, i)
+        elif wire == 1:
+            i += 8
+        elif wire == 5:
+            i += 4
+        elif wire == 2:
+            length, i = read_varint(data, i)
+            if field == number:
+                return data[i:i + length]
+            i += length
+        else:
+            raise ValueError(f"unexpected protobuf wire type {wire}")
+    return None
+
+
+def charsmap(**rule):
+    """A SentencePiece precompiled charsmap (pip install sentencepiece==0.2.1): a tiny model is trained in memory
+    with `rule` (normalization_rule_name= or normalization_rule_tsv=) and ModelProto.normalizer_spec (field 3)
+    .precompiled_charsmap (field 2) is read from it. SentencePiece's log is silenced."""
+    import io
+    import sentencepiece as spm
+    f = io.BytesIO()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+        try:
+            spm.SentencePieceTrainer.train(sentence_iterator=iter(["abc def ghi jkl mno pqr stu vwx yz"] * 20), model_writer=f,
+                                           vocab_size=30, hard_vocab_limit=False, **rule)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    return proto_field(proto_field(f.getvalue(), 3), 2)
+
+
+# A few rules for a small fixture: ligatures, full-width letters and digits, a two-scalar key (e + U+0301), an
+# expansion (TM) and a deletion (soft hyphen).
+SMALL_RULES = ["FB01\t66 69", "FF21\t41", "FF22\t42", "FF23\t43", "FF11\t31", "FF12\t32", "FF13\t33", "3000\t20",
+               "65 301\tE9", "2122\t54 4D", "AD\t", "FF48\t68", "FF45\t65", "FF4C\t6C", "FF4F\t6F"]
+
+
+def small_charsmap():
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+        f.write("\n".join(SMALL_RULES) + "\n")
+    try:
+        return charsmap(normalization_rule_tsv=f.name)
+    finally:
+        os.remove(f.name)
+
+
+def unigram_precompiled(lines, vocab_size):
+    """Unigram with SentencePiece's nmt_nfkc Precompiled normalizer (as T5 / ALBERT / XLM-R tokenizer.json files);
+    below 500 pieces (the fixture) the few SMALL_RULES instead, to keep the file small."""
+    tok = Tokenizer(models.Unigram())
+    rules = small_charsmap() if vocab_size < 500 else charsmap(normalization_rule_name="nmt_nfkc")
+    tok.normalizer = normalizers.Sequence([normalizers.Precompiled(rules), normalizers.Replace("  ", " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.train_from_iterator(lines, trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=OURS, unk_token="<unk>",
+                                                           show_progress=False))
+    return tok
+
+
 CONFIGS = {
     "wordlevel-whitespace": (wordlevel_homework, 0),
     "bpe-whitespace": (bpe_whitespace, 2000),
@@ -132,4 +214,5 @@ CONFIGS = {
     "bpe-bert-suffix": (bpe_bert_suffix, 1000),
     "bpe-mixed": (bpe_mixed, 800),
     "wordlevel-lower-split": (wordlevel_lower_split, 3000),
+    "unigram-precompiled": (unigram_precompiled, 1000),
 }

@@ -30,10 +30,10 @@ import tokenizers  # noqa: E402
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures", "huggingface")
 SIZES = {"wordlevel-whitespace": 0, "bpe-whitespace": 400, "bpe-bytelevel": 400, "bpe-bytelevel-prefix": 350,
          "unigram-metaspace": 300, "unigram-nfkc-first": 250, "bpe-bert-suffix": 300, "bpe-mixed": 300,
-         "wordlevel-lower-split": 400}
+         "wordlevel-lower-split": 400, "unigram-precompiled": 300}
 
 
-NONDETERMINISTIC = ["unigram-metaspace", "unigram-nfkc-first", "bpe-bert-suffix"]
+NONDETERMINISTIC = ["unigram-metaspace", "unigram-nfkc-first", "bpe-bert-suffix", "unigram-precompiled"]
 
 
 def files():

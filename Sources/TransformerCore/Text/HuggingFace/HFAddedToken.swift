@@ -45,13 +45,9 @@ struct HFAddedToken: Equatable {
 }
 
 /// The added tokens of one group (raw or normalized) as patterns, and the matching of them.
-struct HFAddedTokenMatcher: Equatable {
+struct HFAddedTokenMatcher {
     /// (pattern scalars, token) sorted by first scalar then longest first.
     private var byFirst: [UInt32: [(pattern: [Unicode.Scalar], token: HFAddedToken)]] = [:]
-
-    static func == (a: HFAddedTokenMatcher, b: HFAddedTokenMatcher) -> Bool {
-        a.byFirst.keys == b.byFirst.keys
-    }
 
     var isEmpty: Bool { byFirst.isEmpty }
 

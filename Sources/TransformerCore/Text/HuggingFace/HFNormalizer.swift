@@ -7,7 +7,7 @@ import Foundation
 /// lowercase mapping (`İ` -> `i̇`, no context rules such as a final sigma), `StripAccents` removes every
 /// mark (general category M), `Strip` removes `White_Space`. The Unicode forms use Foundation's
 /// normalization (its Unicode version can differ from Rust's `unicode-normalization` on very new scalars).
-/// `Precompiled` (SentencePiece's character map) is refused for now: the SentencePiece reader will bring it.
+/// `Precompiled` is SentencePiece's character map, applied as `tokenizers` does (``HFPrecompiled``).
 indirect enum HFNormalizer: Equatable {
     case sequence([HFNormalizer])
     case nfc, nfd, nfkc, nfkd
@@ -19,6 +19,7 @@ indirect enum HFNormalizer: Equatable {
     /// Puts `text` before a non-empty piece.
     case prepend(String)
     case bert(cleanText: Bool, handleChineseChars: Bool, stripAccents: Bool?, lowercase: Bool)
+    case precompiled(HFPrecompiled)
 
     func apply(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         switch self {
@@ -45,6 +46,7 @@ indirect enum HFNormalizer: Equatable {
             }
             return result + scalars[last...]
         case .prepend(let text): return scalars.isEmpty ? scalars : Array(text.unicodeScalars) + scalars
+        case .precompiled(let map): return map.apply(scalars)
         case .bert(let clean, let chinese, let strip, let lower):
             var s = scalars
             if clean {
@@ -102,11 +104,13 @@ extension HFNormalizer {
                          stripAccents: try json.optional("strip_accents").map { (j) throws(HuggingFaceTokenizerError) in try j.bool() },
                          lowercase: try json.bool("lowercase", default: true))
         case "Precompiled":
-            throw json.error("the Precompiled normalizer (a SentencePiece character map) is not supported yet; "
-                             + "load the SentencePiece .model file instead")
+            do { self = .precompiled(try HFPrecompiled(base64: try json.string("precompiled_charsmap"))) }
+            catch let e as HFModelError { throw json.error(e.reason) }
+            catch let e as HuggingFaceTokenizerError { throw e }
+            catch { throw json.error("\(error)") }
         case let other:
             throw json.error("expected a normalizer type (Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, "
-                             + "Replace, Prepend, BertNormalizer), found \"\(other)\"")
+                             + "Replace, Prepend, BertNormalizer, Precompiled), found \"\(other)\"")
         }
     }
 
@@ -123,6 +127,7 @@ extension HFNormalizer {
         case .replace(let p, let c):
             return .object([("type", .string("Replace")), ("pattern", .object([("String", .string(p))])), ("content", .string(c))])
         case .prepend(let p): return .object([("type", .string("Prepend")), ("prepend", .string(p))])
+        case .precompiled(let map): return .object([("type", .string("Precompiled")), ("precompiled_charsmap", .string(map.base64))])
         case .bert(let clean, let chinese, let strip, let lower):
             return .object([("type", .string("BertNormalizer")), ("clean_text", .bool(clean)),
                             ("handle_chinese_chars", .bool(chinese)), ("strip_accents", strip.map { .bool($0) } ?? .null),

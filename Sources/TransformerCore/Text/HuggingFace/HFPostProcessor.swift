@@ -64,10 +64,6 @@ extension HuggingFaceTokenizer {
     /// The ids of `text`; with `addingSpecialTokens`, wrapped by the post-processor's single-sequence
     /// template (Python's `encode(text).ids`, e.g. `[CLS] ... [SEP]`).
     public func encodeIDs(_ text: String, addingSpecialTokens: Bool) -> [Int] {
-        let ids = encodeIDs(text)
-        guard addingSpecialTokens, let postProcessor,
-              let processor = try? HFPostProcessor(json: HFJSON(value: postProcessor, path: "post_processor", file: ""))
-        else { return ids }
-        return processor.apply(ids)
+        addingSpecialTokens ? processor.apply(encodeIDs(text)) : encodeIDs(text)
     }
 }

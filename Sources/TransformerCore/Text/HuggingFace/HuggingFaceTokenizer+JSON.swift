@@ -4,7 +4,7 @@ extension HuggingFaceTokenizer {
     /// Reads a `tokenizer.json` from its bytes; `file` names it in errors.
     /// - Throws: ``HuggingFaceTokenizerError`` (one line: the file, the JSON path, expected and found) for
     ///   malformed JSON, a missing or wrong-typed field, an unknown component type, a merge or `unk_token`
-    ///   outside the vocabulary, BPE dropout, or the not-yet-supported `Precompiled` normalizer.
+    ///   outside the vocabulary, BPE dropout, a malformed `Precompiled` charsmap, or a component not supported.
     public init(jsonBytes bytes: [UInt8], file: String = "tokenizer.json") throws(HuggingFaceTokenizerError) {
         let value: JSONValue
         do { value = try JSONValue.parse(bytes) } catch {

@@ -27,6 +27,8 @@ public struct HuggingFaceTokenizer: TextTokenizer, Equatable {
     let addedTokens: [HFAddedToken]
     /// The `post_processor` as read (written back unchanged), nil for none.
     let postProcessor: JSONValue?
+    /// What `post_processor` adds around a sequence (``encodeIDs(_:addingSpecialTokens:)``).
+    let processor: HFPostProcessor
     private let rawMatcher: HFAddedTokenMatcher
     private let normalizedMatcher: HFAddedTokenMatcher
     private let addedByID: [Int: HFAddedToken]
@@ -49,6 +51,7 @@ public struct HuggingFaceTokenizer: TextTokenizer, Equatable {
         self.model = model
         self.decoder = decoder
         self.postProcessor = postProcessor
+        processor = postProcessor.flatMap { try? HFPostProcessor(json: HFJSON(value: $0, path: "post_processor", file: "")) } ?? .none
         var tokens: [HFAddedToken] = [], byID: [Int: HFAddedToken] = [:], byContent: [[UInt8]: Int] = [:]
         var nextID = model.size
         for var token in addedTokens {

@@ -1,8 +1,8 @@
 /// A `tokenizer.json` that cannot be used, as one line: the file, where in the JSON, what was expected
 /// and what was found, e.g.
 ///
-///     tokenizer.json: model.merges[3]: expected a merge of two tokens of the vocabulary, found "ab" "zz" ("zz" is not in it)
-///     tokenizer.json: normalizer: the Precompiled normalizer (SentencePiece's) is not supported yet
+///     tokenizer.json: model.merges[3]: merge "ab" "zz": "zz" is not in the vocabulary
+///     tokenizer.json: pre_tokenizer: expected a pre-tokenizer type (Whitespace, ...), found "UnicodeScripts"
 public struct HuggingFaceTokenizerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file as the caller named it (or `tokenizer.json` for text with no file).
     public let file: String

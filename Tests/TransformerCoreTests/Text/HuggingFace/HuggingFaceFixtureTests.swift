@@ -25,7 +25,8 @@ func loadFixtureTokenizer(_ name: String) throws -> HuggingFaceTokenizer {
 
 @Suite struct HuggingFaceFixtureTests {
     static let names = ["wordlevel-whitespace", "bpe-whitespace", "bpe-bytelevel", "bpe-bytelevel-prefix", "unigram-metaspace",
-                        "unigram-nfkc-first", "bpe-bert-suffix", "bpe-mixed", "wordlevel-lower-split"]
+                        "unigram-nfkc-first", "bpe-bert-suffix", "bpe-mixed", "wordlevel-lower-split",
+                        "unigram-precompiled"]
 
     /// Every line (20 German/English sentences and the tricky lines: combining marks, emoji, full-width, tabs,
     /// space runs, empty, special-token spellings) gets Python's ids, and decodes to Python's text.

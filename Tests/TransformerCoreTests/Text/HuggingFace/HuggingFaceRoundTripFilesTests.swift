@@ -5,7 +5,8 @@ import Testing
 /// The Swift half of `Scripts/tokenizers/check_hf_tokenizers.py`, run only when it sets
 /// `TRANSFORMERCORE_HF_ROUNDTRIP` to its folder: every `NAME.json` there is read and written back as
 /// `NAME.swift.json` through ``HuggingFaceTokenizer/jsonText()``, and BPE is learned from `learn.txt`
-/// (`TRANSFORMERCORE_HF_LEARN_VOCAB` pieces, bytes) into `learned.swift.json`; Python then compares the ids.
+/// (`TRANSFORMERCORE_HF_LEARN_VOCAB` pieces) into `learned.swift.json` (bytes) and
+/// `learned-characters.swift.json` (characters); Python then compares the ids.
 @Suite struct HuggingFaceRoundTripFiles {
     static let folder = ProcessInfo.processInfo.environment["TRANSFORMERCORE_HF_ROUNDTRIP"]
 
@@ -27,5 +28,7 @@ import Testing
         let learned = BPELearner(vocabularySize: size).learn(from: lines)
         print("BPELearner: \(lines.count) lines, vocabulary \(learned.vocabularySize) in \(clock.now - start)")
         try Data(learned.jsonText().utf8).write(to: folder.appendingPathComponent("learned.swift.json"))
+        let characters = BPELearner(vocabularySize: size, alphabet: .characters).learn(from: lines)
+        try Data(characters.jsonText().utf8).write(to: folder.appendingPathComponent("learned-characters.swift.json"))
     }
 }

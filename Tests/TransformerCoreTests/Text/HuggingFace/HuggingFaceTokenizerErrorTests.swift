@@ -40,8 +40,12 @@ import Testing
 
     @Test func unknownComponentTypes() {
         #expect(reason(#"{"model":{"type":"WordPiece","vocab":{}}}"#) == "model: expected a model type WordLevel, BPE or Unigram, found \"WordPiece\"")
-        #expect(reason(#"{"model":\#(Self.bpe),"normalizer":{"type":"Precompiled","precompiled_charsmap":""}}"#)?
-            .hasPrefix("normalizer: the Precompiled normalizer (a SentencePiece character map) is not supported yet") == true)
+        #expect(reason(#"{"model":\#(Self.bpe),"normalizer":{"type":"Precompiled","precompiled_charsmap":""}}"#)
+                == "normalizer: precompiled_charsmap: expected a charsmap, found 0 bytes")
+        #expect(reason(#"{"model":\#(Self.bpe),"normalizer":{"type":"Precompiled","precompiled_charsmap":"no base64!"}}"#)
+                == "normalizer: precompiled_charsmap: expected base64, found \"no base64!\"...")
+        #expect(reason(#"{"model":\#(Self.bpe),"normalizer":{"type":"Precompiled","precompiled_charsmap":"/////wAAAAA="}}"#)?
+            .hasPrefix("normalizer: precompiled_charsmap: expected a trie of at most 4 bytes") == true)
         #expect(reason(#"{"model":\#(Self.bpe),"normalizer":{"type":"Sequence","normalizers":[{"type":"Nmt"}]}}"#)?
             .hasPrefix("normalizer.normalizers[0]: expected a normalizer type") == true)
         #expect(reason(#"{"model":\#(Self.bpe),"pre_tokenizer":{"type":"UnicodeScripts"}}"#)?.hasPrefix("pre_tokenizer: expected a pre-tokenizer type") == true)
