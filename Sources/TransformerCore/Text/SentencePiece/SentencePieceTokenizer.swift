@@ -408,13 +408,14 @@ public struct SentencePieceTokenizer: TextTokenizer, Equatable {
         }
         guard !symbols.isEmpty else { return [] }
 
-        var agenda = PairHeap()
+        // The agenda: highest score first, the leftmost among equal scores (sentencepiece's SymbolPairComparator).
+        var agenda = PriorityQueue<PairCandidate> { a, b in a.score > b.score || (a.score == b.score && a.left < b.left) }
         var reverseMerges: [[UInt8]: (Range<Int>, Range<Int>)] = [:]   // UNUSED piece -> its two halves
         func addPair(_ left: Int, _ right: Int) {
             guard left != -1 && right != -1 && !symbols[left].frozen && !symbols[right].frozen else { return }
             let merged = Array(text[symbols[left].start..<symbols[right].end])
             guard let id = normalIDs[merged] else { return }
-            agenda.push(.init(left: left, right: right, score: scores[id], size: merged.count))
+            agenda.push(PairCandidate(left: left, right: right, score: scores[id], size: merged.count))
             if types[id] == .unused {
                 reverseMerges[merged] = (symbols[left].start..<symbols[left].end, symbols[right].start..<symbols[right].end)
             }
@@ -512,43 +513,6 @@ public struct SentencePieceTokenizer: TextTokenizer, Equatable {
     }
 }
 
-/// The BPE agenda: a max-heap of candidate merges by score, the leftmost first among equal scores (the
-/// order of sentencepiece's `SymbolPairComparator`).
-private struct PairHeap {
-    struct Pair { var left: Int; var right: Int; var score: Float; var size: Int }
-    private var items: [Pair] = []
-
-    @inline(__always) private static func before(_ a: Pair, _ b: Pair) -> Bool {
-        a.score > b.score || (a.score == b.score && a.left < b.left)
-    }
-
-    mutating func push(_ pair: Pair) {
-        items.append(pair)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.before(items[child], items[parent]) else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Pair? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var best = parent
-                if left < items.count && Self.before(items[left], items[best]) { best = left }
-                if right < items.count && Self.before(items[right], items[best]) { best = right }
-                if best == parent { break }
-                items.swapAt(parent, best)
-                parent = best
-            }
-        }
-        return first
-    }
-}
+/// A candidate merge of sentencepiece's BPE: the symbols at `left` and `right`, the merged piece's score
+/// and byte size.
+private struct PairCandidate { var left: Int; var right: Int; var score: Float; var size: Int }
