@@ -20,7 +20,7 @@ struct TranslateCommand: Command {
     static let options: [OptionSpec] = [
         .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train (last or best.safetensors)."),
     ] + DecodingOptions.all + [
-        .flag("json", help: "Print one JSON object a line: input, output, tokens, log_probability, complete, unknown_tokens."),
+        .flag("json", help: "Print one JSON object a line: input, output, tokens, ids, log_probability, complete, unknown_tokens."),
     ]
 
     let checkpointPath: String
