@@ -121,3 +121,66 @@ enum ModelSource {
         }
     }
 }
+
+extension EvaluateCommand {
+    /// `evaluate --model DIR`: the translation metrics of `evaluate` for a MarianMT directory.
+    func evaluatePretrained(_ path: String) throws -> Int32 {
+        let pretrained = try PretrainedModel.load(path)
+        let maximum = pretrained.marian.configuration.maximumPositions - 1
+        var (pairs, skipped) = try PairReading.read(dataPath, name: dataPath, sourceKind: nil, targetKind: nil,
+                                                    maximumLength: maximum, skipInvalid: skipInvalid)
+        let long = pairs.compactMap { pair -> LineProblem? in
+            let counts = (pretrained.source.encodeIDs(pair.source).count, pretrained.target.encodeIDs(pair.target).count)
+            if counts.0 > maximum { return LineProblem(line: pair.line, reason: .tooManyTokens(.source, count: counts.0, maximum: maximum)) }
+            if counts.1 > maximum { return LineProblem(line: pair.line, reason: .tooManyTokens(.target, count: counts.1, maximum: maximum)) }
+            return nil
+        }
+        try PairReading.refuse(long, name: dataPath, skipInvalid: skipInvalid)
+        let lines = Set(long.map(\.line))
+        pairs.removeAll { lines.contains($0.line) }
+        skipped = (skipped + long).sorted { $0.line < $1.line }
+        if pairs.isEmpty {
+            throw CommandFailure("\(dataPath): no pair of at most \(maximum) tokens a side", status: ExitCode.dataError)
+        }
+        if let warning = PairReading.skipWarning(skipped, name: dataPath) { printError(warning) }
+        let (source, target) = (pretrained.source, pretrained.target)
+        var unknown = 0
+        let examples = pairs.map { pair -> Example in
+            let s = source.encodeIDs(pair.source), t = target.encodeIDs(pair.target)
+            unknown += s.filter { $0 == source.specialTokens.unknown }.count + t.filter { $0 == target.specialTokens.unknown }.count
+            return Example(source: s, target: t)
+        }
+        if unknown > 0 {
+            printError("note: \(dataPath): \(TextFormatting.grouped(unknown)) tokens are not in the vocabularies of \(path); they map to <unk>")
+        }
+        let teacherForced = try teacherForcedMetrics(model: pretrained.marian.model, examples: examples, batchSize: .sentences(batchSize))
+        let settings = pretrained.settings(decoding)
+        let translations = try pretrained.translate(pairs.map { $0.source.trimmingCharacters(in: .whitespacesAndNewlines) },
+                                                    settings: settings, batchSize: batchSize)
+        let references = pairs.map { $0.target.trimmingCharacters(in: .whitespaces) }
+        let referenceIDs = examples.map { $0.target.map { $0 == target.specialTokens.unknown ? -1 : $0 } }
+        let outputs = translations.map(\.output)
+        let scores = Scores(
+            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.ids), references: referenceIDs),
+            tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
+            characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
+            wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
+            bleu: try BLEU.corpus(hypotheses: outputs, references: references),
+            chrF: try CHRF.corpus(hypotheses: outputs, references: references))
+        if json {
+            print(JSONLine.render(jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: unknown,
+                                             beam: settings.beamCount, alpha: Float(settings.lengthPenalty))))
+            return ExitCode.success
+        }
+        print("Evaluated \(path) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(PretrainedModel.describe(settings))")
+        print(TextFormatting.table(scores.rows, rightAligned: [1]))
+        let wrong = pairs.indices.filter { translations[$0].ids != referenceIDs[$0] }
+        if errorCount > 0 && !wrong.isEmpty {
+            print("\nWrong (\(min(errorCount, wrong.count)) of \(TextFormatting.grouped(wrong.count))):")
+            for index in wrong.prefix(errorCount) {
+                print("  \(pairs[index].source) -> \(outputs[index])  (expected \(references[index]))")
+            }
+        }
+        return ExitCode.success
+    }
+}
