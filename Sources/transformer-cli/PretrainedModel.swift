@@ -184,3 +184,28 @@ extension EvaluateCommand {
         return ExitCode.success
     }
 }
+
+extension PlotAttentionCommand {
+    /// `plot-attention --model DIR`: greedy generate, one forward pass, the same pictures.
+    func plotPretrained(_ path: String) throws -> Int32 {
+        let pretrained = try PretrainedModel.load(path)
+        let c = pretrained.marian.configuration
+        if let layer, layer > c.layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(c.layerCount) (the model's layers)", found: "\(layer)")
+        }
+        if let head, head > c.headCount {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(c.headCount) (the model's heads)", found: "\(head)")
+        }
+        try pretrained.checkLength(text, place: "--text")
+        var settings = pretrained.marian.generationSettings
+        settings.beamCount = 1
+        if let maximumLength { settings.maximumNewTokens = maximumLength }
+        let report = try pretrained.attentionReport(for: text, settings: settings)
+        if !report.unknownTokens.isEmpty {
+            printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens) + "; labelled with their text")
+        }
+        print("Translation: \(report.caption(limit: 80))")
+        try write(report, kinds: kind.map { [$0] } ?? AttentionKind.allCases, layerCount: c.layerCount)
+        return ExitCode.success
+    }
+}
