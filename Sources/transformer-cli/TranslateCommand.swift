@@ -5,7 +5,7 @@ import TransformerCore
 /// with a checkpoint written by `train`.
 struct TranslateCommand: Command {
     static let name = "translate"
-    static let abstract = "Translate texts with a trained checkpoint."
+    static let abstract = "Translate texts with a checkpoint or an opus-mt model."
     static let discussion = """
         Translates each <text>, or when none is given each line of standard input, and prints one line \
         per input: the translation (or, with --json, a JSON object). Inputs are trimmed of surrounding \

@@ -70,6 +70,22 @@ import Testing
         }
     }
 
+    /// The snippet of README.md and docs/pretrained-marian.md, on a fixture instead of opus-mt-en-de.
+    @Test func documentationSnippet() throws {
+        let path = MarianFixtures.directory(MarianFixtures.swish).path       // "opus-mt-en-de" in the docs
+        let marian = try MarianModel.load(directory: URL(fileURLWithPath: path))
+        let (source, target) = try MarianTokenizer.load(for: marian)
+        let texts = ["I am a small frog.", "Tom is here!"]
+        let results = try marian.generate(texts.map(source.encodeForModel))  // generation_config.json: beam search
+        let translations = results.map { target.decode($0.tokens) }          // batch_decode(..., skip_special_tokens=True)
+        var greedy = marian.generationSettings
+        greedy.beamCount = 1
+        let first = target.decode(try marian.generate([source.encodeForModel(texts[0])], settings: greedy)[0].tokens)
+        let expected = try Self.expected(MarianFixtures.swish)
+        #expect(translations[0] == expected.generate["defaults"]!.texts[0])
+        #expect(first == expected.generate["greedy"]!.texts[0])
+    }
+
     @Test func languageCodeIsOneToken() throws {
         let tokenizer = try MarianTokenizer.load(directory: MarianFixtures.directory(MarianFixtures.swish), side: .source)
         #expect(tokenizer.encodePieces(">>de<< Hallo").first == ">>de<<")
