@@ -135,7 +135,17 @@ extension EvaluateCommand {
             if counts.1 > maximum { return LineProblem(line: pair.line, reason: .tooManyTokens(.target, count: counts.1, maximum: maximum)) }
             return nil
         }
-        try PairReading.refuse(long, name: dataPath, skipInvalid: skipInvalid)
+        if !long.isEmpty && !skipInvalid {
+            var details = long.prefix(PairReading.shownProblems).map { problem -> String in
+                guard case .tooManyTokens(let side, let count, _) = problem.reason else { return "\(dataPath):\(problem.line): \(problem.reason)" }
+                return "\(dataPath):\(problem.line): \(side.rawValue) has \(count) tokens, more than the \(maximum) the model's "
+                    + "\(maximum + 1) positions leave beside </s>"
+            }
+            if long.count > PairReading.shownProblems { details.append("... and \(long.count - PairReading.shownProblems) more") }
+            let count = long.count == 1 ? "1 pair" : "\(TextFormatting.grouped(long.count)) pairs"
+            throw CommandFailure(details: details, "\(dataPath): \(count) too long for \(path); shorten or "
+                                 + "pass --skip-invalid to leave out", status: ExitCode.dataError)
+        }
         let lines = Set(long.map(\.line))
         pairs.removeAll { lines.contains($0.line) }
         skipped = (skipped + long).sorted { $0.line < $1.line }

@@ -90,6 +90,18 @@ import Testing
         #expect(table.status == 0 && table.standardOutput.contains("chrF2") && table.standardOutput.contains("greedy decoding"), "\(table)")
     }
 
+    @Test func evaluateRefusesPairsLongerThanThePositions() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("marian-long-\(UUID().uuidString).tsv")
+        defer { try? FileManager.default.removeItem(at: data) }
+        try "It is cold.\tEs ist kalt.\n\(String(repeating: "cold ", count: 40))\tkalt\n".write(to: data, atomically: true, encoding: .utf8)
+        let directory = MarianFixtures.directory(MarianFixtures.gelu).path          // 32 positions
+        let run = try CLITool.run(["evaluate", "--model", directory, "--data", data.path])
+        #expect(run.status == 65 && run.standardError.contains("\(data.path):2: source has")
+                && run.standardError.contains("more than the 31 the model's 32 positions leave beside </s>"), "\(run)")
+        let skipping = try CLITool.run(["evaluate", "--model", directory, "--data", data.path, "--skip-invalid", "--json"])
+        #expect(skipping.status == 0 && skipping.standardOutput.contains("\"pairs\":1,\"skipped_lines\":1"), "\(skipping)")
+    }
+
     /// The cross-attention picture holds the maps of a forward pass on generate's output.
     @Test func plotAttentionDrawsTheModelsMaps() throws {
         let directory = MarianFixtures.directory(MarianFixtures.gelu)
