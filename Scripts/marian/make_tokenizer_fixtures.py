@@ -11,8 +11,8 @@ trains two tiny unigram SentencePiece models on the first SENTENCES pairs of Dat
 (source.spm on the English side, target.spm on the German side), and builds vocab.json as transformers'
 convert_marian_to_pytorch.py lays out a Marian vocabulary: "</s>" 0, "<unk>" 1, then the pieces, "<pad>"
 at the config's pad id (last). Shared: language codes ">>de<<" and ">>fr<<" at 2 and 3, then the source pieces
-and the target pieces not already present, cut to fit (so some pieces are missing from vocab.json and encode
-as <unk>). Separate: vocab.json from the source pieces, target_vocab.json from the target pieces, each cut or
+and the target pieces not already present, filled with "<extra_N>" to the embedding size, except the source
+pieces of LEFT_OUT (pieces source.spm knows that vocab.json lacks: they encode as <unk>). Separate: vocab.json from the source pieces, target_vocab.json from the target pieces, each cut or
 padded (with "<extra_N>") to its embedding size, and tokenizer_config.json says separate_vocabs.
 
 tokenizer_expected.json holds, for each text of TEXTS, `tokenizer(text).input_ids` (eos included) and for
@@ -42,6 +42,8 @@ TEXTS = [
     "",
     "It's 3.14 — isn't it?",
 ]
+# source.spm pieces the shared vocab.json leaves out (positions in source.spm's piece list)
+LEFT_OUT = (10, 20, 30)
 # the batch given to generate: short enough for the 32 positions of tiny-gelu-f16-separate-vocab
 GENERATE_TEXTS = ["I am a small frog.", ">>de<< Where?", "Money doesn't grow.", "Tom is here!"]
 DECODE_IDS = [[0], [5, 6, 7, 0], [1, 2, 3, 4, 10, 20, 30], [40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50]]
@@ -95,7 +97,8 @@ def main():
             with open(os.path.join(directory, "tokenizer_config.json"), "w") as f:
                 json.dump({"separate_vocabs": True, "source_lang": "en", "target_lang": "de"}, f, indent=2)
         else:
-            vocab = layout(source + target, config.vocab_size, config.pad_token_id, codes=(">>de<<", ">>fr<<"))
+            kept = [piece for i, piece in enumerate(source) if i not in LEFT_OUT]
+            vocab = layout(kept + [p for p in target if p not in [source[i] for i in LEFT_OUT]], config.vocab_size, config.pad_token_id, codes=(">>de<<", ">>fr<<"))
         with open(os.path.join(directory, "vocab.json"), "w") as f:
             json.dump(vocab, f, ensure_ascii=False, indent=2)
         tokenizer = MarianTokenizer.from_pretrained(directory)
@@ -108,8 +111,9 @@ def main():
                 out = model.generate(**batch, **kwargs)
             generated[case] = {"ids": out.tolist(),
                                "texts": tokenizer.batch_decode(out, skip_special_tokens=True)}
+        left_out = [] if separate else [source[i] for i in LEFT_OUT]
         expected = {"transformers_version": __import__("transformers").__version__,
-                    "texts": TEXTS, "ids": encoded,
+                    "texts": TEXTS, "ids": encoded, "left_out_of_vocab": left_out,
                     "pieces": [tokenizer.tokenize(text) for text in TEXTS],
                     "generate_texts": GENERATE_TEXTS, "generate": generated,
                     "decode": [{"ids": ids, "text": tokenizer.decode(ids, skip_special_tokens=True)}
