@@ -86,6 +86,23 @@ import Testing
         #expect(first == expected.generate["greedy"]!.texts[0])
     }
 
+    /// Pieces source.spm knows but the shared vocab.json leaves out are vocab.json's <unk> (transformers 5.23),
+    /// not the spm's own ids; the fixture's texts hold some.
+    @Test func piecesMissingFromVocabJSONAreUnknown() throws {
+        let url = MarianFixtures.directory(MarianFixtures.swish).appendingPathComponent("tokenizer_expected.json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let leftOut = try #require(json["left_out_of_vocab"] as? [String])
+        let tokenizer = try MarianTokenizer.load(directory: MarianFixtures.directory(MarianFixtures.swish), side: .source)
+        #expect(leftOut.count == 3)
+        for piece in leftOut {
+            #expect(tokenizer.encoder.id(forPiece: piece) != nil, "\(piece) is a source.spm piece")
+            #expect(!(0..<tokenizer.vocabularySize).contains { tokenizer.piece(for: $0) == piece }, "\(piece) is not in vocab.json")
+        }
+        let expected = try Self.expected(MarianFixtures.swish)
+        let hits = zip(expected.pieces, expected.ids).flatMap { zip($0.0, $0.1) }.filter { leftOut.contains($0.0) }
+        #expect(!hits.isEmpty && hits.allSatisfy { $0.1 == tokenizer.specialTokens.unknown })
+    }
+
     @Test func languageCodeIsOneToken() throws {
         let tokenizer = try MarianTokenizer.load(directory: MarianFixtures.directory(MarianFixtures.swish), side: .source)
         #expect(tokenizer.encodePieces(">>de<< Hallo").first == ">>de<<")
