@@ -19,10 +19,17 @@ struct EvaluateCommand: Command {
         macro-F1, per-class precision, recall and F1, and the confusion matrix. For a language model \
         (train --task lm), --data is a plain text: it prints the loss per token, perplexity and bits per \
         character. --json has accuracy, macro_f1 and confusion, or loss and perplexity.
+
+        --model DIR scores a pretrained Hugging Face MarianMT directory (opus-mt) instead of \
+        --checkpoint, with the same metrics: its tokenizers cut both sides (a reference piece missing from \
+        vocab.json becomes <unk>), generation is transformers' generate as in translate --model (greedy \
+        unless --beam), and token accuracy and loss are teacher forced from the decoder start token. \
+        Scores compare the detokenized outputs with the references as written (trimmed).
         """
 
     static let options: [OptionSpec] = [
-        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train."),
+        .text("checkpoint", default: nil, help: "A checkpoint written by train."),
+        ModelSource.modelOption,
         .text("data", default: nil, required: true,
               help: "Pairs to score, one 'source<TAB>target' a line (labelled texts or a plain text for other models)."),
     ] + DecodingOptions.all + [
@@ -34,7 +41,7 @@ struct EvaluateCommand: Command {
               help: "Classifier: also draw the confusion matrix into this .svg or .png file."),
     ]
 
-    let checkpointPath: String
+    let model: ModelSource
     let dataPath: String
     let decoding: DecodingOptions
     let batchSize: Int
@@ -44,7 +51,7 @@ struct EvaluateCommand: Command {
     let confusionPlot: String?
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
-        checkpointPath = arguments.text("checkpoint")!
+        model = try ModelSource(arguments)
         dataPath = arguments.text("data")!
         decoding = DecodingOptions(arguments)
         batchSize = arguments.integer("batch-size")
@@ -60,7 +67,15 @@ struct EvaluateCommand: Command {
         }
     }
 
+    /// The --checkpoint path, or the --model directory.
+    var checkpointPath: String {
+        switch model {
+        case .checkpoint(let path), .pretrained(let path): return path
+        }
+    }
+
     func run() throws -> Int32 {
+        if case .pretrained(let path) = model { return try evaluatePretrained(path) }
         switch try FamilyCheckpoint.family(checkpointPath) {
         case .encoderClassifier: return try evaluateClassifier()
         case .decoderLanguageModel: return try evaluateLanguageModel()
@@ -131,12 +146,15 @@ struct EvaluateCommand: Command {
         return ExitCode.success
     }
 
-    func jsonObject(_ scores: Scores, pairs: Int, skipped: Int, unknown: Int) -> JSONLine.Value {
-        .object([
-            ("checkpoint", .string(checkpointPath)), ("data", .string(dataPath)), ("pairs", .integer(pairs)),
+    /// `beam` and `alpha` (with --model: the beam count and transformers' length penalty used) default to the flags.
+    func jsonObject(_ scores: Scores, pairs: Int, skipped: Int, unknown: Int, beam: Int? = nil, alpha: Float? = nil) -> JSONLine.Value {
+        let beam = beam ?? decoding.beamWidth
+        let key = if case .pretrained = model { "model" } else { "checkpoint" }
+        return .object([
+            (key, .string(checkpointPath)), ("data", .string(dataPath)), ("pairs", .integer(pairs)),
             ("skipped_lines", .integer(skipped)), ("unknown_source_and_target_tokens", .integer(unknown)),
-            ("decoding", .string(decoding.beamWidth == 1 ? "greedy" : "beam")), ("beam", .integer(decoding.beamWidth)),
-            ("alpha", JSONLine.number(decoding.alpha)),
+            ("decoding", .string(beam == 1 ? "greedy" : "beam")), ("beam", .integer(beam)),
+            ("alpha", JSONLine.number(alpha ?? decoding.alpha)),
             ("exact_match", .number(scores.exactMatch.value)), ("exact_matches", .integer(scores.exactMatch.correct)),
             ("token_accuracy", .number(scores.tokenAccuracy.value)), ("loss", JSONLine.number(scores.loss)),
             ("cer", .number(scores.characterErrorRate.value)), ("wer", .number(scores.wordErrorRate.value)),

@@ -26,10 +26,16 @@ struct PlotAttentionCommand: Command {
         and the tokens of --text (the [CLS] row is what the pooled vector reads), with --rollout the \
         rollout; a language model's (train --task lm) draws the causal self-attention over the tokens \
         of --text as a prompt ('decoder' pictures).
+
+        --model DIR draws a pretrained Hugging Face MarianMT directory's (opus-mt) attention instead: \
+        --text is translated greedily with transformers' generate and generation_config.json's other \
+        settings, then one teacher-forced pass gives the maps; the source axis shows the SentencePiece \
+        pieces and </s> (labelled <eos>), the decoder keys start with the decoder start token (<sos>).
         """
 
     static let options: [OptionSpec] = [
-        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train (last or best.safetensors)."),
+        .text("checkpoint", default: nil, help: "A checkpoint written by train (last or best.safetensors)."),
+        ModelSource.modelOption,
         .text("text", default: nil, required: true, help: "The text to translate and inspect."),
         .text("out", default: nil, required: true, help: "Directory for the pictures; created if missing."),
         .choice("format", AttentionPictureFormat.self, default: .svg,
@@ -42,7 +48,7 @@ struct PlotAttentionCommand: Command {
                  help: "Most output tokens, <eos> included; default and upper bound: the model's length."),
     ]
 
-    let checkpointPath: String
+    let model: ModelSource
     let text: String
     let out: OutputDirectory
     let format: AttentionPictureFormat
@@ -53,7 +59,7 @@ struct PlotAttentionCommand: Command {
     let maximumLength: Int?
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
-        checkpointPath = arguments.text("checkpoint")!
+        model = try ModelSource(arguments)
         text = arguments.text("text")!.trimmingCharacters(in: .whitespacesAndNewlines)
         out = OutputDirectory(option: "out", path: arguments.text("out")!)
         format = arguments.choice("format", as: AttentionPictureFormat.self)
@@ -69,8 +75,16 @@ struct PlotAttentionCommand: Command {
         if out.path.isEmpty { throw .invalidValue(option: "out", expected: "a directory", found: "an empty path") }
     }
 
+    /// The --checkpoint path, or the --model directory.
+    var checkpointPath: String {
+        switch model {
+        case .checkpoint(let path), .pretrained(let path): return path
+        }
+    }
+
     func run() throws -> Int32 {
         try out.check()
+        if case .pretrained(let path) = model { return try plotPretrained(path) }
         let family = try FamilyCheckpoint.family(checkpointPath)
         if family != .encoderDecoder { return try plotFamily(family) }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)

@@ -5,37 +5,48 @@ import TransformerCore
 /// with a checkpoint written by `train`.
 struct TranslateCommand: Command {
     static let name = "translate"
-    static let abstract = "Translate texts with a trained checkpoint."
+    static let abstract = "Translate texts with a checkpoint or an opus-mt model."
     static let discussion = """
         Translates each <text>, or when none is given each line of standard input, and prints one line \
         per input: the translation (or, with --json, a JSON object). Inputs are trimmed of surrounding \
         whitespace and cut into tokens as in training; a token the model's vocabulary does not hold \
         becomes <unk>, and a note on standard error says so. An empty input gives an empty output \
         without running the model. Decoding is greedy unless --beam is above 1.
+
+        --model DIR translates with a pretrained Hugging Face MarianMT directory (an opus-mt model) \
+        instead of --checkpoint: its SentencePiece tokenizers and vocab.json, and transformers' generate \
+        with generation_config.json's settings, except that decoding is greedy unless --beam N is given, \
+        --alpha (when given) is transformers' length_penalty and --max-len (when given) its \
+        max_new_tokens. A text may start with a target-language code such as >>de<< for multilingual \
+        models. With --json, log_probability is log P(output | input) under the model.
         """
 
     static let positional: PositionalSpec? = PositionalSpec(
         name: "text", help: "A text to translate; none: read standard input, one text a line.")
 
     static let options: [OptionSpec] = [
-        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train (last or best.safetensors)."),
+        .text("checkpoint", default: nil, help: "A checkpoint written by train (last or best.safetensors)."),
+        ModelSource.modelOption,
     ] + DecodingOptions.all + [
         .flag("json", help: "Print one JSON object a line: input, output, tokens, ids, log_probability, complete, unknown_tokens."),
     ]
 
-    let checkpointPath: String
+    let model: ModelSource
+    var checkpointPath: String? { model.checkpointPath }
     let decoding: DecodingOptions
     let texts: [String]
     let json: Bool
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
-        checkpointPath = arguments.text("checkpoint")!
+        model = try ModelSource(arguments)
         decoding = DecodingOptions(arguments)
         texts = arguments.positionals
         json = arguments.flag("json")
     }
 
     func run() throws -> Int32 {
+        if case .pretrained(let path) = model { return try runPretrained(path) }
+        guard let checkpointPath else { return ExitCode.success }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
         checkpoint.model.setTraining(false)
         let translator = Translator(model: checkpoint.model, tokenizers: checkpoint.tokenizers)
@@ -78,6 +89,22 @@ struct TranslateCommand: Command {
         return ExitCode.success
     }
 
+    /// `--model DIR`: the same inputs and output lines, with a MarianMT directory.
+    func runPretrained(_ path: String) throws -> Int32 {
+        let pretrained = try PretrainedModel.load(path)
+        let inputs = commandInputs(texts)
+        let trimmed = inputs.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        for (input, text) in zip(inputs, trimmed) { try pretrained.checkLength(text, place: input.place) }
+        let results = try pretrained.translate(trimmed, settings: pretrained.settings(decoding))
+        for (input, result) in zip(inputs, results) where !result.unknownTokens.isEmpty {
+            printError("note: \(input.place): " + Self.unknownNote(result.unknownTokens))
+        }
+        for (input, result) in zip(inputs, results) {
+            print(json ? JSONLine.translation(result, input: input.text) : result.output)
+        }
+        return ExitCode.success
+    }
+
     /// "2 unknown tokens ('ß', 'é') were translated as <unk>".
     static func unknownNote(_ tokens: [String]) -> String {
         let shown = tokens.prefix(5).map { UsageError.quoted($0) }.joined(separator: ", ")
@@ -99,11 +126,14 @@ struct DecodingOptions {
 
     let beamWidth: Int
     let alpha: Float
+    /// Whether --alpha was typed (with --model it then replaces generation_config.json's length_penalty).
+    let alphaGiven: Bool
     let maximumLength: Int?
 
     init(_ arguments: ParsedArguments) {
         beamWidth = arguments.integer("beam")
         alpha = arguments.number("alpha")
+        alphaGiven = arguments.isGiven("alpha")
         maximumLength = arguments.optionalInteger("max-len")
     }
 

@@ -40,8 +40,10 @@ struct CLIBadInputTests {
     static let usageCases: [Case] = [
         Case(["train"], 64, ["--data"]),
         Case(["translate"], 64, ["--checkpoint"]),
-        Case(["evaluate"], 64, ["--checkpoint"]),
-        Case(["plot-attention"], 64, ["--checkpoint"]),
+        Case(["evaluate"], 64, ["--data"]),
+        Case(["evaluate", "--data", "d.tsv"], 64, ["missing --checkpoint or --model"]),
+        Case(["plot-attention"], 64, ["--text"]),
+        Case(["plot-attention", "--text", "a", "--out", "p"], 64, ["missing --checkpoint or --model"]),
         Case(["plot-loss"], 64, ["--logdir"]),
         Case(["plot-positional-encoding"], 64, ["--out"]),
         Case(["plot-loss", "--logdir", "{dir}", "--bogus"], 64, ["--bogus"]),

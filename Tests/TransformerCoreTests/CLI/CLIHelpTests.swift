@@ -15,7 +15,7 @@ struct CLIHelpTests {
         SUBCOMMANDS:
           model                   Build a random-weight model and run one forward pass.
           train                   Train a translator, a classifier or a language model.
-          translate               Translate texts with a trained checkpoint.
+          translate               Translate texts with a checkpoint or an opus-mt model.
           classify                Label texts with a trained classifier.
           generate                Continue a prompt with a trained language model.
           tokenize                Show the token ids or pieces of texts.

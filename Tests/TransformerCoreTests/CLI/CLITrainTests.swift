@@ -152,7 +152,7 @@ struct CLITrainTests {
         (["train", "--data", "x", "--max-len", "1048576"], "error: --max-len: expected an integer from 1 to 1048575, got 1048576"),
         (["train", "--data", "x", "--src-vocab", "10"], "error: --src-vocab: unknown option for 'train'; see 'transformer-cli train --help'"),
         (["train", "--data", "x", "word"], "error: unexpected argument 'word'; 'train' takes only --options; see 'transformer-cli train --help'"),
-        (["translate", "team"], "error: --checkpoint: expected a value (required), got nothing"),
+        (["translate", "team"], "error: missing --checkpoint or --model: give a checkpoint written by train or a MarianMT directory"),
         (["translate", "--checkpoint", "c", "--beam", "0"], "error: --beam: expected an integer from 1 to 1000, got 0"),
         (["translate", "--checkpoint", "c", "-x"],
          "error: unknown option '-x' for 'translate'; put '--' before a <text> that starts with '-'; see 'transformer-cli translate --help'"),

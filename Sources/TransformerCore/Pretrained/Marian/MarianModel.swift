@@ -6,7 +6,8 @@ import Foundation
 /// A model directory as `save_pretrained` writes it: `config.json` (``MarianConfiguration``),
 /// `model.safetensors` (F32, F16 or BF16 tensors, mapped by ``MarianNameMap``), and optionally
 /// `generation_config.json` (``HuggingFaceGenerationSettings``). The tokenizer files (`source.spm`,
-/// `target.spm`, `vocab.json`) are not read here: sources and results are token ids.
+/// `target.spm`, `vocab.json`) are not read here: sources and results are token ids; ``MarianTokenizer``
+/// (`MarianTokenizer.load(for: marian)`) turns texts into them and back.
 ///
 /// ```swift
 /// let marian = try MarianModel.load(directory: URL(fileURLWithPath: "opus-mt-en-de"))
