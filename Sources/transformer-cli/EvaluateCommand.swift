@@ -129,14 +129,22 @@ struct EvaluateCommand: Command {
             bleu: try BLEU.corpus(hypotheses: outputs, references: references),
             chrF: try CHRF.corpus(hypotheses: outputs, references: references))
 
+        return report(scores, json: jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: encoded.unknownTokens),
+                      heading: "Evaluated \(checkpointPath) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(decoding.description)",
+                      pairs: pairs, outputs: outputs, references: references,
+                      wrong: pairs.indices.filter { translations[$0].ids != referenceIDs[$0] })
+    }
+
+    /// Prints a translation evaluation: the --json line, or the heading, the table of scores and the first
+    /// --errors wrong outputs (`wrong`: their indices). Shared by checkpoints and `--model` directories.
+    func report(_ scores: Scores, json object: @autoclosure () -> JSONLine.Value, heading: String, pairs: [TextPair],
+                outputs: [String], references: [String], wrong: [Int]) -> Int32 {
         if json {
-            print(JSONLine.render(jsonObject(scores, pairs: pairs.count, skipped: skipped.count,
-                                             unknown: encoded.unknownTokens)))
+            print(JSONLine.render(object()))
             return ExitCode.success
         }
-        print("Evaluated \(checkpointPath) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(decoding.description)")
+        print(heading)
         print(TextFormatting.table(scores.rows, rightAligned: [1]))
-        let wrong = pairs.indices.filter { translations[$0].ids != referenceIDs[$0] }
         if errorCount > 0 && !wrong.isEmpty {
             print("\nWrong (\(min(errorCount, wrong.count)) of \(TextFormatting.grouped(wrong.count))):")
             for index in wrong.prefix(errorCount) {

@@ -177,21 +177,11 @@ extension EvaluateCommand {
             wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
             bleu: try BLEU.corpus(hypotheses: outputs, references: references),
             chrF: try CHRF.corpus(hypotheses: outputs, references: references))
-        if json {
-            print(JSONLine.render(jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: unknown,
-                                             beam: settings.beamCount, alpha: Float(settings.lengthPenalty))))
-            return ExitCode.success
-        }
-        print("Evaluated \(path) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(PretrainedModel.describe(settings))")
-        print(TextFormatting.table(scores.rows, rightAligned: [1]))
-        let wrong = pairs.indices.filter { translations[$0].ids != referenceIDs[$0] }
-        if errorCount > 0 && !wrong.isEmpty {
-            print("\nWrong (\(min(errorCount, wrong.count)) of \(TextFormatting.grouped(wrong.count))):")
-            for index in wrong.prefix(errorCount) {
-                print("  \(pairs[index].source) -> \(outputs[index])  (expected \(references[index]))")
-            }
-        }
-        return ExitCode.success
+        return report(scores, json: jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: unknown,
+                                               beam: settings.beamCount, alpha: Float(settings.lengthPenalty)),
+                      heading: "Evaluated \(path) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(PretrainedModel.describe(settings))",
+                      pairs: pairs, outputs: outputs, references: references,
+                      wrong: pairs.indices.filter { translations[$0].ids != referenceIDs[$0] })
     }
 }
 
