@@ -121,13 +121,8 @@ struct EvaluateCommand: Command {
                 ?? pair.target.trimmingCharacters(in: .whitespaces)
         }
         let outputs = translations.map(\.output)
-        let scores = Scores(
-            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.ids), references: referenceIDs),
-            tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
-            characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
-            wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
-            bleu: try BLEU.corpus(hypotheses: outputs, references: references),
-            chrF: try CHRF.corpus(hypotheses: outputs, references: references))
+        let scores = try Scores(outputs: outputs, outputIDs: translations.map(\.ids), references: references,
+                                referenceIDs: referenceIDs, teacherForced: teacherForced)
 
         return report(scores, json: jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: encoded.unknownTokens),
                       heading: "Evaluated \(checkpointPath) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(decoding.description)",
@@ -180,6 +175,19 @@ struct Scores {
     let wordErrorRate: ErrorRate
     let bleu: BLEU
     let chrF: CHRF
+
+    /// Every translation metric of `outputs` against `references` (exact match by ids), with the
+    /// teacher-forced loss and token accuracy: what `evaluate` prints for a checkpoint and a `--model`.
+    init(outputs: [String], outputIDs: [[Int]], references: [String], referenceIDs: [[Int]],
+         teacherForced: TeacherForcedReport) throws {
+        exactMatch = try Accuracy.exactMatch(hypotheses: outputIDs, references: referenceIDs)
+        tokenAccuracy = teacherForced.tokenAccuracy
+        loss = teacherForced.loss
+        characterErrorRate = try ErrorRate.characters(hypotheses: outputs, references: references)
+        wordErrorRate = try ErrorRate.words(hypotheses: outputs, references: references)
+        bleu = try BLEU.corpus(hypotheses: outputs, references: references)
+        chrF = try CHRF.corpus(hypotheses: outputs, references: references)
+    }
 
     /// The table rows: metric, value, note.
     var rows: [[String]] {

@@ -170,13 +170,8 @@ extension EvaluateCommand {
         let references = pairs.map { $0.target.trimmingCharacters(in: .whitespaces) }
         let referenceIDs = examples.map { $0.target.map { $0 == target.specialTokens.unknown ? -1 : $0 } }
         let outputs = translations.map(\.output)
-        let scores = Scores(
-            exactMatch: try Accuracy.exactMatch(hypotheses: translations.map(\.ids), references: referenceIDs),
-            tokenAccuracy: teacherForced.tokenAccuracy, loss: teacherForced.loss,
-            characterErrorRate: try ErrorRate.characters(hypotheses: outputs, references: references),
-            wordErrorRate: try ErrorRate.words(hypotheses: outputs, references: references),
-            bleu: try BLEU.corpus(hypotheses: outputs, references: references),
-            chrF: try CHRF.corpus(hypotheses: outputs, references: references))
+        let scores = try Scores(outputs: outputs, outputIDs: translations.map(\.ids), references: references,
+                                referenceIDs: referenceIDs, teacherForced: teacherForced)
         return report(scores, json: jsonObject(scores, pairs: pairs.count, skipped: skipped.count, unknown: unknown,
                                                beam: settings.beamCount, alpha: Float(settings.lengthPenalty)),
                       heading: "Evaluated \(path) on \(dataPath): \(TextFormatting.grouped(pairs.count)) pairs, \(PretrainedModel.describe(settings))",
