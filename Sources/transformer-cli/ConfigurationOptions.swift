@@ -87,7 +87,7 @@ enum ConfigurationOptions {
         case .maximumLength: "max-len"
         case .modelSize: "d-model"
         // Not options of the encoder-decoder's commands: the epsilon, and fields of other model families.
-        case .layerNormEpsilon, .specialTokens, .vocabularySize, .classCount: nil
+        case .layerNormEpsilon, .specialTokens, .vocabularySize, .classCount, .prunedHeads: nil
         }
     }
 

@@ -2,28 +2,54 @@
 ///
 ///     MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W^O,  head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V)
 ///
-/// The h per-head projections are one `[C, C]` Linear each (with biases), whose output is split into
-/// heads of D = C / H features. Shapes: query input `[B, T, C]`, key/value input `[B, S, C]`, mask
-/// broadcastable to `[B, H, T, S]` -> output `[B, T, C]` and per-head weights `[B, H, T, S]`.
+/// The h per-head projections are one `[H D, C]` Linear each (with biases), whose output is split into
+/// heads of D features; unpruned, D = C / H and H D = C. A pruned attention (``PrunedHeads``) keeps
+/// H' < C / D heads, so its inner width H' D is less than C. Shapes: query input `[B, T, C]`, key/value
+/// input `[B, S, C]`, mask broadcastable to `[B, H, T, S]` -> output `[B, T, C]` and per-head weights
+/// `[B, H, T, S]`.
+///
+/// ``headGate``, when set, multiplies each head's output by its gate g_h before W^O
+/// (Concat(g_1 head_1, ..., g_h head_h) W^O; Michel et al. 2019's ξ_h): 0 masks a head, and the gradient
+/// of the loss with respect to the gates is the head-importance proxy.
 public final class MultiHeadAttention: Layer {
     public let headCount: Int
-    public let query: Linear    // W^Q [C, C]
-    public let key: Linear      // W^K [C, C]
-    public let value: Linear    // W^V [C, C]
-    public let output: Linear   // W^O [C, C]
+    /// D, the width of each head.
+    public let headDimension: Int
+    public let query: Linear    // W^Q [H D, C]
+    public let key: Linear      // W^K [H D, C]
+    public let value: Linear    // W^V [H D, C]
+    public let output: Linear   // W^O [C, H D]
     let attentionDropout: Dropout
+    /// g `[H]`, one gate per head; nil means every gate is 1 (and costs nothing). Not a parameter: it is
+    /// neither trained nor saved. A gate tensor that requires a gradient receives dL/dg in backward.
+    public var headGate: Tensor? {
+        willSet {
+            precondition(newValue == nil || newValue!.shape == [headCount],
+                         "a head gate has one value per head [\(headCount)], got \(newValue!.shape)")
+        }
+    }
 
     /// Throws when `modelDimension` is not divisible by `headCount`.
-    public init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+    public convenience init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
         guard headCount > 0, modelDimension % headCount == 0 else {
             throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
                                      found: "\(headCount)")
         }
+        self.init(modelDimension: modelDimension, headCount: headCount, headDimension: modelDimension / headCount,
+                  dropout: dropout, generator: generator)
+    }
+
+    /// H heads of width D over inputs of width C: projections `[H D, C]` and `[C, H D]`.
+    public init(modelDimension: Int, headCount: Int, headDimension: Int, dropout: Float, generator: SeededGenerator) {
+        precondition(modelDimension > 0 && headCount > 0 && headDimension > 0,
+                     "attention sizes must be positive: C \(modelDimension), H \(headCount), D \(headDimension)")
         self.headCount = headCount
-        query = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        key = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        value = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        output = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        self.headDimension = headDimension
+        let inner = headCount * headDimension
+        query = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
+        key = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
+        value = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
+        output = Linear(inputSize: inner, outputSize: modelDimension, generator: generator)
         attentionDropout = Dropout(probability: dropout, generator: generator)
     }
 
@@ -31,20 +57,17 @@ public final class MultiHeadAttention: Layer {
         [("query", query), ("key", key), ("value", value), ("output", output), ("attentionDropout", attentionDropout)]
     }
 
-    /// D = C / H.
-    public var headDimension: Int { query.weight.shape[0] / headCount }
-
     /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
-        // 1. Project: [B, T, C] and [B, S, C]; head h is columns h*D..<(h+1)*D of each.
+        // 1. Project: [B, T, H D] and [B, S, H D]; head h is columns h*D..<(h+1)*D of each.
         let q = query(queryInput), k = key(keyValueInput), v = value(keyValueInput)
         // 2. Attend in every head at once, reading the heads in place and writing them concatenated:
-        //    [B, T, C], weights [B, H, T, S] (see Tensor.multiHeadAttention).
+        //    [B, T, H D], weights [B, H, T, S] (see Tensor.multiHeadAttention).
         let (heads, weights) = q.multiHeadAttention(key: k, value: v, headCount: headCount, mask: mask,
                                                     dropout: attentionDropout)
-        // 3. Mix the heads: [B, T, C] -> W^O -> [B, T, C].
-        return (output(heads), weights)
+        // 3. Gate the heads when asked, then mix them: [B, T, H D] -> W^O -> [B, T, C].
+        return (output(gated(heads)), weights)
     }
 
     /// The same attention for one new query position per row, with the keys and values of earlier
@@ -77,6 +100,17 @@ public final class MultiHeadAttention: Layer {
             keys: cache.keyStorage, values: cache.valueStorage, keyCount: keyCount, keyStride: d,
             keyOffset: { r, head in (memoryRows[r] * h + head) * capacity * d },
             mask: maskScalars, maskOffset: { r in memoryRows[r] * keyCount })
-        return output(Tensor(shape: [rows, 1, h * d], scalars: heads))                               // [R, 1, C]
+        return output(gated(Tensor(shape: [rows, 1, h * d], scalars: heads)))                       // [R, 1, C]
+    }
+}
+
+extension MultiHeadAttention {
+    /// g_h head_h for every head: `[..., H D]` viewed as `[..., H, D]` times g `[H, 1]`; the input itself
+    /// when there is no gate.
+    func gated(_ heads: Tensor) -> Tensor {
+        guard let headGate else { return heads }
+        let shape = heads.shape
+        let split = heads.reshaped(Array(shape.dropLast()) + [headCount, headDimension])
+        return (split * headGate.reshaped([headCount, 1])).reshaped(shape)
     }
 }

@@ -22,19 +22,32 @@ public final class TransformerBlock: Layer {
     public let feedForwardResidual: ResidualConnection
 
     /// Builds the block's layers from `generator`, in the order self-attention, cross-attention, FFN.
+    /// `selfAttentionHeads` / `crossAttentionHeads` are the heads a pruned attention keeps (each of width
+    /// D = C / H); nil: all H.
     public init(configuration c: BlockConfiguration, causal: Bool, crossAttention hasCrossAttention: Bool,
+                selfAttentionHeads: Int? = nil, crossAttentionHeads: Int? = nil,
                 generator: SeededGenerator) throws(ConfigurationError) {
         func residual() -> ResidualConnection {
             ResidualConnection(dimension: c.modelDimension, placement: c.normPlacement, dropout: c.dropout,
                                epsilon: c.layerNormEpsilon, generator: generator)
         }
+        func attention(heads: Int?) throws(ConfigurationError) -> MultiHeadAttention {
+            guard let heads, heads != c.headCount else {
+                return try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
+                                              dropout: c.dropout, generator: generator)
+            }
+            try c.validate()
+            guard (1..<c.headCount).contains(heads) else {
+                throw ConfigurationError(field: .prunedHeads, expected: "from 1 to \(c.headCount) heads kept", found: "\(heads)")
+            }
+            return MultiHeadAttention(modelDimension: c.modelDimension, headCount: heads, headDimension: c.headDimension,
+                                      dropout: c.dropout, generator: generator)
+        }
         isCausal = causal
-        selfAttention = try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
-                                               dropout: c.dropout, generator: generator)
+        selfAttention = try attention(heads: selfAttentionHeads)
         selfAttentionResidual = residual()
         if hasCrossAttention {
-            crossAttention = try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
-                                                    dropout: c.dropout, generator: generator)
+            crossAttention = try attention(heads: crossAttentionHeads)
             crossAttentionResidual = residual()
         } else {
             (crossAttention, crossAttentionResidual) = (nil, nil)

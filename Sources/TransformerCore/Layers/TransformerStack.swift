@@ -8,11 +8,21 @@ public final class TransformerStack: Layer {
     public let layers: [TransformerBlock]
     public let norm: LayerNorm?
 
+    /// N blocks of configuration `c`. `prunedHeads` names the heads each block's attentions no longer have:
+    /// the self-attentions are `selfAttentionKind`'s entries (``AttentionKind/encoderSelf`` for an encoder,
+    /// ``AttentionKind/decoderSelf`` for a decoder), the cross-attentions ``AttentionKind/decoderCross``'s.
     public init(configuration c: BlockConfiguration, layerCount: Int, causal: Bool, crossAttention: Bool,
+                prunedHeads: PrunedHeads = PrunedHeads(), selfAttentionKind: AttentionKind = .encoderSelf,
                 generator: SeededGenerator) throws(ConfigurationError) {
         var layers: [TransformerBlock] = []
-        for _ in 0..<layerCount {
+        for index in 0..<layerCount {
+            func kept(_ kind: AttentionKind) -> Int? {
+                let removed = prunedHeads.removedHeads(kind, layer: index).count
+                return removed == 0 ? nil : c.headCount - removed
+            }
             layers.append(try TransformerBlock(configuration: c, causal: causal, crossAttention: crossAttention,
+                                               selfAttentionHeads: kept(selfAttentionKind),
+                                               crossAttentionHeads: crossAttention ? kept(.decoderCross) : nil,
                                                generator: generator))
         }
         self.layers = layers

@@ -22,10 +22,12 @@ public struct ClassifierConfiguration: Equatable, Sendable, Codable {
     public var positionalEncoding: TransformerConfiguration.PositionalEncodingKind
     public var pooling: Pooling
     public var specialTokens: SpecialTokens
+    /// The heads pruning removed (``AttentionKind/encoderSelf`` entries); nil: none (and absent from JSON).
+    public var prunedHeads: PrunedHeads?
 
     public init(vocabularySize: Int, classCount: Int, block: BlockConfiguration = BlockConfiguration(), layerCount: Int = 6,
                 maximumLength: Int = 512, positionalEncoding: TransformerConfiguration.PositionalEncodingKind = .sinusoidal,
-                pooling: Pooling = .classToken, specialTokens: SpecialTokens = .standard) {
+                pooling: Pooling = .classToken, specialTokens: SpecialTokens = .standard, prunedHeads: PrunedHeads? = nil) {
         self.vocabularySize = vocabularySize
         self.classCount = classCount
         self.block = block
@@ -34,13 +36,14 @@ public struct ClassifierConfiguration: Equatable, Sendable, Codable {
         self.positionalEncoding = positionalEncoding
         self.pooling = pooling
         self.specialTokens = specialTokens
+        self.prunedHeads = prunedHeads.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Trainable parameters in closed form: embedding V C, [CLS] C (cls pooling), learned positions,
-    /// N blocks, the final norm (pre-norm), head K C + K.
+    /// N blocks, the final norm (pre-norm), head K C + K, less the pruned heads' 4 C D + 3 D each.
     public var parameterCount: Int {
         let c = block.modelDimension
-        return checkedSum([(vocabularySize, c), (pooling == .classToken ? 1 : 0, c),
+        return checkedSum([(-1, prunedHeads?.removedParameterCount(modelDimension: c, headDimension: block.headDimension) ?? 0),(vocabularySize, c), (pooling == .classToken ? 1 : 0, c),
                            (positionalEncoding == .learned ? maximumLength : 0, c),
                            (layerCount, block.parameterCount(crossAttention: false)),
                            (block.normPlacement == .pre ? 2 : 0, c), (classCount, c), (classCount, 1)])
@@ -53,5 +56,6 @@ public struct ClassifierConfiguration: Equatable, Sendable, Codable {
         try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
                                                   maximumLength: maximumLength, specialTokens: specialTokens,
                                                   parameterCount: parameterCount)
+        try prunedHeads?.validate(kinds: [.encoderSelf], layerCount: layerCount, headCount: block.headCount)
     }
 }

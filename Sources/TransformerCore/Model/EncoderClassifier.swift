@@ -35,7 +35,8 @@ public final class EncoderClassifier: TransformerModel {
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
                                                 dimension: width, dropout: c.block.dropout, generator: generator)
         encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
-                                       crossAttention: false, generator: generator)
+                                       crossAttention: false, prunedHeads: c.prunedHeads ?? PrunedHeads(),
+                                       selfAttentionKind: .encoderSelf, generator: generator)
         head = Linear(inputSize: width, outputSize: c.classCount, generator: generator)
     }
 
@@ -45,6 +46,14 @@ public final class EncoderClassifier: TransformerModel {
     }
     public var specialTokens: SpecialTokens { configuration.specialTokens }
     public var configurationJSON: String { sortedJSON(configuration) }
+
+    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
+
+    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
+        var c = configuration
+        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
+        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
+    }
 
     /// The longest text, in tokens, the model takes (one position goes to `[CLS]`).
     public var maximumTokens: Int { configuration.maximumLength - (classToken == nil ? 0 : 1) }

@@ -31,7 +31,8 @@ public final class LanguageModel: TransformerModel {
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
                                                 dimension: width, dropout: c.block.dropout, generator: generator)
         decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
-                                       crossAttention: false, generator: generator)
+                                       crossAttention: false, prunedHeads: c.prunedHeads ?? PrunedHeads(),
+                                       selfAttentionKind: .decoderSelf, generator: generator)
         if c.tieEmbedding {
             let bound = 1 / Float(width).squareRoot()
             projection = Linear(weight: embedding.weight,
@@ -46,6 +47,14 @@ public final class LanguageModel: TransformerModel {
     }
     public var specialTokens: SpecialTokens { configuration.specialTokens }
     public var configurationJSON: String { sortedJSON(configuration) }
+
+    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
+
+    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
+        var c = configuration
+        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
+        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
+    }
 
     /// Logits `[B, T, V]` and each block's causal self-attention weights `[B, H, T, T]`. With a `cache`,
     /// `ids` holds one new token per row at position `cache.length` and no weights are returned.

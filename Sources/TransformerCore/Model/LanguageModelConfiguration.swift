@@ -11,10 +11,12 @@ public struct LanguageModelConfiguration: Equatable, Sendable, Codable {
     /// Share one [V, C] matrix between the embedding and the output projection (paper §3.4, GPT-2).
     public var tieEmbedding: Bool
     public var specialTokens: SpecialTokens
+    /// The heads pruning removed (``AttentionKind/decoderSelf`` entries); nil: none (and absent from JSON).
+    public var prunedHeads: PrunedHeads?
 
     public init(vocabularySize: Int, block: BlockConfiguration = BlockConfiguration(), layerCount: Int = 6,
                 maximumLength: Int = 256, positionalEncoding: TransformerConfiguration.PositionalEncodingKind = .sinusoidal,
-                tieEmbedding: Bool = false, specialTokens: SpecialTokens = .standard) {
+                tieEmbedding: Bool = false, specialTokens: SpecialTokens = .standard, prunedHeads: PrunedHeads? = nil) {
         self.vocabularySize = vocabularySize
         self.block = block
         self.layerCount = layerCount
@@ -22,13 +24,14 @@ public struct LanguageModelConfiguration: Equatable, Sendable, Codable {
         self.positionalEncoding = positionalEncoding
         self.tieEmbedding = tieEmbedding
         self.specialTokens = specialTokens
+        self.prunedHeads = prunedHeads.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Trainable parameters in closed form: embedding V C, learned positions, N blocks, final norm
-    /// (pre-norm), projection V C (untied) + V.
+    /// (pre-norm), projection V C (untied) + V, less the pruned heads' 4 C D + 3 D each.
     public var parameterCount: Int {
         let c = block.modelDimension
-        return checkedSum([(vocabularySize, c), (positionalEncoding == .learned ? maximumLength : 0, c),
+        return checkedSum([(-1, prunedHeads?.removedParameterCount(modelDimension: c, headDimension: block.headDimension) ?? 0),(vocabularySize, c), (positionalEncoding == .learned ? maximumLength : 0, c),
                            (layerCount, block.parameterCount(crossAttention: false)),
                            (block.normPlacement == .pre ? 2 : 0, c), (tieEmbedding ? 0 : vocabularySize, c), (vocabularySize, 1)])
     }
@@ -37,5 +40,6 @@ public struct LanguageModelConfiguration: Equatable, Sendable, Codable {
         try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
                                                   maximumLength: maximumLength, specialTokens: specialTokens,
                                                   parameterCount: parameterCount)
+        try prunedHeads?.validate(kinds: [.decoderSelf], layerCount: layerCount, headCount: block.headCount)
     }
 }

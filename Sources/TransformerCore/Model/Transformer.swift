@@ -43,10 +43,13 @@ public final class Transformer: TransformerModel {
         positionalEncoding = PositionalEncoding(kind: c.positionalEncoding, maximumLength: c.maximumLength,
                                                 dimension: c.modelDimension, dropout: c.dropout,
                                                 scalesEmbedding: c.scaleEmbedding, generator: generator)
+        let pruned = c.prunedHeads ?? PrunedHeads()
         encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
-                                       crossAttention: false, generator: generator)
+                                       crossAttention: false, prunedHeads: pruned, selfAttentionKind: .encoderSelf,
+                                       generator: generator)
         decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
-                                       crossAttention: true, generator: generator)
+                                       crossAttention: true, prunedHeads: pruned, selfAttentionKind: .decoderSelf,
+                                       generator: generator)
         if c.tieTargetEmbedding {
             let bound = 1 / Float(c.modelDimension).squareRoot()
             projection = Linear(weight: targetEmbedding.weight,
@@ -66,6 +69,14 @@ public final class Transformer: TransformerModel {
     /// The padding, start, end and unknown ids (from the configuration).
     public var specialTokens: SpecialTokens { configuration.specialTokens }
     public var configurationJSON: String { sortedJSON(configuration) }
+
+    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
+
+    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
+        var c = configuration
+        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
+        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
+    }
 
     /// Encodes source ids `[B, S]` into memory `[B, S, C]`; also returns the source mask `[B, 1, 1, S]`
     /// and each encoder layer's self-attention weights `[B, H, S, S]`.

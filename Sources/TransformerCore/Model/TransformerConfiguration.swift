@@ -60,13 +60,17 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// Hugging Face encoder-decoders start decoding with the padding id and mask only causally: false for
     /// them. Default true.
     public var maskTargetPadding: Bool
+    /// The heads pruning removed (``AttentionKind/encoderSelf``, ``AttentionKind/decoderSelf`` and
+    /// ``AttentionKind/decoderCross`` entries); nil: none (and absent from JSON).
+    public var prunedHeads: PrunedHeads?
 
     public init(sourceVocabularySize: Int = 10, targetVocabularySize: Int = 10, modelDimension: Int = 512,
                 headCount: Int = 8, layerCount: Int = 6, feedForwardDimension: Int = 2048, dropout: Float = 0.1,
                 maximumLength: Int = 512, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
                 positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
                 layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard,
-                scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true) {
+                scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true,
+                prunedHeads: PrunedHeads? = nil) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         self.modelDimension = modelDimension
@@ -84,6 +88,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         self.scaleEmbedding = scaleEmbedding
         self.shareSourceEmbedding = shareSourceEmbedding
         self.maskTargetPadding = maskTargetPadding
+        self.prunedHeads = prunedHeads.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// D = d_k = d_v = C / H.
@@ -104,13 +109,13 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
 
     /// The number of trainable parameters this configuration builds, in closed form:
     /// N (encoder layer + decoder layer) + final norms + embeddings + projection, where
-    /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C.
+    /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C; less 4 C D + 3 D per pruned head.
     /// Computed with overflow checks; saturates at `Int.max` for absurd sizes.
     public var parameterCount: Int {
         let c = modelDimension, norm = 2 * c
         let encoderLayer = block.parameterCount(crossAttention: false)
         let decoderLayer = block.parameterCount(crossAttention: true)
-        return checkedSum([(layerCount, checkedSum([(encoderLayer, 1), (decoderLayer, 1)])),
+        return checkedSum([(-1, prunedHeads?.removedParameterCount(modelDimension: c, headDimension: headDimension) ?? 0),(layerCount, checkedSum([(encoderLayer, 1), (decoderLayer, 1)])),
                         (normPlacement == .pre ? 2 : 0, norm),
                         ((shareSourceEmbedding ? 0 : sourceVocabularySize) + targetVocabularySize, c),
                         (positionalEncoding == .learned ? maximumLength : 0, c),
@@ -155,6 +160,8 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
                                      expected: "the target vocabulary size \(targetVocabularySize) (the source embedding is shared)",
                                      found: "\(sourceVocabularySize)")
         }
+        try prunedHeads?.validate(kinds: [.encoderSelf, .decoderSelf, .decoderCross], layerCount: layerCount,
+                                  headCount: headCount)
     }
 }
 
@@ -162,12 +169,12 @@ extension TransformerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount, feedForwardDimension
         case dropout, maximumLength, normPlacement, activation, positionalEncoding, tieTargetEmbedding
-        case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding
+        case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding, prunedHeads
     }
 
     /// Encodes every field, except the three options added for pretrained models (`scaleEmbedding`,
-    /// `shareSourceEmbedding`, `maskTargetPadding`) when they have their defaults: configurations that do not
-    /// use them encode byte for byte as before those options existed.
+    /// `shareSourceEmbedding`, `maskTargetPadding`) when they have their defaults and `prunedHeads` when
+    /// nil: configurations that do not use them encode byte for byte as before those options existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sourceVocabularySize, forKey: .sourceVocabularySize)
@@ -187,6 +194,7 @@ extension TransformerConfiguration {
         if !scaleEmbedding { try c.encode(scaleEmbedding, forKey: .scaleEmbedding) }
         if shareSourceEmbedding { try c.encode(shareSourceEmbedding, forKey: .shareSourceEmbedding) }
         if !maskTargetPadding { try c.encode(maskTargetPadding, forKey: .maskTargetPadding) }
+        try c.encodeIfPresent(prunedHeads, forKey: .prunedHeads)
     }
 
     /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed), and so may
@@ -209,7 +217,8 @@ extension TransformerConfiguration {
                   specialTokens: try c.decodeIfPresent(SpecialTokens.self, forKey: .specialTokens) ?? .standard,
                   scaleEmbedding: try c.decodeIfPresent(Bool.self, forKey: .scaleEmbedding) ?? true,
                   shareSourceEmbedding: try c.decodeIfPresent(Bool.self, forKey: .shareSourceEmbedding) ?? false,
-                  maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true)
+                  maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true,
+                  prunedHeads: try c.decodeIfPresent(PrunedHeads.self, forKey: .prunedHeads))
     }
 }
 

@@ -31,6 +31,13 @@ public protocol TransformerModel: Layer {
     var positionalEncoding: PositionalEncoding { get }
     /// The configuration as JSON with sorted keys (the checkpoint's `configuration` metadata).
     var configurationJSON: String { get }
+    /// Every attention layer with its place in the model (see ``AttentionSite``).
+    var attentionSites: [AttentionSite] { get }
+    /// The heads the configuration says were pruned (empty for an unpruned model).
+    var prunedHeads: PrunedHeads { get }
+    /// A model of the same configuration with `prunedHeads` instead, with fresh random weights (see
+    /// ``pruning(_:)`` for a copy that keeps the weights).
+    func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self
 }
 
 extension TransformerModel {

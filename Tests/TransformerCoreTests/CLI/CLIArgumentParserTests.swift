@@ -250,7 +250,7 @@ struct CLIArgumentParserTests {
             if let option = ConfigurationOptions.option(for: field) {
                 #expect(names.contains(option), "\(field) -> --\(option) is not an option")
             } else {
-                #expect([.layerNormEpsilon, .specialTokens, .vocabularySize, .classCount].contains(field))
+                #expect([.layerNormEpsilon, .specialTokens, .vocabularySize, .classCount, .prunedHeads].contains(field))
             }
         }
     }
