@@ -105,4 +105,5 @@ public struct ClassificationReport: ValidationResult, Sendable {
         String(format: "validation: loss %.4f  accuracy %.2f%%  macro-F1 %.2f%%", loss, 100 * metrics.accuracy, 100 * metrics.macroF1)
     }
     public var sampleLines: [String] { [] }
+    public var metric: TaskMetric { TaskMetric(name: "accuracy", value: metrics.accuracy, higherIsBetter: true) }
 }

@@ -123,4 +123,5 @@ public struct LanguageModelReport: ValidationResult, Sendable {
         String(format: "validation: loss %.4f nats/token  perplexity %.3f  %.4f bits/character", loss, perplexity, bitsPerCharacter)
     }
     public var sampleLines: [String] { [] }
+    public var metric: TaskMetric { TaskMetric(name: "perplexity", value: perplexity, higherIsBetter: false) }
 }

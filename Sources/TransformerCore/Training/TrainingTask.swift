@@ -36,4 +36,21 @@ public protocol ValidationResult {
     var summary: String { get }
     /// Sample outputs printed under the summary.
     var sampleLines: [String] { get }
+    /// The task's headline quality number (exact match, accuracy, perplexity), e.g. for head importance.
+    var metric: TaskMetric { get }
+}
+
+/// One named quality number and which way is better.
+public struct TaskMetric: Equatable, Sendable {
+    /// "exact match", "accuracy", "perplexity".
+    public let name: String
+    public let value: Double
+    /// Accuracy-like metrics are better higher; perplexity is better lower.
+    public let higherIsBetter: Bool
+
+    public init(name: String, value: Double, higherIsBetter: Bool) {
+        self.name = name
+        self.value = value
+        self.higherIsBetter = higherIsBetter
+    }
 }

@@ -58,6 +58,9 @@ extension ValidationReport: ValidationResult {
                loss, 100 * tokenAccuracy, 100 * exactMatch, 100 * characterErrorRate)
     }
 
+    /// Greedy decoding's exact match.
+    public var metric: TaskMetric { TaskMetric(name: "exact match", value: exactMatch, higherIsBetter: true) }
+
     public var sampleLines: [String] {
         samples.map { "  \($0.source) -> \($0.output)\($0.output == $0.reference ? "" : "  (expected \($0.reference))")" }
     }
