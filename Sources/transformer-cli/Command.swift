@@ -52,7 +52,7 @@ enum TransformerCLI {
     static var commands: [any Command.Type] {
         [ModelCommand.self, TrainCommand.self, TranslateCommand.self, ClassifyCommand.self, GenerateCommand.self,
          TokenizeCommand.self,
-         EvaluateCommand.self, ScoreCommand.self, BenchCommand.self,
+         EvaluateCommand.self, ScoreCommand.self, HeadsCommand.self, PruneCommand.self, BenchCommand.self,
          PlotAttentionCommand.self, PlotLossCommand.self, PlotPositionalEncodingCommand.self]
     }
 

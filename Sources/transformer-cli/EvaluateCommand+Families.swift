@@ -5,18 +5,7 @@ import TransformerCore
 extension EvaluateCommand {
     func evaluateClassifier() throws -> Int32 {
         let classifier = try FamilyCheckpoint.classifier(checkpointPath)
-        let texts: LabeledTexts
-        do { texts = try LabeledTexts.read(dataPath) }
-        catch { throw CommandFailure("\(error)", status: error.line == 0 ? ExitCode.noInput : ExitCode.dataError) }
-        let index = Dictionary(uniqueKeysWithValues: classifier.labels.enumerated().map { ($1, $0) })
-        var examples: [LabeledExample] = []
-        for (number, (label, text)) in zip(texts.labels, texts.texts).enumerated() {
-            guard let k = index[label] else {
-                throw CommandFailure("\(dataPath): text \(number + 1): label '\(label)' is not a class of the model "
-                                     + "(\(classifier.labels.joined(separator: ", ")))", status: ExitCode.dataError)
-            }
-            examples.append(LabeledExample(ids: Array(classifier.tokenizer.encodeIDs(text).prefix(classifier.model.maximumTokens)), label: k))
-        }
+        let examples = try CheckpointData.labeledExamples(dataPath, classifier: classifier)
         let report = ClassificationTask.evaluate(model: classifier.model, examples: examples, batchSize: .sentences(batchSize))
         let m = report.metrics
         let labels = classifier.labels
@@ -63,13 +52,7 @@ extension EvaluateCommand {
     func evaluateLanguageModel() throws -> Int32 {
         if confusionPlot != nil { throw UsageError("--confusion-plot: only for a classifier's checkpoint") }
         let bundle = try FamilyCheckpoint.languageModel(checkpointPath)
-        let text: String
-        do { text = try LabeledTexts.readText(dataPath) }
-        catch { throw CommandFailure("\(error)", status: ExitCode.noInput) }
-        let ids = bundle.tokenizer.encodeIDs(text)
-        guard ids.count >= 2 else {
-            throw CommandFailure("\(dataPath): expected a text of at least 2 tokens, found \(ids.count)", status: ExitCode.dataError)
-        }
+        let (text, ids) = try CheckpointData.text(dataPath, languageModel: bundle)
         let context = bundle.model.configuration.maximumLength
         let report = LanguageModelTask.evaluate(model: bundle.model, ids: ids, characters: text.count, context: context,
                                                 batchSize: batchSize)

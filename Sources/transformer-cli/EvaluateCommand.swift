@@ -85,27 +85,7 @@ struct EvaluateCommand: Command {
         let model = checkpoint.model
         model.setTraining(false)
         let tokenizers = checkpoint.tokenizers
-        let maximumLength = checkpoint.configuration.maximumLength - 1
-        var (pairs, skipped) = try PairReading.read(dataPath, name: dataPath, sourceKind: tokenizers.source.kind,
-                                                    targetKind: tokenizers.target.kind, maximumLength: maximumLength,
-                                                    skipInvalid: skipInvalid)
-        if tokenizers.source.kind == nil || tokenizers.target.kind == nil {   // subword lengths, counted now
-            let long = PairReading.tooLong(pairs, tokenizers: tokenizers, maximumLength: maximumLength)
-            try PairReading.refuse(long, name: dataPath, skipInvalid: skipInvalid)
-            let lines = Set(long.map(\.line))
-            pairs.removeAll { lines.contains($0.line) }
-            skipped = (skipped + long).sorted { $0.line < $1.line }
-            if pairs.isEmpty {
-                throw CommandFailure("\(dataPath): no pair of at most \(maximumLength) tokens a side", status: ExitCode.dataError)
-            }
-        }
-        if let warning = PairReading.skipWarning(skipped, name: dataPath) { printError(warning) }
-        let encoded = PairReading.encode(pairs, with: tokenizers)
-        if encoded.unknownTokens > 0 {
-            printError("note: \(dataPath): \(TextFormatting.grouped(encoded.unknownTokens)) tokens in "
-                       + "\(TextFormatting.grouped(encoded.pairsWithUnknown)) pairs are not in the model's vocabulary; "
-                       + "they map to <unk>")
-        }
+        let (pairs, skipped, encoded) = try CheckpointData.pairs(dataPath, checkpoint: checkpoint, skipInvalid: skipInvalid)
 
         let teacherForced = try teacherForcedMetrics(model: model, examples: encoded.examples, batchSize: .sentences(batchSize))
         let translations = try Translator(model: model, tokenizers: tokenizers)

@@ -152,6 +152,14 @@ struct PlotAttentionCommand: Command {
         var files = PlotFiles(directory: out)
         let layers = layer.map { [$0 - 1] } ?? Array(0..<layerCount)
         let heads = head.map { [$0 - 1] }
+        if let head {   // a pruned model's layers may have fewer heads than the first layer
+            for kind in kinds {
+                for layer in layers where report.maps(kind: kind, layer: layer).count < head {
+                    throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(report.maps(kind: kind, layer: layer).count) "
+                                                  + "(the heads \(kind.name) layer \(layer + 1) has after pruning)", found: "\(head)")
+                }
+            }
+        }
         switch format {
         case .html:
             let page = report.viewerPage(kinds: kinds, layers: layers, heads: heads, includingRollout: rollout)

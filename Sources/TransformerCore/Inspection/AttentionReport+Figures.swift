@@ -11,11 +11,11 @@ extension AttentionReport {
     /// comparable between pictures (0 is always the darkest colour).
     public static let colorScale = ColorScale.viridis(range: 0...1)
 
-    /// One kind and layer: the given heads (default all) as panels titled "head 1", "head 2", ...,
+    /// One kind and layer: the given heads (default all the layer has: a pruned layer has fewer) as panels titled "head 1", "head 2", ...,
     /// under the title "Decoder cross-attention, layer 1: shopping -> oppingshay", or the single map's
     /// full title ("..., layer 1, head 2: ...") when one head is asked for.
     public func figure(kind: AttentionKind, layer: Int, heads: [Int]? = nil) -> HeatmapFigure {
-        let chosen = (heads ?? Array(0..<headCount)).map { map(kind: kind, layer: layer, head: $0) }
+        let chosen = (heads ?? Array(maps(kind: kind, layer: layer).indices)).map { map(kind: kind, layer: layer, head: $0) }
         let title = chosen.count == 1 ? chosen[0].title : "\(kind.title), layer \(layer + 1)"
         return HeatmapFigure(title: "\(title): \(caption())",
                              panels: chosen.map { $0.heatmap(title: "head \(($0.head ?? 0) + 1)") },
@@ -39,7 +39,7 @@ extension AttentionReport {
         var entries: [HeatmapViewerPage.Entry] = []
         for kind in kinds {
             for layer in layers ?? Array(0..<layerCount) {
-                for head in heads ?? Array(0..<headCount) {
+                for head in heads ?? Array(maps(kind: kind, layer: layer).indices) {
                     let map = map(kind: kind, layer: layer, head: head)
                     entries.append(.init(kind: kind.title, layer: layer + 1, head: head + 1, heatmap: map.heatmap()))
                 }

@@ -64,7 +64,7 @@ public struct AttentionReport: Equatable, Sendable {
         self.isComplete = isComplete
         self.unknownTokens = unknownTokens
         self.layerCount = layerCount
-        self.headCount = headCount
+        self.headCount = max(headCount, (maps.compactMap(\.head).max() ?? -1) + 1)   // the most heads of any layer (pruned layers have fewer)
         self.maps = maps
         self.axisNoun = axisNoun
     }
@@ -98,9 +98,10 @@ public struct AttentionReport: Equatable, Sendable {
 
     /// One head's map (layer and head 0-based). Precondition: both in range.
     public func map(kind: AttentionKind, layer: Int, head: Int) -> AttentionMap {
-        precondition((0..<layerCount).contains(layer) && (0..<headCount).contains(head),
-                     "layer \(layer), head \(head) outside \(layerCount) layers of \(headCount) heads (0-based)")
-        return maps.first { $0.kind == kind && $0.layer == layer && $0.head == head }!
+        guard let found = maps.first(where: { $0.kind == kind && $0.layer == layer && $0.head == head }) else {
+            preconditionFailure("no \(kind.name) map of layer \(layer), head \(head) (0-based) in \(layerCount) layers")
+        }
+        return found
     }
 
     /// The mean over the heads of one kind and layer, (1/H) Σ_h A_h.

@@ -21,6 +21,8 @@ struct CLIHelpTests {
           tokenize                Show the token ids or pieces of texts.
           evaluate                Score a checkpoint on held-out data.
           score                   Score output lines against references (BLEU, chrF).
+          heads                   Measure how much each attention head matters.
+          prune                   Remove attention heads: a smaller, faster checkpoint.
           bench                   Time training and decoding (compare with PyTorch).
           plot-attention          Draw the attention weights a model used on a text.
           plot-loss               Draw a run's loss and learning rate against step.
