@@ -39,8 +39,9 @@ public struct HeadImportance: Sendable {
     /// Measures every head of `task.model`: an ablation validation per head (`task.validate`) and the
     /// gradient proxy over `task.batches(epoch: 0)` (at most `gradientBatches` of them). Runs in evaluation
     /// mode (no dropout); the model's gates and training mode are restored afterwards. `progress` is told
-    /// each ablation as it finishes (done, total).
-    public static func measure<T: TrainingTask>(_ task: T, gradientBatches: Int? = nil,
+    /// each ablation as it finishes (done, total). Without `ablation` only the gradient proxy is measured
+    /// (the ablated loss and metric are then the baseline's): what iterative pruning needs.
+    public static func measure<T: TrainingTask>(_ task: T, gradientBatches: Int? = nil, ablation: Bool = true,
                                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> HeadImportance {
         let model = task.model
         let sites = model.attentionSites
@@ -77,13 +78,17 @@ public struct HeadImportance: Sendable {
             let scores = sums[s].map { $0 / Double(count) }
             let norm = scores.reduce(0) { $0 + $1 * $1 }.squareRoot()
             for (h, original) in site.keptHeads.enumerated() {
-                var mask = [Float](repeating: 1, count: site.keptHeads.count)
-                mask[h] = 0
-                site.attention.headGate = Tensor(shape: [mask.count], scalars: mask)
-                guard let ablated = try task.validate(sampleCount: 0) else { throw HeadImportanceError.noValidationData }
-                site.attention.headGate = nil
-                heads.append(Head(kind: site.kind, layer: site.layer, head: original, ablatedLoss: ablated.loss,
-                                  ablatedMetric: ablated.metric.value, gradient: scores[h],
+                var (loss, metric) = (baseline.loss, baseline.metric.value)
+                if ablation {
+                    var mask = [Float](repeating: 1, count: site.keptHeads.count)
+                    mask[h] = 0
+                    site.attention.headGate = Tensor(shape: [mask.count], scalars: mask)
+                    guard let ablated = try task.validate(sampleCount: 0) else { throw HeadImportanceError.noValidationData }
+                    site.attention.headGate = nil
+                    (loss, metric) = (ablated.loss, ablated.metric.value)
+                }
+                heads.append(Head(kind: site.kind, layer: site.layer, head: original, ablatedLoss: loss,
+                                  ablatedMetric: metric, gradient: scores[h],
                                   normalizedGradient: norm > 0 ? scores[h] / norm : 0))
                 progress(heads.count, total)
             }
@@ -140,7 +145,7 @@ extension TransformerModel {
         while true {
             let kept = model.attentionSites.reduce(0) { $0 + $1.keptHeads.count }
             guard kept > target else { break }
-            let importance = try HeadImportance.measure(makeTask(model))
+            let importance = try HeadImportance.measure(makeTask(model), ablation: false)
             onStep(model, importance)
             let step = importance.leastImportant(min(stepHeads, kept - target))
             guard !step.isEmpty else { break }
