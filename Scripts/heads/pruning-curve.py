@@ -3,11 +3,11 @@
 
 Starting from CHECKPOINT, prunes by gradient importance measured on --measure data down to each fraction
 of the unpruned model's heads (each step continues from the previous step's model, so importance is
-measured again on the smaller model), evaluates every model on --test data, and times `evaluate` on it
-(median of --repeats runs; for a translator that is teacher forcing plus greedy decoding of every test
-line, for a classifier one forward pass per batch). Prints a Markdown table; speed is given as the
-unpruned model's time over the pruned one's (higher is faster). Run from the package root after
-`swift build -c release`:
+measured again on the smaller model), evaluates every model on --test data, and times inference:
+`translate` (greedy, KV-cached decoding) or `classify` of every text of --measure through standard input,
+the models taking turns for --repeats rounds; speed is the unpruned model's median time over the pruned
+one's (higher is faster). Prints a Markdown table. Run from the package root after
+`swift build -c release`, on an otherwise idle machine:
 
     python3 Scripts/heads/pruning-curve.py --checkpoint runs/pig-latin/best.safetensors \
         --measure Data/pig-latin-small.tsv --test Data/pig-latin-small-test.tsv --out runs/pig-latin-pruned
@@ -24,23 +24,26 @@ def run(arguments):
     return result.stdout
 
 
-def evaluate(checkpoint, test, repeats):
-    times, metrics = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        metrics = json.loads(run(["evaluate", "--checkpoint", checkpoint, "--data", test, "--json"]))
-        times.append(time.perf_counter() - start)
-    return metrics, statistics.median(times)
+def evaluate(checkpoint, test):
+    return json.loads(run(["evaluate", "--checkpoint", checkpoint, "--data", test, "--json"]))
+
+
+def inference_seconds(checkpoint, command, texts):
+    start = time.perf_counter()
+    result = subprocess.run([TOOL, command, "--checkpoint", checkpoint], input=texts, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{command} failed ({result.returncode}): {result.stderr.strip()}")
+    return time.perf_counter() - start
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--checkpoint", required=True)
-    parser.add_argument("--measure", required=True, help="data the importance is measured on")
+    parser.add_argument("--measure", required=True, help="data the importance is measured on, and the timed texts")
     parser.add_argument("--test", required=True, help="held-out data the pruned models are scored on")
     parser.add_argument("--out", required=True, help="directory for the pruned checkpoints")
     parser.add_argument("--fractions", default="0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--step-heads", type=int, default=1000,
                         help="heads removed between importance measurements inside one fraction step")
     args = parser.parse_args()
@@ -48,8 +51,7 @@ def main():
         sys.exit(f"{TOOL} not found: run `swift build -c release` first")
     os.makedirs(args.out, exist_ok=True)
     rows, previous = [], args.checkpoint
-    metrics, seconds = evaluate(args.checkpoint, args.test, args.repeats)
-    rows.append([1.0, None, args.checkpoint, metrics, seconds])   # head count filled in from the first prune
+    rows.append([1.0, None, args.checkpoint, evaluate(args.checkpoint, args.test), None])   # head count filled in from the first prune
     for fraction in [float(f) for f in args.fractions.split(",")]:
         out = os.path.join(args.out, f"keep-{fraction:.2f}.safetensors")
         if os.path.exists(out):
@@ -58,23 +60,33 @@ def main():
                        "--data", args.measure, "--out", out])
         kept, total = [int(n) for n in printed.split(": ", 1)[1].split(" heads kept")[0].split(" of ")]
         rows[0][1] = rows[0][1] or total
-        metrics, seconds = evaluate(out, args.test, args.repeats)
-        rows.append([fraction, kept, out, metrics, seconds])
+        rows.append([fraction, kept, out, evaluate(out, args.test), None])
         previous = out
         print(f"kept {kept} of {total} heads", file=sys.stderr)
-    base_seconds = rows[0][4]
     translation = "exact_match" in rows[0][3]
+    with open(args.measure, encoding="utf-8") as f:   # the texts: sources of pairs, texts of labelled lines
+        lines = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    texts = "\n".join(parts[0] if translation else parts[-1] for parts in lines) + "\n"
+    command = "translate" if translation else "classify"
+    times = [[] for _ in rows]
+    for _ in range(args.repeats):   # alternating rounds, so a busy moment hits every model alike
+        for i, row in enumerate(rows):
+            times[i].append(inference_seconds(row[2], command, texts))
+    for i, row in enumerate(rows):
+        row[4] = statistics.median(times[i])
+    base_seconds = rows[0][4]
+    print(f"{command} of {len(lines)} texts of {args.measure}, median of {args.repeats} alternating rounds", file=sys.stderr)
     if translation:
-        print("| heads kept | fraction | exact match | CER | BLEU | chrF2 | loss | evaluate time | speed vs unpruned |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| heads kept | fraction | exact match | CER | chrF2 | loss | {command} time | speed vs unpruned |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     else:
-        print("| heads kept | fraction | accuracy | macro-F1 | loss | evaluate time | speed vs unpruned |")
+        print(f"| heads kept | fraction | accuracy | macro-F1 | loss | {command} time | speed vs unpruned |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
     for fraction, kept, _, m, seconds in rows:
         speed = base_seconds / seconds
         if translation:
             print(f"| {kept} of {total} | {kept / total:.2f} | {100 * m['exact_match']:.2f}% | {100 * m['cer']:.2f}% | "
-                  f"{m['bleu']:.2f} | {m['chrf']:.2f} | {m['loss']:.4f} | {seconds:.2f} s | {speed:.2f}x |")
+                  f"{m['chrf']:.2f} | {m['loss']:.4f} | {seconds:.2f} s | {speed:.2f}x |")
         else:
             print(f"| {kept} of {total} | {kept / total:.2f} | {100 * m['accuracy']:.2f}% | {100 * m['macro_f1']:.2f}% | "
                   f"{m['loss']:.4f} | {seconds:.2f} s | {speed:.2f}x |")
