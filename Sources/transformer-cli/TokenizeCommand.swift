@@ -10,8 +10,10 @@ struct TokenizeCommand: Command {
         Encodes each <text>, or when none is given each line of standard input, and prints one line per \
         input: the ids separated by spaces (no start or end token added), or with --pieces the pieces, or \
         with --json a JSON object with the text, ids and pieces. The tokenizer is a file (a Hugging Face \
-        tokenizer.json or a SentencePiece .model) or the one a checkpoint was trained with (--side picks \
-        the source or target tokenizer of a translation checkpoint). An empty line gives an empty line.
+        tokenizer.json or a SentencePiece .model), the one a checkpoint was trained with, or a Hugging \
+        Face MarianMT directory's (--model: source.spm or target.spm with vocab.json, as transformers' \
+        MarianTokenizer; the </s> it appends for the model is not printed). --side picks the source or \
+        target tokenizer of a translation checkpoint or a --model. An empty line gives an empty line.
         """
 
     static let positional: PositionalSpec? = PositionalSpec(
@@ -22,13 +24,15 @@ struct TokenizeCommand: Command {
     static let options: [OptionSpec] = [
         .text("tokenizer", default: nil, help: "A tokenizer.json or SentencePiece .model file."),
         .text("checkpoint", default: nil, help: "A checkpoint written by train: its tokenizer."),
-        .choice("side", Side.self, default: .source, help: "With a translation --checkpoint: which side's tokenizer."),
+        .text("model", default: nil, help: "A Hugging Face MarianMT (opus-mt) directory: its tokenizer."),
+        .choice("side", Side.self, default: .source, help: "With a translation --checkpoint or --model: which side's tokenizer."),
         .flag("pieces", help: "Print the pieces instead of the ids."),
         .flag("json", help: "Print one JSON object a line: text, ids, pieces."),
     ]
 
     let tokenizerPath: String?
     let checkpointPath: String?
+    let modelPath: String?
     let side: Side
     let pieces: Bool
     let json: Bool
@@ -37,20 +41,19 @@ struct TokenizeCommand: Command {
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         tokenizerPath = arguments.text("tokenizer")
         checkpointPath = arguments.text("checkpoint")
+        modelPath = arguments.text("model")
         side = arguments.choice("side", as: Side.self)
         pieces = arguments.flag("pieces")
         json = arguments.flag("json")
         texts = arguments.positionals
-        switch (tokenizerPath, checkpointPath) {
-        case (nil, nil): throw UsageError("tokenize: expected --tokenizer FILE or --checkpoint FILE, got neither")
-        case (.some, .some): throw UsageError("--tokenizer: cannot be combined with --checkpoint; give one of them")
-        default: break
-        }
+        let given = [("tokenizer", tokenizerPath), ("checkpoint", checkpointPath), ("model", modelPath)].filter { $0.1 != nil }.map(\.0)
+        if given.isEmpty { throw UsageError("tokenize: expected --tokenizer FILE, --checkpoint FILE or --model DIR, got none of them") }
+        if given.count > 1 { throw UsageError("--\(given[0]): cannot be combined with --\(given[1]); give one of them") }
         if pieces && json { throw UsageError("--pieces: cannot be combined with --json (which prints both); give one of them") }
         if tokenizerPath != nil && arguments.isGiven("side") {
             throw UsageError("--side: only with a translation --checkpoint, not with --tokenizer")
         }
-        for (option, value) in [("tokenizer", tokenizerPath), ("checkpoint", checkpointPath)] where value?.isEmpty == true {
+        for (option, value) in [("tokenizer", tokenizerPath), ("checkpoint", checkpointPath), ("model", modelPath)] where value?.isEmpty == true {
             throw .invalidValue(option: option, expected: "a path", found: "''")
         }
     }
@@ -77,10 +80,22 @@ struct TokenizeCommand: Command {
         return ExitCode.success
     }
 
-    /// The --tokenizer file, or the --checkpoint's tokenizer (of --side for a translation model).
-    func loadTokenizer() throws -> AnyTokenizer {
+    /// The --tokenizer file, the --checkpoint's tokenizer (of --side for a translation model), or the
+    /// --model directory's tokenizer of --side.
+    func loadTokenizer() throws -> any TextTokenizer {
         if let tokenizerPath {
             return try TokenizerFile.load(URL(fileURLWithPath: tokenizerPath))
+        }
+        if let modelPath {
+            guard FileManager.default.fileExists(atPath: modelPath) else {
+                throw CommandFailure("\(modelPath): no such directory (expected a MarianMT directory for --model)", status: ExitCode.noInput)
+            }
+            do {
+                return try MarianTokenizer.load(directory: URL(fileURLWithPath: modelPath, isDirectory: true),
+                                                side: side == .source ? .source : .target)
+            } catch {
+                throw CommandFailure("\(error)", status: ExitCode.dataError)
+            }
         }
         let path = checkpointPath!
         switch try FamilyCheckpoint.family(path) {

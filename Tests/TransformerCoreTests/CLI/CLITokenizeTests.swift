@@ -19,6 +19,20 @@ struct CLITokenizeTests {
         return directory.appendingPathComponent("run/last.safetensors").path
     }
 
+    @Test func aMarianDirectoryTokenizesEachSideWithoutTheEndToken() throws {
+        let directory = MarianFixtures.directory(MarianFixtures.gelu)   // separate source and target vocabularies
+        for side in [MarianTokenizer.Side.source, .target] {
+            let tokenizer = try MarianTokenizer.load(directory: directory, side: side)
+            let text = "Hallo Welt, hello world."
+            let run = try CLITool.run(["tokenize", "--model", directory.path, "--side", side.rawValue, text])
+            #expect(run.status == 0, "\(run)")
+            #expect(run.standardOutput == tokenizer.encodeIDs(text).map(String.init).joined(separator: " ") + "\n")
+            #expect(tokenizer.encodeForModel(text).last == tokenizer.specialTokens.end)
+        }
+        let missing = try CLITool.run(["tokenize", "--model", "/nonexistent/opus-mt", "x"])
+        #expect(missing.status == 66 && missing.errorLines == ["error: /nonexistent/opus-mt: no such directory (expected a MarianMT directory for --model)"])
+    }
+
     @Test func idsPiecesAndJSONOfBothSides() throws {
         let path = try Self.checkpoint.get()
         let tokenizers = try TrainingRecord(metadata: Checkpoint.load(from: URL(fileURLWithPath: path)).metadata, file: path)
@@ -35,7 +49,7 @@ struct CLITokenizeTests {
     }
 
     @Test(arguments: [
-        (["tokenize", "hello"], "error: tokenize: expected --tokenizer FILE or --checkpoint FILE, got neither"),
+        (["tokenize", "hello"], "error: tokenize: expected --tokenizer FILE, --checkpoint FILE or --model DIR, got none of them"),
         (["tokenize", "--tokenizer", "a.json", "--checkpoint", "b.safetensors"],
          "error: --tokenizer: cannot be combined with --checkpoint; give one of them"),
         (["tokenize", "--tokenizer", "a.json", "--side", "target"], "error: --side: only with a translation --checkpoint, not with --tokenizer"),
