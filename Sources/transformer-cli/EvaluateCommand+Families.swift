@@ -11,13 +11,7 @@ extension EvaluateCommand {
         let labels = classifier.labels
         if let path = confusionPlot {
             let figure = m.confusionFigure(labels: labels, title: "Confusion: \(URL(fileURLWithPath: dataPath).lastPathComponent)")
-            let bytes = path.hasSuffix(".svg") ? Array(figure.svg().utf8) : figure.png()
-            do {
-                try AtomicFile.write(to: URL(fileURLWithPath: path)) { (output) throws(AtomicWriteError.Cause) in try output.write(bytes) }
-            } catch {
-                throw CommandFailure("--confusion-plot: \(path): cannot be written (\(error))", status: ExitCode.cannotCreate)
-            }
-            printError("wrote \(path)")
+            try FigureFile.write(figure, to: path, option: "confusion-plot")
         }
         if json {
             print(JSONLine.render(.object([

@@ -62,9 +62,7 @@ struct EvaluateCommand: Command {
     }
 
     func validate() throws(UsageError) {
-        if let path = confusionPlot, !(path.hasSuffix(".svg") || path.hasSuffix(".png")) {
-            throw .invalidValue(option: "confusion-plot", expected: "a file name ending in .svg or .png", found: UsageError.quoted(path))
-        }
+        try FigureFile.check(confusionPlot, option: "confusion-plot")
     }
 
     /// The --checkpoint path, or the --model directory.

@@ -47,9 +47,7 @@ struct HeadsCommand: Command {
     }
 
     func validate() throws(UsageError) {
-        if let path = plot, !(path.hasSuffix(".svg") || path.hasSuffix(".png")) {
-            throw .invalidValue(option: "plot", expected: "a file name ending in .svg or .png", found: UsageError.quoted(path))
-        }
+        try FigureFile.check(plot, option: "plot")
     }
 
     func run() throws -> Int32 {
@@ -61,13 +59,7 @@ struct HeadsCommand: Command {
             let figure = importance.figure(title: "Head importance: \(URL(fileURLWithPath: checkpointPath).lastPathComponent) on "
                                                + URL(fileURLWithPath: dataPath).lastPathComponent,
                                            headCount: measurement.headCount)
-            let bytes = path.hasSuffix(".svg") ? Array(figure.svg().utf8) : figure.png()
-            do {
-                try AtomicFile.write(to: URL(fileURLWithPath: path)) { (output) throws(AtomicWriteError.Cause) in try output.write(bytes) }
-            } catch {
-                throw CommandFailure("--plot: \(path): cannot be written (\(error))", status: ExitCode.cannotCreate)
-            }
-            printError("wrote \(path)")
+            try FigureFile.write(figure, to: path, option: "plot")
         }
         let metric = importance.baselineMetric
         if json {
