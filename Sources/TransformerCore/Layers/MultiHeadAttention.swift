@@ -7,23 +7,38 @@
 /// broadcastable to `[B, H, T, S]` -> output `[B, T, C]` and per-head weights `[B, H, T, S]`.
 public final class MultiHeadAttention: Layer {
     public let headCount: Int
-    public let query: Linear    // W^Q [C, C]
-    public let key: Linear      // W^K [C, C]
-    public let value: Linear    // W^V [C, C]
-    public let output: Linear   // W^O [C, C]
+    public let query: Linear    // W^Q [C, C] (general layer: [H D, d_q])
+    public let key: Linear      // W^K [C, C] ([H D, d_k])
+    public let value: Linear    // W^V [C, C] ([H D, d_v])
+    public let output: Linear   // W^O [C, C] ([d_out, H D])
     let attentionDropout: Dropout
 
     /// Throws when `modelDimension` is not divisible by `headCount`.
-    public init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+    public convenience init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
         guard headCount > 0, modelDimension % headCount == 0 else {
             throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
                                      found: "\(headCount)")
         }
+        try self.init(querySize: modelDimension, keySize: modelDimension, valueSize: modelDimension,
+                      headCount: headCount, headDimension: modelDimension / headCount, outputSize: modelDimension,
+                      dropout: dropout, generator: generator)
+    }
+
+    /// The general layer: queries of `querySize` features, keys of `keySize`, values of `valueSize`, H =
+    /// `headCount` heads of D = `headDimension` (W^Q [H D, d_q], W^K [H D, d_k], W^V [H D, d_v], with
+    /// biases) and W^O [`outputSize`, H D]. Throws when a size is not positive.
+    public init(querySize: Int, keySize: Int, valueSize: Int, headCount: Int, headDimension: Int, outputSize: Int,
+                dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+        try ConfigurationError.checkSize(headCount, .headCount)
+        for size in [querySize, keySize, valueSize, headDimension, outputSize] {
+            try ConfigurationError.checkSize(size, .modelDimension)
+        }
+        let inner = headCount * headDimension
         self.headCount = headCount
-        query = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        key = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        value = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
-        output = Linear(inputSize: modelDimension, outputSize: modelDimension, generator: generator)
+        query = Linear(inputSize: querySize, outputSize: inner, generator: generator)
+        key = Linear(inputSize: keySize, outputSize: inner, generator: generator)
+        value = Linear(inputSize: valueSize, outputSize: inner, generator: generator)
+        output = Linear(inputSize: inner, outputSize: outputSize, generator: generator)
         attentionDropout = Dropout(probability: dropout, generator: generator)
     }
 
@@ -37,8 +52,15 @@ public final class MultiHeadAttention: Layer {
     /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
+        self(queryInput, key: keyValueInput, value: keyValueInput, mask: mask)
+    }
+
+    /// Attends from `queryInput` `[B, T, d_q]` to keys `[B, S, d_k]` with values `[B, S, d_v]` (the
+    /// general layer's inputs may differ in width).
+    public func callAsFunction(_ queryInput: Tensor, key keyInput: Tensor, value valueInput: Tensor,
+                               mask: Tensor?) -> (output: Tensor, weights: Tensor) {
         // 1. Project: [B, T, C] and [B, S, C]; head h is columns h*D..<(h+1)*D of each.
-        let q = query(queryInput), k = key(keyValueInput), v = value(keyValueInput)
+        let q = query(queryInput), k = key(keyInput), v = value(valueInput)
         // 2. Attend in every head at once, reading the heads in place and writing them concatenated:
         //    [B, T, C], weights [B, H, T, S] (see Tensor.multiHeadAttention).
         let (heads, weights) = q.multiHeadAttention(key: k, value: v, headCount: headCount, mask: mask,

@@ -14,9 +14,11 @@ public final class TransformerBlock: Layer {
     /// Whether the self-attention is causal (position t sees 0...t). The causal mask itself is passed in
     /// (or implicit when decoding with a cache); this records the block's structure.
     public let isCausal: Bool
-    public let selfAttention: MultiHeadAttention
+    /// Dot-product or additive, as the configuration's ``BlockConfiguration/selfAttention`` says.
+    public let selfAttention: any AttentionLayer
     public let selfAttentionResidual: ResidualConnection
-    public let crossAttention: MultiHeadAttention?
+    /// Dot-product or additive, as the configuration's ``BlockConfiguration/crossAttention`` says.
+    public let crossAttention: (any AttentionLayer)?
     public let crossAttentionResidual: ResidualConnection?
     public let feedForward: FeedForward
     public let feedForwardResidual: ResidualConnection
@@ -29,12 +31,12 @@ public final class TransformerBlock: Layer {
                                epsilon: c.layerNormEpsilon, generator: generator)
         }
         isCausal = causal
-        selfAttention = try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
-                                               dropout: c.dropout, generator: generator)
+        selfAttention = try makeAttention(c.selfAttention, modelDimension: c.modelDimension, headCount: c.headCount,
+                                          dropout: c.dropout, generator: generator)
         selfAttentionResidual = residual()
         if hasCrossAttention {
-            crossAttention = try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
-                                                    dropout: c.dropout, generator: generator)
+            crossAttention = try makeAttention(c.crossAttention, modelDimension: c.modelDimension,
+                                               headCount: c.headCount, dropout: c.dropout, generator: generator)
             crossAttentionResidual = residual()
         } else {
             (crossAttention, crossAttentionResidual) = (nil, nil)
@@ -78,7 +80,7 @@ public final class TransformerBlock: Layer {
 
 extension TransformerBlock {
     /// One attention sublayer, through its cache when there is one (then no weights are returned).
-    static func attend(_ attention: MultiHeadAttention, _ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
+    static func attend(_ attention: any AttentionLayer, _ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
                        cache: AttentionCache?) -> (output: Tensor, weights: Tensor?) {
         guard let cache else { return attention(queryInput, keyValueInput, mask: mask) }
         return (attention(queryInput, keyValueInput, mask: mask, cache: cache), nil)

@@ -60,13 +60,18 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// Hugging Face encoder-decoders start decoding with the padding id and mask only causally: false for
     /// them. Default true.
     public var maskTargetPadding: Bool
+    /// How the encoder's and the decoder's self-attentions score (default dot-product; see ``AttentionScoring``).
+    public var selfAttention: AttentionScoring
+    /// How the decoder's cross-attention scores (default dot-product). Pretrained models are dot-product.
+    public var crossAttention: AttentionScoring
 
     public init(sourceVocabularySize: Int = 10, targetVocabularySize: Int = 10, modelDimension: Int = 512,
                 headCount: Int = 8, layerCount: Int = 6, feedForwardDimension: Int = 2048, dropout: Float = 0.1,
                 maximumLength: Int = 512, normPlacement: NormPlacement = .pre, activation: Activation = .relu,
                 positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
                 layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard,
-                scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true) {
+                scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true,
+                selfAttention: AttentionScoring = .dotProduct, crossAttention: AttentionScoring = .dotProduct) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         self.modelDimension = modelDimension
@@ -84,6 +89,8 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         self.scaleEmbedding = scaleEmbedding
         self.shareSourceEmbedding = shareSourceEmbedding
         self.maskTargetPadding = maskTargetPadding
+        self.selfAttention = selfAttention
+        self.crossAttention = crossAttention
     }
 
     /// D = d_k = d_v = C / H.
@@ -93,7 +100,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     public var block: BlockConfiguration {
         BlockConfiguration(modelDimension: modelDimension, headCount: headCount, feedForwardDimension: feedForwardDimension,
                            dropout: dropout, normPlacement: normPlacement, activation: activation,
-                           layerNormEpsilon: layerNormEpsilon)
+                           layerNormEpsilon: layerNormEpsilon, selfAttention: selfAttention, crossAttention: crossAttention)
     }
 
     /// Largest accepted value for any size, so a typo cannot ask for terabytes.
@@ -104,7 +111,8 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
 
     /// The number of trainable parameters this configuration builds, in closed form:
     /// N (encoder layer + decoder layer) + final norms + embeddings + projection, where
-    /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C.
+    /// MHA = 4 (C^2 + C) (additive attention has as many, see ``BlockConfiguration/parameterCount(crossAttention:)``),
+    /// FFN = 2 C F + F + C, LayerNorm = 2 C.
     /// Computed with overflow checks; saturates at `Int.max` for absurd sizes.
     public var parameterCount: Int {
         let c = modelDimension, norm = 2 * c
@@ -163,11 +171,12 @@ extension TransformerConfiguration {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount, feedForwardDimension
         case dropout, maximumLength, normPlacement, activation, positionalEncoding, tieTargetEmbedding
         case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding
+        case selfAttention, crossAttention
     }
 
     /// Encodes every field, except the three options added for pretrained models (`scaleEmbedding`,
-    /// `shareSourceEmbedding`, `maskTargetPadding`) when they have their defaults: configurations that do not
-    /// use them encode byte for byte as before those options existed.
+    /// `shareSourceEmbedding`, `maskTargetPadding`) and the attention kinds when they have their defaults:
+    /// configurations that do not use them encode byte for byte as before those options existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sourceVocabularySize, forKey: .sourceVocabularySize)
@@ -187,10 +196,13 @@ extension TransformerConfiguration {
         if !scaleEmbedding { try c.encode(scaleEmbedding, forKey: .scaleEmbedding) }
         if shareSourceEmbedding { try c.encode(shareSourceEmbedding, forKey: .shareSourceEmbedding) }
         if !maskTargetPadding { try c.encode(maskTargetPadding, forKey: .maskTargetPadding) }
+        if selfAttention != .dotProduct { try c.encode(selfAttention, forKey: .selfAttention) }
+        if crossAttention != .dotProduct { try c.encode(crossAttention, forKey: .crossAttention) }
     }
 
     /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed), and so may
-    /// the pretrained-model options (they then take their defaults).
+    /// the pretrained-model options and the attention kinds (they then take their defaults: every
+    /// checkpoint written before additive attention loads as dot-product).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(sourceVocabularySize: try c.decode(Int.self, forKey: .sourceVocabularySize),
@@ -209,7 +221,9 @@ extension TransformerConfiguration {
                   specialTokens: try c.decodeIfPresent(SpecialTokens.self, forKey: .specialTokens) ?? .standard,
                   scaleEmbedding: try c.decodeIfPresent(Bool.self, forKey: .scaleEmbedding) ?? true,
                   shareSourceEmbedding: try c.decodeIfPresent(Bool.self, forKey: .shareSourceEmbedding) ?? false,
-                  maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true)
+                  maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true,
+                  selfAttention: try c.decodeIfPresent(AttentionScoring.self, forKey: .selfAttention) ?? .dotProduct,
+                  crossAttention: try c.decodeIfPresent(AttentionScoring.self, forKey: .crossAttention) ?? .dotProduct)
     }
 }
 
