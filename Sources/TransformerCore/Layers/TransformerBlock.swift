@@ -8,6 +8,10 @@
 /// memory mask broadcastable to `[B, H, T, S]` -> `[B, T, C]`, self weights `[B, H, T, T]`, cross weights
 /// `[B, H, T, S]`.
 ///
+/// Each attention is an ``AttentionLayer`` of the kind the configuration names
+/// (``BlockConfiguration/selfAttention``, ``BlockConfiguration/crossAttention``): scaled dot-product
+/// (``MultiHeadAttention``, the default) or additive (``AdditiveAttention``); both return the same shapes.
+///
 /// With a ``BlockCache`` the block runs incrementally (one new position per row; see ``AttentionCache``):
 /// the same code, with each attention reading its cached keys and values.
 public final class TransformerBlock: Layer {
