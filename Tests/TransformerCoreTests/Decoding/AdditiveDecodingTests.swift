@@ -90,4 +90,28 @@ import Testing
             }
         }
     }
+
+    /// A decoder-only language model with additive self-attention: one token at a time through the KV
+    /// cache gives the rows of the full causal forward.
+    @Test func languageModelCachedForwardEqualsTheFullForward() throws {
+        let block = BlockConfiguration(modelDimension: 16, headCount: 2, feedForwardDimension: 32, dropout: 0.1,
+                                       selfAttention: .additive)
+        let model = try LanguageModel(configuration: LanguageModelConfiguration(vocabularySize: 10, block: block, layerCount: 2,
+                                                                                 maximumLength: 12),
+                                      generator: SeededGenerator(seed: 35))
+        #expect(model.decoder.layers.allSatisfy { $0.selfAttention is AdditiveAttention })
+        let ids = [[4, 5, 6, 7, 8, 9, 4, 5], [9, 8, 7, 6, 5, 4, 9, 8]]
+        let (v, t) = (10, ids[0].count)
+        let (full, stepped) = model.inferring { () -> ([Float], [[Float]]) in
+            let full = model(ids).scalars                                               // [2, T, V]
+            let cache = KeyValueCache(for: model.decoder, rowCount: 2, capacity: 4)    // grows once
+            return (full, (0..<t).map { position in model.forward(ids.map { [$0[position]] }, cache: cache).logits.scalars })
+        }
+        for position in 0..<t {
+            for row in 0..<2 {
+                let expected = Array(full[((row * t + position) * v)..<((row * t + position + 1) * v)])
+                expectClose(Array(stepped[position][(row * v)..<((row + 1) * v)]), expected, tolerance: DecodingTolerance.incremental)
+            }
+        }
+    }
 }
