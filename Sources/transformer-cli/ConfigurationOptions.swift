@@ -33,12 +33,50 @@ enum ConfigurationOptions {
                     help: "Fixed sinusoids (the paper's) or a learned table."),
             .flag("tie-embeddings",
                   help: "Share one matrix between the target embedding and the output projection (paper section 3.4)."),
-        ]
+        ] + attention
     }()
+
+    /// --attention sets every attention's scoring; --self-attention and --cross-attention override one side.
+    static let attention: [OptionSpec] = [
+        .choice("attention", AttentionScoring.self, default: .dotProduct,
+                help: "How every attention scores a query against a key: scaled dot-product (the paper's) or "
+                    + "additive, v^T tanh(W_q q + W_k k) (Bahdanau et al. 2015)."),
+        .choice("self-attention", AttentionScoring.self, help: "The self-attentions' scoring; default: --attention."),
+        .choice("cross-attention", AttentionScoring.self,
+                help: "The decoder's cross-attention scoring; default: --attention."),
+    ]
+
+    /// The self- and cross-attention kinds the three options describe.
+    static func attentionKinds(from arguments: ParsedArguments) -> (selfAttention: AttentionScoring, crossAttention: AttentionScoring) {
+        let all = arguments.choice("attention", as: AttentionScoring.self)
+        return (arguments.optionalChoice("self-attention", as: AttentionScoring.self) ?? all,
+                arguments.optionalChoice("cross-attention", as: AttentionScoring.self) ?? all)
+    }
+
+    /// ", additive attention" (every attention), ", additive self-attention" or ", additive cross-attention"
+    /// (mixed); empty for the default dot-product. `crossAttention` nil: a model without cross-attention.
+    static func attentionSummary(selfAttention: AttentionScoring, crossAttention: AttentionScoring?) -> String {
+        switch (selfAttention, crossAttention ?? selfAttention) {
+        case (.dotProduct, .dotProduct): ""
+        case (.additive, .additive): ", additive attention"
+        case (.additive, .dotProduct): ", additive self-attention (dot-product cross-attention)"
+        case (.dotProduct, .additive): ", additive cross-attention (dot-product self-attention)"
+        }
+    }
+
+    /// ``attentionSummary(selfAttention:crossAttention:)`` of a model without cross-attention (a classifier
+    /// or language model), read from its layers: ", additive attention" when they are additive.
+    static func attentionSummary(of model: any Layer) -> String {
+        func kinds(_ layer: any Layer) -> [AttentionScoring] {
+            ((layer as? any AttentionLayer).map { [$0.scoring] } ?? []) + layer.children.flatMap { kinds($0.layer) }
+        }
+        return kinds(model).contains(.additive) ? ", additive attention" : ""
+    }
 
     /// The configuration the parsed options describe (not yet validated).
     static func configuration(from arguments: ParsedArguments) -> TransformerConfiguration {
-        TransformerConfiguration(
+        let kinds = attentionKinds(from: arguments)
+        return TransformerConfiguration(
             sourceVocabularySize: arguments.integer("src-vocab"),
             targetVocabularySize: arguments.integer("tgt-vocab"),
             modelDimension: arguments.integer("d-model"),
@@ -50,7 +88,8 @@ enum ConfigurationOptions {
             normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
             activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
             positionalEncoding: arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self),
-            tieTargetEmbedding: arguments.flag("tie-embeddings"))
+            tieTargetEmbedding: arguments.flag("tie-embeddings"),
+            selfAttention: kinds.selfAttention, crossAttention: kinds.crossAttention)
     }
 
     /// Runs the library's checks and reports the first problem against the option that set it.
@@ -98,6 +137,7 @@ enum ConfigurationOptions {
          ("src-vocab", "\(c.sourceVocabularySize)"), ("tgt-vocab", "\(c.targetVocabularySize)"),
          ("max-len", "\(c.maximumLength)"), ("norm", c.normPlacement.rawValue),
          ("activation", c.activation.rawValue), ("positional", c.positionalEncoding.rawValue),
-         ("tie-embeddings", "\(c.tieTargetEmbedding)")]
+         ("tie-embeddings", "\(c.tieTargetEmbedding)"), ("self-attention", c.selfAttention.rawValue),
+         ("cross-attention", c.crossAttention.rawValue)]
     }
 }

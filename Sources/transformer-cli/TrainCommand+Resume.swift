@@ -90,6 +90,9 @@ extension TrainCommand {
             "d-ff": "\(c.feedForwardDimension)", "dropout": "\(c.dropout)", "norm": c.normPlacement.rawValue,
             "activation": c.activation.rawValue, "positional": c.positionalEncoding.rawValue,
             "tie-embeddings": "\(c.tieTargetEmbedding)", "max-len": "\(c.maximumLength - 1)",
+            "self-attention": c.selfAttention.rawValue, "cross-attention": c.crossAttention.rawValue,
+            "attention": c.selfAttention == c.crossAttention ? c.selfAttention.rawValue
+                : "\(c.selfAttention.rawValue) self-attention and \(c.crossAttention.rawValue) cross-attention",
             "src-tokenizer": sourceTokenizer.description, "tgt-tokenizer": targetTokenizer.description,
             "shared-vocab": "\(sharedVocabulary)",
             "batch-size": options.batchTokens == nil ? "\(options.batchSentences)" : "none (--batch-tokens)",

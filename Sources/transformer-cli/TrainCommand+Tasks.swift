@@ -39,7 +39,8 @@ extension TrainCommand {
             modelDimension: arguments.integer("d-model"), headCount: arguments.integer("heads"),
             feedForwardDimension: arguments.integer("d-ff"), dropout: arguments.number("dropout"),
             normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
-            activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self))
+            activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
+            selfAttention: ConfigurationOptions.attentionKinds(from: arguments).selfAttention)
         var options = newOptions(modelDimension: block.modelDimension)
         options.maximumDecodeLength = 0
         if let resume = resumed?.resume {
@@ -71,7 +72,8 @@ extension TrainCommand {
                 options = sizingWarmup(options, batchesPerEpoch: batchesPerEpoch)
             }
             summary.forEach { print($0) }
-            print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters")
+            print("Model: \(TextFormatting.grouped(task.model.parameterCount)) parameters"
+                  + ConfigurationOptions.attentionSummary(of: task.model))
             let patience = options.patience.map { ", early stopping after \($0) epochs without a lower validation loss" } ?? ""
             print("Training: \(batchesPerEpoch) batches an epoch, up to \(options.epochs) epochs\(patience); "
                   + TrainCommand.describe(options.schedule))

@@ -37,7 +37,7 @@ struct TrainCommand: Command {
         """
 
     static let modelOptionNames = ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation",
-                                   "positional", "tie-embeddings"]
+                                   "positional", "tie-embeddings", "attention", "self-attention", "cross-attention"]
 
     static let options: [OptionSpec] = {
         let sizes = ConfigurationOptions.sizes
@@ -134,7 +134,8 @@ struct TrainCommand: Command {
         for (option, tasks) in [("lowercase", [TrainTask.classify, .lm]), ("pooling", [.classify]), ("context", [.lm]),
                                 ("batch-tokens", [.translate, .classify]), ("shared-vocab", [.translate]),
                                 ("src-tokenizer", [.translate]), ("tgt-tokenizer", [.translate]), ("skip-invalid", [.translate]),
-                                ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm])]
+                                ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm]),
+                                ("cross-attention", [.translate])]
         where arguments.isGiven(option) && !tasks.contains(task) && resumePath == nil {
             throw UsageError("--\(option): only for --task " + tasks.map(\.rawValue).joined(separator: " or ")
                              + ", not \(task.rawValue)")
@@ -162,7 +163,8 @@ struct TrainCommand: Command {
     /// The model the flags describe, with the vocabulary sizes of the data.
     func newConfiguration(sourceVocabularySize: Int, targetVocabularySize: Int,
                           specialTokens: SpecialTokens = .standard) -> TransformerConfiguration {
-        TransformerConfiguration(
+        let kinds = ConfigurationOptions.attentionKinds(from: arguments)
+        return TransformerConfiguration(
             sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
             modelDimension: arguments.integer("d-model"), headCount: arguments.integer("heads"),
             layerCount: arguments.integer("layers"), feedForwardDimension: arguments.integer("d-ff"),
@@ -170,7 +172,8 @@ struct TrainCommand: Command {
             normPlacement: arguments.choice("norm", as: TransformerConfiguration.NormPlacement.self),
             activation: arguments.choice("activation", as: TransformerConfiguration.Activation.self),
             positionalEncoding: arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self),
-            tieTargetEmbedding: arguments.flag("tie-embeddings"), specialTokens: specialTokens)
+            tieTargetEmbedding: arguments.flag("tie-embeddings"), specialTokens: specialTokens,
+            selfAttention: kinds.selfAttention, crossAttention: kinds.crossAttention)
     }
 
     /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).

@@ -64,7 +64,9 @@ struct TrainedCheckpoint {
         "\(TextFormatting.grouped(parameterCount)) parameters (d_model \(c.modelDimension), \(c.headCount) heads, "
             + "\(c.layerCount) layer\(c.layerCount == 1 ? "" : "s"), d_ff \(c.feedForwardDimension), dropout \(c.dropout), "
             + "\(c.normPlacement.rawValue)-norm, \(c.activation.rawValue), \(c.positionalEncoding.rawValue) positions"
-            + "\(c.tieTargetEmbedding ? ", tied embeddings" : ""), up to \(c.maximumLength - 1) tokens a side)"
+            + "\(c.tieTargetEmbedding ? ", tied embeddings" : "")"
+            + ConfigurationOptions.attentionSummary(selfAttention: c.selfAttention, crossAttention: c.crossAttention)
+            + ", up to \(c.maximumLength - 1) tokens a side)"
     }
 }
 

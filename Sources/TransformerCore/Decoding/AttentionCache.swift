@@ -1,6 +1,7 @@
 /// The keys and values one attention layer has already computed, passed to the layer itself
 /// (``MultiHeadAttention/callAsFunction(_:_:mask:cache:)``, as `past_key_values` in Hugging Face models)
-/// so that incremental decoding runs the real block code.
+/// so that incremental decoding runs the real block code. ``AdditiveAttention`` stores its projected keys
+/// W_k k_j (what the tanh layer adds to each query) and values in the same layout.
 ///
 /// Two roles, for rows r = 0..<R (the sequences being decoded: batch entries or beams):
 ///

@@ -15,19 +15,14 @@ public final class MultiHeadAttention: Layer {
     public let headCount: Int
     /// D, the width of each head.
     public let headDimension: Int
-    public let query: Linear    // W^Q [H D, C]
-    public let key: Linear      // W^K [H D, C]
-    public let value: Linear    // W^V [H D, C]
-    public let output: Linear   // W^O [C, H D]
+    public let query: Linear    // W^Q [H D, C] (general layer: [H D, d_q]); unpruned, H D = C
+    public let key: Linear      // W^K [H D, C] ([H D, d_k])
+    public let value: Linear    // W^V [H D, C] ([H D, d_v])
+    public let output: Linear   // W^O [C, H D] ([d_out, H D])
     let attentionDropout: Dropout
     /// g `[H]`, one gate per head; nil means every gate is 1 (and costs nothing). Not a parameter: it is
     /// neither trained nor saved. A gate tensor that requires a gradient receives dL/dg in backward.
-    public var headGate: Tensor? {
-        willSet {
-            precondition(newValue == nil || newValue!.shape == [headCount],
-                         "a head gate has one value per head [\(headCount)], got \(newValue!.shape)")
-        }
-    }
+    public var headGate: Tensor? { willSet { Self.checkGate(newValue, headCount: headCount) } }
 
     /// Throws when `modelDimension` is not divisible by `headCount`.
     public convenience init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
@@ -35,21 +30,28 @@ public final class MultiHeadAttention: Layer {
             throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
                                      found: "\(headCount)")
         }
-        self.init(modelDimension: modelDimension, headCount: headCount, headDimension: modelDimension / headCount,
-                  dropout: dropout, generator: generator)
+        try self.init(querySize: modelDimension, keySize: modelDimension, valueSize: modelDimension,
+                      headCount: headCount, headDimension: modelDimension / headCount, outputSize: modelDimension,
+                      dropout: dropout, generator: generator)
     }
 
-    /// H heads of width D over inputs of width C: projections `[H D, C]` and `[C, H D]`.
-    public init(modelDimension: Int, headCount: Int, headDimension: Int, dropout: Float, generator: SeededGenerator) {
-        precondition(modelDimension > 0 && headCount > 0 && headDimension > 0,
-                     "attention sizes must be positive: C \(modelDimension), H \(headCount), D \(headDimension)")
+    /// The general layer: queries of `querySize` features, keys of `keySize`, values of `valueSize`, H =
+    /// `headCount` heads of D = `headDimension` (W^Q [H D, d_q], W^K [H D, d_k], W^V [H D, d_v], with
+    /// biases) and W^O [`outputSize`, H D]. Throws when a size is not positive. A pruned attention of a block
+    /// is one of these with H' heads of the unpruned D = C / H.
+    public init(querySize: Int, keySize: Int, valueSize: Int, headCount: Int, headDimension: Int, outputSize: Int,
+                dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+        try ConfigurationError.checkSize(headCount, .headCount)
+        for size in [querySize, keySize, valueSize, headDimension, outputSize] {
+            try ConfigurationError.checkSize(size, .modelDimension)
+        }
+        let inner = headCount * headDimension
         self.headCount = headCount
         self.headDimension = headDimension
-        let inner = headCount * headDimension
-        query = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
-        key = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
-        value = Linear(inputSize: modelDimension, outputSize: inner, generator: generator)
-        output = Linear(inputSize: inner, outputSize: modelDimension, generator: generator)
+        query = Linear(inputSize: querySize, outputSize: inner, generator: generator)
+        key = Linear(inputSize: keySize, outputSize: inner, generator: generator)
+        value = Linear(inputSize: valueSize, outputSize: inner, generator: generator)
+        output = Linear(inputSize: inner, outputSize: outputSize, generator: generator)
         attentionDropout = Dropout(probability: dropout, generator: generator)
     }
 
@@ -60,8 +62,15 @@ public final class MultiHeadAttention: Layer {
     /// Attends from `queryInput` to `keyValueInput` (the same tensor for self-attention).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
+        self(queryInput, key: keyValueInput, value: keyValueInput, mask: mask)
+    }
+
+    /// Attends from `queryInput` `[B, T, d_q]` to keys `[B, S, d_k]` with values `[B, S, d_v]` (the
+    /// general layer's inputs may differ in width).
+    public func callAsFunction(_ queryInput: Tensor, key keyInput: Tensor, value valueInput: Tensor,
+                               mask: Tensor?) -> (output: Tensor, weights: Tensor) {
         // 1. Project: [B, T, H D] and [B, S, H D]; head h is columns h*D..<(h+1)*D of each.
-        let q = query(queryInput), k = key(keyValueInput), v = value(keyValueInput)
+        let q = query(queryInput), k = key(keyInput), v = value(valueInput)
         // 2. Attend in every head at once, reading the heads in place and writing them concatenated:
         //    [B, T, H D], weights [B, H, T, S] (see Tensor.multiHeadAttention).
         let (heads, weights) = q.multiHeadAttention(key: k, value: v, headCount: headCount, mask: mask,
@@ -101,16 +110,5 @@ public final class MultiHeadAttention: Layer {
             keyOffset: { r, head in (memoryRows[r] * h + head) * capacity * d },
             mask: maskScalars, maskOffset: { r in memoryRows[r] * keyCount })
         return output(gated(Tensor(shape: [rows, 1, h * d], scalars: heads)))                       // [R, 1, C]
-    }
-}
-
-extension MultiHeadAttention {
-    /// g_h head_h for every head: `[..., H D]` viewed as `[..., H, D]` times g `[H, 1]`; the input itself
-    /// when there is no gate.
-    func gated(_ heads: Tensor) -> Tensor {
-        guard let headGate else { return heads }
-        let shape = heads.shape
-        let split = heads.reshaped(Array(shape.dropLast()) + [headCount, headDimension])
-        return (split * headGate.reshaped([headCount, 1])).reshaped(shape)
     }
 }

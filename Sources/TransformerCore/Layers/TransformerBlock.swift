@@ -8,15 +8,21 @@
 /// memory mask broadcastable to `[B, H, T, S]` -> `[B, T, C]`, self weights `[B, H, T, T]`, cross weights
 /// `[B, H, T, S]`.
 ///
+/// Each attention is an ``AttentionLayer`` of the kind the configuration names
+/// (``BlockConfiguration/selfAttention``, ``BlockConfiguration/crossAttention``): scaled dot-product
+/// (``MultiHeadAttention``, the default) or additive (``AdditiveAttention``); both return the same shapes.
+///
 /// With a ``BlockCache`` the block runs incrementally (one new position per row; see ``AttentionCache``):
 /// the same code, with each attention reading its cached keys and values.
 public final class TransformerBlock: Layer {
     /// Whether the self-attention is causal (position t sees 0...t). The causal mask itself is passed in
     /// (or implicit when decoding with a cache); this records the block's structure.
     public let isCausal: Bool
-    public let selfAttention: MultiHeadAttention
+    /// Dot-product or additive, as the configuration's ``BlockConfiguration/selfAttention`` says.
+    public let selfAttention: any AttentionLayer
     public let selfAttentionResidual: ResidualConnection
-    public let crossAttention: MultiHeadAttention?
+    /// Dot-product or additive, as the configuration's ``BlockConfiguration/crossAttention`` says.
+    public let crossAttention: (any AttentionLayer)?
     public let crossAttentionResidual: ResidualConnection?
     public let feedForward: FeedForward
     public let feedForwardResidual: ResidualConnection
@@ -31,23 +37,28 @@ public final class TransformerBlock: Layer {
             ResidualConnection(dimension: c.modelDimension, placement: c.normPlacement, dropout: c.dropout,
                                epsilon: c.layerNormEpsilon, generator: generator)
         }
-        func attention(heads: Int?) throws(ConfigurationError) -> MultiHeadAttention {
+        func attention(_ scoring: AttentionScoring, heads: Int?) throws(ConfigurationError) -> any AttentionLayer {
             guard let heads, heads != c.headCount else {
-                return try MultiHeadAttention(modelDimension: c.modelDimension, headCount: c.headCount,
-                                              dropout: c.dropout, generator: generator)
+                return try makeAttention(scoring, modelDimension: c.modelDimension, headCount: c.headCount,
+                                         dropout: c.dropout, generator: generator)
             }
             try c.validate()
+            guard scoring == .dotProduct else {
+                throw ConfigurationError(field: .prunedHeads, expected: "dot-product attention (pruning additive attention is not supported)",
+                                         found: "heads pruned from an additive attention")
+            }
             guard (1..<c.headCount).contains(heads) else {
                 throw ConfigurationError(field: .prunedHeads, expected: "from 1 to \(c.headCount) heads kept", found: "\(heads)")
             }
-            return MultiHeadAttention(modelDimension: c.modelDimension, headCount: heads, headDimension: c.headDimension,
-                                      dropout: c.dropout, generator: generator)
+            return try MultiHeadAttention(querySize: c.modelDimension, keySize: c.modelDimension, valueSize: c.modelDimension,
+                                          headCount: heads, headDimension: c.headDimension, outputSize: c.modelDimension,
+                                          dropout: c.dropout, generator: generator)
         }
         isCausal = causal
-        selfAttention = try attention(heads: selfAttentionHeads)
+        selfAttention = try attention(c.selfAttention, heads: selfAttentionHeads)
         selfAttentionResidual = residual()
         if hasCrossAttention {
-            crossAttention = try attention(heads: crossAttentionHeads)
+            crossAttention = try attention(c.crossAttention, heads: crossAttentionHeads)
             crossAttentionResidual = residual()
         } else {
             (crossAttention, crossAttentionResidual) = (nil, nil)
@@ -91,7 +102,7 @@ public final class TransformerBlock: Layer {
 
 extension TransformerBlock {
     /// One attention sublayer, through its cache when there is one (then no weights are returned).
-    static func attend(_ attention: MultiHeadAttention, _ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
+    static func attend(_ attention: any AttentionLayer, _ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
                        cache: AttentionCache?) -> (output: Tensor, weights: Tensor?) {
         guard let cache else { return attention(queryInput, keyValueInput, mask: mask) }
         return (attention(queryInput, keyValueInput, mask: mask, cache: cache), nil)

@@ -4,7 +4,8 @@ public struct AttentionSite {
     public let kind: AttentionKind
     /// The 0-based block.
     public let layer: Int
-    public let attention: MultiHeadAttention
+    /// Dot-product or additive; only dot-product attentions can be pruned.
+    public let attention: any AttentionLayer
     /// The original (unpruned) index of each head the layer has, in order.
     public let keptHeads: [Int]
 

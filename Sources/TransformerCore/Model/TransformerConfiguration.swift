@@ -60,6 +60,10 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     /// Hugging Face encoder-decoders start decoding with the padding id and mask only causally: false for
     /// them. Default true.
     public var maskTargetPadding: Bool
+    /// How the encoder's and the decoder's self-attentions score (default dot-product; see ``AttentionScoring``).
+    public var selfAttention: AttentionScoring
+    /// How the decoder's cross-attention scores (default dot-product). Pretrained models are dot-product.
+    public var crossAttention: AttentionScoring
     /// The heads pruning removed (``AttentionKind/encoderSelf``, ``AttentionKind/decoderSelf`` and
     /// ``AttentionKind/decoderCross`` entries); nil: none (and absent from JSON).
     public var prunedHeads: PrunedHeads?
@@ -70,6 +74,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
                 positionalEncoding: PositionalEncodingKind = .sinusoidal, tieTargetEmbedding: Bool = false,
                 layerNormEpsilon: Float = 1e-5, specialTokens: SpecialTokens = .standard,
                 scaleEmbedding: Bool = true, shareSourceEmbedding: Bool = false, maskTargetPadding: Bool = true,
+                selfAttention: AttentionScoring = .dotProduct, crossAttention: AttentionScoring = .dotProduct,
                 prunedHeads: PrunedHeads? = nil) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
@@ -88,6 +93,8 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
         self.scaleEmbedding = scaleEmbedding
         self.shareSourceEmbedding = shareSourceEmbedding
         self.maskTargetPadding = maskTargetPadding
+        self.selfAttention = selfAttention
+        self.crossAttention = crossAttention
         self.prunedHeads = prunedHeads.flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -98,7 +105,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
     public var block: BlockConfiguration {
         BlockConfiguration(modelDimension: modelDimension, headCount: headCount, feedForwardDimension: feedForwardDimension,
                            dropout: dropout, normPlacement: normPlacement, activation: activation,
-                           layerNormEpsilon: layerNormEpsilon)
+                           layerNormEpsilon: layerNormEpsilon, selfAttention: selfAttention, crossAttention: crossAttention)
     }
 
     /// Largest accepted value for any size, so a typo cannot ask for terabytes.
@@ -109,7 +116,8 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable {
 
     /// The number of trainable parameters this configuration builds, in closed form:
     /// N (encoder layer + decoder layer) + final norms + embeddings + projection, where
-    /// MHA = 4 (C^2 + C), FFN = 2 C F + F + C, LayerNorm = 2 C; less 4 C D + 3 D per pruned head.
+    /// MHA = 4 (C^2 + C) (additive attention has as many, see ``BlockConfiguration/parameterCount(crossAttention:)``),
+    /// FFN = 2 C F + F + C, LayerNorm = 2 C; less 4 C D + 3 D per pruned head.
     /// Computed with overflow checks; saturates at `Int.max` for absurd sizes.
     public var parameterCount: Int {
         let c = modelDimension, norm = 2 * c
@@ -169,12 +177,14 @@ extension TransformerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount, feedForwardDimension
         case dropout, maximumLength, normPlacement, activation, positionalEncoding, tieTargetEmbedding
-        case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding, prunedHeads
+        case layerNormEpsilon, specialTokens, scaleEmbedding, shareSourceEmbedding, maskTargetPadding
+        case selfAttention, crossAttention, prunedHeads
     }
 
     /// Encodes every field, except the three options added for pretrained models (`scaleEmbedding`,
-    /// `shareSourceEmbedding`, `maskTargetPadding`) when they have their defaults and `prunedHeads` when
-    /// nil: configurations that do not use them encode byte for byte as before those options existed.
+    /// `shareSourceEmbedding`, `maskTargetPadding`) and the attention kinds when they have their defaults,
+    /// and `prunedHeads` when nil: configurations that do not use them encode byte for byte as before those
+    /// options existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sourceVocabularySize, forKey: .sourceVocabularySize)
@@ -194,11 +204,14 @@ extension TransformerConfiguration {
         if !scaleEmbedding { try c.encode(scaleEmbedding, forKey: .scaleEmbedding) }
         if shareSourceEmbedding { try c.encode(shareSourceEmbedding, forKey: .shareSourceEmbedding) }
         if !maskTargetPadding { try c.encode(maskTargetPadding, forKey: .maskTargetPadding) }
+        if selfAttention != .dotProduct { try c.encode(selfAttention, forKey: .selfAttention) }
+        if crossAttention != .dotProduct { try c.encode(crossAttention, forKey: .crossAttention) }
         try c.encodeIfPresent(prunedHeads, forKey: .prunedHeads)
     }
 
     /// Decodes every field; `specialTokens` may be absent (checkpoints written before it existed), and so may
-    /// the pretrained-model options (they then take their defaults).
+    /// the pretrained-model options and the attention kinds (they then take their defaults: every
+    /// checkpoint written before additive attention loads as dot-product).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(sourceVocabularySize: try c.decode(Int.self, forKey: .sourceVocabularySize),
@@ -218,6 +231,8 @@ extension TransformerConfiguration {
                   scaleEmbedding: try c.decodeIfPresent(Bool.self, forKey: .scaleEmbedding) ?? true,
                   shareSourceEmbedding: try c.decodeIfPresent(Bool.self, forKey: .shareSourceEmbedding) ?? false,
                   maskTargetPadding: try c.decodeIfPresent(Bool.self, forKey: .maskTargetPadding) ?? true,
+                  selfAttention: try c.decodeIfPresent(AttentionScoring.self, forKey: .selfAttention) ?? .dotProduct,
+                  crossAttention: try c.decodeIfPresent(AttentionScoring.self, forKey: .crossAttention) ?? .dotProduct,
                   prunedHeads: try c.decodeIfPresent(PrunedHeads.self, forKey: .prunedHeads))
     }
 }

@@ -3,7 +3,8 @@
 /// Removing head h of an attention removes rows h D..<(h+1) D of W^Q, W^K, W^V (and their biases) and the
 /// same columns of W^O; W^O's bias and every other parameter stay. The pruned model computes exactly what
 /// the unpruned one computes with those heads' gates at 0 (``MultiHeadAttention/headGate``), since a
-/// masked head contributes nothing to Concat(...) W^O.
+/// masked head contributes nothing to Concat(...) W^O. Only dot-product attentions (``MultiHeadAttention``)
+/// can be pruned; naming a head of an additive attention is a ``ConfigurationError``.
 extension TransformerModel {
     /// A copy of this model without `heads` (unpruned numbering; heads already pruned may be named again).
     /// Throws when a head or layer does not exist or an attention would keep no head.
@@ -12,16 +13,20 @@ extension TransformerModel {
         var attentionTensors = Set<ObjectIdentifier>()
         for (old, new) in zip(attentionSites, smaller.attentionSites) {
             precondition(old.kind == new.kind && old.layer == new.layer, "attention sites out of step")
-            let d = old.attention.headDimension
+            // Additive attentions cannot be pruned (rebuilt(prunedHeads:) refuses), so they keep their
+            // shapes and are copied by name below with everything else.
+            guard let oldAttention = old.attention as? MultiHeadAttention,
+                  let newAttention = new.attention as? MultiHeadAttention else { continue }
+            let d = oldAttention.headDimension
             let rows = new.keptHeads.map { old.keptHeads.firstIndex(of: $0)! }   // new head i = old head rows[i]
-            for (from, to) in [(old.attention.query, new.attention.query), (old.attention.key, new.attention.key),
-                               (old.attention.value, new.attention.value)] {
+            for (from, to) in [(oldAttention.query, newAttention.query), (oldAttention.key, newAttention.key),
+                               (oldAttention.value, newAttention.value)] {
                 to.weight.withMutableScalars { $0 = Self.headRows(from.weight, rows, width: d) }
                 if let b = from.bias, let nb = to.bias { nb.withMutableScalars { $0 = Self.headRows(b, rows, width: d) } }
             }
-            new.attention.output.weight.withMutableScalars { $0 = Self.headColumns(old.attention.output.weight, rows, width: d) }
-            if let b = old.attention.output.bias, let nb = new.attention.output.bias { nb.withMutableScalars { $0 = b.scalars } }
-            for layer in [new.attention.query, new.attention.key, new.attention.value, new.attention.output] {
+            newAttention.output.weight.withMutableScalars { $0 = Self.headColumns(oldAttention.output.weight, rows, width: d) }
+            if let b = oldAttention.output.bias, let nb = newAttention.output.bias { nb.withMutableScalars { $0 = b.scalars } }
+            for layer in [newAttention.query, newAttention.key, newAttention.value, newAttention.output] {
                 for p in layer.ownParameters { attentionTensors.insert(ObjectIdentifier(p.tensor)) }
             }
         }

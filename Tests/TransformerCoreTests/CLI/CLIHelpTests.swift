@@ -56,6 +56,16 @@ struct CLIHelpTests {
                                   default: sinusoidal)
           --tie-embeddings        Share one matrix between the target embedding and the
                                   output projection (paper section 3.4).
+          --attention <attention> How every attention scores a query against a key:
+                                  scaled dot-product (the paper's) or additive, v^T
+                                  tanh(W_q q + W_k k) (Bahdanau et al. 2015). (values:
+                                  dot-product, additive; default: dot-product)
+          --self-attention <self-attention>
+                                  The self-attentions' scoring; default: --attention.
+                                  (values: dot-product, additive)
+          --cross-attention <cross-attention>
+                                  The decoder's cross-attention scoring; default:
+                                  --attention. (values: dot-product, additive)
           --batch <batch>         Sequences in the random batch. (default: 2)
           --seq-len <seq-len>     Source and target length; at most --max-len.
                                   (default: 5)
@@ -82,7 +92,8 @@ struct CLIHelpTests {
 
     @Test func trainHelpListsModelFlagsButNotVocabularySizes() {
         let names = TrainCommand.options.map(\.name)
-        for name in ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation", "positional", "tie-embeddings"] {
+        for name in ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation", "positional", "tie-embeddings",
+                     "attention", "self-attention", "cross-attention"] {
             #expect(names.contains(name), "--\(name) missing")
         }
         #expect(!names.contains("src-vocab") && !names.contains("tgt-vocab"))

@@ -12,7 +12,8 @@ struct CLIProcessTests {
         #expect(run.standardError.isEmpty, "\(run)")
         let lines = run.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.prefix(2) == ["Initialized model with random weights.", "Final output size: [2, 5, 10]"], "\(run)")
-        #expect(lines.contains("  --d-model         16"), "\(run)")
+        #expect(lines.contains("  --d-model          16"), "\(run)")
+        #expect(lines.contains("  --self-attention   dot-product") && lines.contains("  --cross-attention  dot-product"), "\(run)")
     }
 
     @Test func outputSizeFollowsBatchLengthAndVocabulary() throws {
@@ -36,6 +37,8 @@ struct CLIProcessTests {
         (small + ["--norm", "post", "--positional", "learned", "--max-len", "20", "--activation", "gelu"],
          ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 1, maximumLength: 20,
                                   preNorm: false, learnedPositions: true)),
+        (small + ["--attention", "additive"], ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 1)),
+        (small + ["--cross-attention", "additive"], ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 1)),
         (small + ["--tie-embeddings", "--tgt-vocab", "9"],
          ClosedFormParameterCount(modelDimension: 16, feedForwardDimension: 32, layerCount: 1,
                                   targetVocabularySize: 9, tied: true)),
@@ -86,6 +89,11 @@ struct CLIProcessTests {
         BadFlag(["--dropout", "1.5"], "--dropout", "error: --dropout: expected a probability in [0, 1), got 1.5"),
         BadFlag(["--dropout", "nan"], "--dropout", "error: --dropout: expected a probability in [0, 1), got nan"),
         BadFlag(["--norm", "sideways"], "--norm", "error: --norm: expected pre or post, got 'sideways'"),
+        BadFlag(["--attention", "bahdanau"], "--attention", "error: --attention: expected dot-product or additive, got 'bahdanau'"),
+        BadFlag(["--self-attention", "dot"], "--self-attention",
+         "error: --self-attention: expected dot-product or additive, got 'dot'"),
+        BadFlag(["--cross-attention"], "--cross-attention",
+         "error: --cross-attention: expected dot-product or additive, got no value"),
         BadFlag(["--seq-len", "0"], "--seq-len", "error: --seq-len: expected an integer from 1 to 1048576, got 0"),
         BadFlag(["--seq-len", "600"], "--seq-len", "error: --seq-len: expected at most --max-len (512), got 600"),
         BadFlag(["--max-len", "4"], "--seq-len", "error: --seq-len: expected at most --max-len (4), got 5"),

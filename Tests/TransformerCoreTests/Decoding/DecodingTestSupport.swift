@@ -14,11 +14,14 @@ enum DecodingFixtures {
     static func configuration(placement: TransformerConfiguration.NormPlacement = .pre,
                               positions: TransformerConfiguration.PositionalEncodingKind = .sinusoidal,
                               vocabulary: Int = 11, layers: Int = 2, modelDimension: Int = 16,
-                              maximumLength: Int = 16, dropout: Float = 0.1) -> TransformerConfiguration {
+                              maximumLength: Int = 16, dropout: Float = 0.1,
+                              selfAttention: AttentionScoring = .dotProduct,
+                              crossAttention: AttentionScoring = .dotProduct) -> TransformerConfiguration {
         TransformerConfiguration(sourceVocabularySize: vocabulary, targetVocabularySize: vocabulary,
                                  modelDimension: modelDimension, headCount: 2, layerCount: layers,
                                  feedForwardDimension: 2 * modelDimension, dropout: dropout,
-                                 maximumLength: maximumLength, normPlacement: placement, positionalEncoding: positions)
+                                 maximumLength: maximumLength, normPlacement: placement, positionalEncoding: positions,
+                                 selfAttention: selfAttention, crossAttention: crossAttention)
     }
 
     /// A model in evaluation mode. `endBias` is added to the projection bias of <eos> (id 2), so that

@@ -27,7 +27,8 @@ import Testing
         let task = try Self.classifierTask()
         let site = task.model.attentionSites[1]                      // encoder layer 1
         let d = site.attention.headDimension, width = site.attention.headCount * d
-        site.attention.output.weight.withMutableScalars { w in       // head 2's D columns of W^O set to 0
+        let attention = try #require(site.attention as? MultiHeadAttention)
+        attention.output.weight.withMutableScalars { w in             // head 2's D columns of W^O set to 0
             for row in 0..<16 { for col in (2 * d)..<(3 * d) { w[row * width + col] = 0 } }
         }
         let importance = try HeadImportance.measure(task)

@@ -71,8 +71,8 @@ import Testing
         let masked = try GreedyDecoder.decode(model: model, sources: Self.sources, maximumLength: 10)
         let smaller = try GreedyDecoder.decode(model: pruned, sources: Self.sources, maximumLength: 10)
         #expect(masked.map(\.tokens) == smaller.map(\.tokens))
-        #expect(pruned.encoder.layers[1].selfAttention.query.weight.shape == [8, 16])
-        #expect(pruned.decoder.layers[0].crossAttention?.output.weight.shape == [16, 4])
+        #expect((pruned.encoder.layers[1].selfAttention as? MultiHeadAttention)?.query.weight.shape == [8, 16])
+        #expect((pruned.decoder.layers[0].crossAttention as? MultiHeadAttention)?.output.weight.shape == [16, 4])
     }
 
     @Test func prunedClassifierAndLanguageModelEqualTheMaskedOnes() throws {
@@ -100,6 +100,29 @@ import Testing
         }
         let full = smallLM.inferring { smallLM([[4, 5, 6]]).scalars.suffix(12) }
         expectClose(cached, Array(full), tolerance: Tolerance.float32)
+    }
+
+    @Test func additiveAttentionIsGatedButNotPruned() throws {
+        var c = Self.translation
+        c.crossAttention = .additive
+        let model = try Transformer(configuration: c, generator: SeededGenerator(seed: 15))
+        let cross = try #require(model.decoder.layers[0].crossAttention as? AdditiveAttention)
+        let plain = model.inferring { model(source: Self.sources, targetInput: Self.targetInputs) }
+        cross.headGate = Tensor(shape: [4], scalars: [1, 0, 1, 1])
+        let gated = model.inferring { model(source: Self.sources, targetInput: Self.targetInputs) }
+        #expect(zip(plain.scalars, gated.scalars).contains { abs($0 - $1) > Tolerance.float32 })
+        cross.headGate = nil
+        // Dot-product attentions of a mixed model can be pruned; the additive ones cannot.
+        let pruned = try model.pruning(PrunedHeads([.encoderSelf: [0: [1]]]))
+        let (a, b) = model.inferring { () -> (Tensor, Tensor) in
+            Self.gate(model, off: PrunedHeads([.encoderSelf: [0: [1]]]))
+            return (model(source: Self.sources, targetInput: Self.targetInputs), pruned(source: Self.sources, targetInput: Self.targetInputs))
+        }
+        expectClose(b, a, tolerance: Self.prunedTolerance)
+        #expect(throws: ConfigurationError(field: .prunedHeads, expected: "dot-product attention (pruning additive attention is not supported)",
+                                           found: "heads pruned from an additive attention")) {
+            try model.pruning(PrunedHeads([.decoderCross: [0: [1]]]))
+        }
     }
 
     @Test func pruningTwiceUsesTheOriginalNumbering() throws {

@@ -11,6 +11,11 @@ import Testing
     @Test(arguments: MarianFixtures.all)
     func teacherForcedEncoderOutputAndLogits(fixture: String) throws {
         let marian = try MarianModel.load(directory: MarianFixtures.directory(fixture))
+        // Marian is scaled dot-product attention everywhere (the checkpoint schema has no additive scorer).
+        #expect(marian.model.configuration.selfAttention == .dotProduct && marian.model.configuration.crossAttention == .dotProduct)
+        #expect((marian.model.encoder.layers + marian.model.decoder.layers).allSatisfy {
+            $0.selfAttention is MultiHeadAttention && ($0.crossAttention == nil || $0.crossAttention is MultiHeadAttention)
+        })
         let expected = try MarianFixtures.expected(fixture)
         let padded = paddedSources(expected.sources, padding: marian.configuration.padToken)
         let output = Tensor.withoutGradients { () -> (Tensor, Tensor) in
