@@ -26,6 +26,9 @@ public struct HeadImportance: Sendable {
         public let gradient: Double
         /// ``gradient`` / the l2 norm of the gradients of the same attention's heads.
         public let normalizedGradient: Double
+        /// Whether ``TransformerModel/pruning(_:)`` can remove the head (dot-product attention; additive
+        /// attention is measured but not pruned).
+        public let isPrunable: Bool
     }
 
     /// Validation loss and metric of the model as it is.
@@ -89,7 +92,8 @@ public struct HeadImportance: Sendable {
                 }
                 heads.append(Head(kind: site.kind, layer: site.layer, head: original, ablatedLoss: loss,
                                   ablatedMetric: metric, gradient: scores[h],
-                                  normalizedGradient: norm > 0 ? scores[h] / norm : 0))
+                                  normalizedGradient: norm > 0 ? scores[h] / norm : 0,
+                                  isPrunable: site.attention is MultiHeadAttention))
                 progress(heads.count, total)
             }
         }
@@ -97,15 +101,15 @@ public struct HeadImportance: Sendable {
                               gradientBatchCount: batches.count)
     }
 
-    /// The `count` heads with the lowest ``Head/normalizedGradient`` (ties: earlier heads first), never
-    /// the last head of an attention: the next step of iterative pruning. Fewer when every attention is
-    /// down to one head.
+    /// The `count` prunable heads with the lowest ``Head/normalizedGradient`` (ties: earlier heads first),
+    /// never the last head of an attention: the next step of iterative pruning. Fewer when every
+    /// attention is down to one head (or the rest are additive).
     public func leastImportant(_ count: Int) -> PrunedHeads {
         var remaining = Dictionary(grouping: heads, by: { "\($0.kind.name) \($0.layer)" }).mapValues(\.count)
         var chosen = PrunedHeads()
         let order = heads.indices.sorted { (heads[$0].normalizedGradient, $0) < (heads[$1].normalizedGradient, $1) }
         var taken = 0
-        for index in order where taken < count {
+        for index in order where taken < count && heads[index].isPrunable {
             let head = heads[index], key = "\(head.kind.name) \(head.layer)"
             guard remaining[key, default: 0] > 1 else { continue }
             remaining[key, default: 0] -= 1

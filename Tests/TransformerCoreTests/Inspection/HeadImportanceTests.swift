@@ -72,6 +72,18 @@ import Testing
         #expect(all.removedHeads(.encoderSelf, layer: 0).count == 3 && all.removedHeads(.encoderSelf, layer: 1).count == 3)
     }
 
+    @Test func additiveHeadsAreMeasuredButNeverChosenForPruning() throws {
+        let task = try Self.classifierTask()
+        var c = task.model.configuration
+        c.block.selfAttention = .additive
+        let additive = ClassificationTask(model: try EncoderClassifier(configuration: c, generator: SeededGenerator(seed: 41)),
+                                          tokenizer: task.tokenizer, labels: task.labels, training: task.training,
+                                          validation: task.validation, batchSize: task.batchSize, seed: 0)
+        let importance = try HeadImportance.measure(additive)
+        #expect(importance.heads.count == 8 && importance.heads.allSatisfy { !$0.isPrunable && $0.gradient > 0 })
+        #expect(importance.leastImportant(3).isEmpty)
+    }
+
     @Test func iterativePruningStopsAtTheKeptFraction() throws {
         let task = try Self.classifierTask()
         let batchSize = task.batchSize
