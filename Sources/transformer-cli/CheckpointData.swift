@@ -17,12 +17,7 @@ enum CheckpointData {
         if tokenizers.source.kind == nil || tokenizers.target.kind == nil {   // subword lengths, counted now
             let long = PairReading.tooLong(pairs, tokenizers: tokenizers, maximumLength: maximumLength)
             try PairReading.refuse(long, name: path, skipInvalid: skipInvalid)
-            let lines = Set(long.map(\.line))
-            pairs.removeAll { lines.contains($0.line) }
-            skipped = (skipped + long).sorted { $0.line < $1.line }
-            if pairs.isEmpty {
-                throw CommandFailure("\(path): no pair of at most \(maximumLength) tokens a side", status: ExitCode.dataError)
-            }
+            try PairReading.leaveOut(long, from: &pairs, skipped: &skipped, name: path, maximumLength: maximumLength)
         }
         if let warning = PairReading.skipWarning(skipped, name: path) { printError(warning) }
         let encoded = PairReading.encode(pairs, with: tokenizers)

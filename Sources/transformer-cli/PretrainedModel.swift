@@ -146,12 +146,7 @@ extension EvaluateCommand {
             throw CommandFailure(details: details, "\(dataPath): \(count) too long for \(path); shorten or "
                                  + "pass --skip-invalid to leave out", status: ExitCode.dataError)
         }
-        let lines = Set(long.map(\.line))
-        pairs.removeAll { lines.contains($0.line) }
-        skipped = (skipped + long).sorted { $0.line < $1.line }
-        if pairs.isEmpty {
-            throw CommandFailure("\(dataPath): no pair of at most \(maximum) tokens a side", status: ExitCode.dataError)
-        }
+        try PairReading.leaveOut(long, from: &pairs, skipped: &skipped, name: dataPath, maximumLength: maximum)
         if let warning = PairReading.skipWarning(skipped, name: dataPath) { printError(warning) }
         let (source, target) = (pretrained.source, pretrained.target)
         var unknown = 0

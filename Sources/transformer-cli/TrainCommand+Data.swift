@@ -41,6 +41,18 @@ enum PairReading {
         return (contents.pairs, contents.problems)
     }
 
+    /// Moves the pairs of `long` (too long in the model's tokens) from `pairs` to `skipped` (kept in line
+    /// order); exit 65 naming `name` when no pair is left.
+    static func leaveOut(_ long: [LineProblem], from pairs: inout [TextPair], skipped: inout [LineProblem], name: String,
+                         maximumLength: Int) throws {
+        let lines = Set(long.map(\.line))
+        pairs.removeAll { lines.contains($0.line) }
+        skipped = (skipped + long).sorted { $0.line < $1.line }
+        if pairs.isEmpty {
+            throw CommandFailure("\(name): no pair of at most \(maximumLength) tokens a side", status: ExitCode.dataError)
+        }
+    }
+
     /// Throws (exit 65) listing the first few problems as `file:line: reason`, unless `skipInvalid`.
     static func refuse(_ problems: [LineProblem], name: String, skipInvalid: Bool) throws {
         if !problems.isEmpty && !skipInvalid {
