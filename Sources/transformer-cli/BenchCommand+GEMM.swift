@@ -34,6 +34,7 @@ extension BenchCommand {
         if json {
             print(JSONLine.render(.object([
                 ("threads", .integer(threads)),
+                ("kernels", .string(KernelBackend.current.rawValue)),
                 ("gemm", .array(rows.map { shape, gflops in
                     .object([("m", .integer(shape.m)), ("n", .integer(shape.n)), ("k", .integer(shape.k)),
                              ("transpose_a", .bool(shape.transposeA)), ("transpose_b", .bool(shape.transposeB)),
@@ -41,7 +42,8 @@ extension BenchCommand {
                 })),
             ])))
         } else {
-            print("GEMM kernel, \(threads) thread\(threads == 1 ? "" : "s"), C[m, n] = op(A)[m, k] op(B)[k, n]:")
+            print("GEMM kernel (\(KernelBackend.current) backend), \(threads) thread\(threads == 1 ? "" : "s"), "
+                  + "C[m, n] = op(A)[m, k] op(B)[k, n]:")
             let table = [["m x n x k", "op", "GFLOP/s"]] + rows.map { shape, gflops in
                 let parts = shape.label.split(separator: " ", maxSplits: 1).map(String.init)
                 return [parts[0], parts[1], String(format: "%.1f", gflops)]

@@ -30,6 +30,7 @@ extension BenchCommand {
         var fields: [(String, JSONLine.Value)] = [
             ("config", .string(r.config)),
             ("threads", .integer(r.threads)),
+            ("kernels", .string(r.kernels)),
             ("train_tokens_per_s", .number(rounded(Double(r.tokensPerStep) / step, 1))),
             ("step_ms_median", .number(rounded(step * 1e3, 3))),
             ("step_ms_p10", .number(rounded(percentile(r.stepSeconds, 0.1) * 1e3, 3))),
@@ -73,7 +74,7 @@ extension BenchCommand {
         let rows = fields(r).map { name, value -> [String] in
             [name, JSONLine.render(value).replacingOccurrences(of: "\"", with: "")]
         }
-        return "bench --config \(r.config), \(r.threads) thread\(r.threads == 1 ? "" : "s") "
+        return "bench --config \(r.config), \(r.threads) thread\(r.threads == 1 ? "" : "s"), \(r.kernels) kernels "
             + "(times in ms, rates in target tokens per second):\n" + TextFormatting.table(rows, rightAligned: [1])
     }
 }

@@ -5,6 +5,8 @@ import TransformerCore
 struct BenchResult {
     var config: String
     var threads: Int
+    /// The kernel backend that ran (``KernelBackend/current``: the CPU's fastest, or TRANSFORMERCORE_KERNELS).
+    var kernels = KernelBackend.current.rawValue
     var stepSeconds: [Double] = []
     var forwardSeconds: [Double] = []
     var backwardSeconds: [Double] = []

@@ -1,4 +1,5 @@
 import Foundation
+import TransformerCore
 
 // transformer-cli: dispatch the command line and turn every outcome into output and an exit status.
 //   help            -> stdout, exit 0
@@ -24,6 +25,10 @@ func main(_ arguments: [String]) -> Int32 {
         printError(error.description)
         return ExitCode.usage
     case .run(let command):
+        if let problem = KernelBackend.environmentProblem {   // e.g. TRANSFORMERCORE_KERNELS=avx512 on an AVX2 CPU
+            printError("error: \(problem)")
+            return ExitCode.usage
+        }
         do {
             return try command.run()
         } catch {

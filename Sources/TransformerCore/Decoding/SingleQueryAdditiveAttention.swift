@@ -20,6 +20,7 @@ func singleQueryAdditiveAttention(queries: [Float], scorer: [Float], rowCount: I
                                   keyOffset: (_ row: Int, _ head: Int) -> Int,
                                   mask: [Float]?, maskOffset: (_ row: Int) -> Int) -> [Float] {
     let a = headDimension
+    let backend = KernelBackend.current
     precondition(queries.count == rowCount * headCount * a && scorer.count == headCount * a,
                  "singleQueryAdditiveAttention needs queries [R, H, A] = [\(rowCount), \(headCount), \(a)] and v [H, A], got \(queries.count) and \(scorer.count) floats")
     var out = [Float](repeating: 0, count: queries.count)
@@ -41,7 +42,7 @@ func singleQueryAdditiveAttention(queries: [Float], scorer: [Float], rowCount: I
                                 e[j] = sum
                             }
                             Kernels.scaledMaskedSoftmaxRow(e.baseAddress!, scale: 1, mask: maskRow, width: keyCount,
-                                                           into: w.baseAddress!)
+                                                           into: w.baseAddress!, backend: backend)
                             let result = out.baseAddress! + (r * headCount + head) * a
                             for j in 0..<keyCount {                              // out = sum_j w_j V_j
                                 let value = vals.baseAddress! + base + j * keyStride

@@ -47,7 +47,7 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
                                                              values: g.v + g.keyOffsets[pair], keyCount: g.keyCount,
                                                              keyStride: g.keyStride, d: g.d, scale: g.scale,
                                                              mask: maskRow, scratch: scratch.baseAddress!,
-                                                             into: g.out + position)
+                                                             into: g.out + position, backend: g.backend)
                             }
                         }
                     }

@@ -38,12 +38,12 @@ extension Kernels {
     /// threshold was found.
     static let defaultWorkPerThread = 1 << 20
 
-    /// Whether this CPU can run the AVX2 + FMA micro-kernel (read once).
-    static let hasAVX2FMA = ck_cpu_has_avx2_fma() != 0
-    /// Whether this CPU can run the AVX-512 micro-kernel (read once).
-    static let hasAVX512 = ck_cpu_has_avx512f() != 0
-    /// Cores available to the threaded path (read once).
-    static let activeCores = ProcessInfo.processInfo.activeProcessorCount
+    /// Whether this CPU can run the AVX2 + FMA kernels (``KernelBackend/avx2``).
+    static var hasAVX2FMA: Bool { KernelBackend.avx2.isSupported }
+    /// Whether this CPU can run the AVX-512 kernels (``KernelBackend/avx512``).
+    static var hasAVX512: Bool { KernelBackend.avx512.isSupported }
+    /// Cores available to the threaded paths (``ComputeThreads``).
+    static var activeCores: Int { ComputeThreads.activeCores }
 
     /// The micro-kernels the driver can call; all share the contract of `ck_sgemm_6x16_avx2`.
     enum MicroKernel: Sendable {
@@ -238,8 +238,8 @@ extension Kernels {
     static func threadCount(_ g: GEMMOperands, options: GEMMOptions, tiles: Int) -> Int {
         let work = g.m * g.n * g.k
         guard work >= 2 * options.workPerThread else { return 1 }
-        let cores = options.maximumThreads ?? activeCores
-        return max(1, min(cores, tiles, work / max(options.workPerThread, 1)))
+        return ComputeThreads.count(work: work, workPerThread: options.workPerThread, pieces: tiles,
+                                    maximum: options.maximumThreads ?? ComputeThreads.activeCores)
     }
 
     /// Packing A costs a copy of A per column block (a cheap one since the copies run in SIMD registers)

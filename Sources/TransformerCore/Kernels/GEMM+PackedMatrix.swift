@@ -55,7 +55,7 @@ extension Tensor {
         let (n, k) = transposed ? (shape[0], shape[1]) : (shape[1], shape[0])
         guard m > 0, n > 0, k > 0 else { return nil }
         let options = GEMMOptions()
-        let kernel = options.implementation.microKernel(m: m, n: n)
+        let kernel = options.implementation.microKernel(m: m, n: n, backend: options.backend)
         let depth = Kernels.blockDepth(k: k, options: options)
         if let cached = packedCache,
            cached.matches(transposed: transposed, n: n, k: k, kernel: kernel, depth: depth, version: version) {

@@ -34,7 +34,7 @@ enum Kernels {
         }
         let operands = GEMMOperands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                     a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
-        blockedGemm(operands, kernel: options.implementation.microKernel(m: m, n: n), options: options,
+        blockedGemm(operands, kernel: options.implementation.microKernel(m: m, n: n, backend: options.backend), options: options,
                     packedB: packedB)
     }
 
@@ -69,28 +69,33 @@ enum Kernels {
 
 /// Which micro-kernel computes the tiles of C.
 enum GEMMImplementation: Sendable, CustomStringConvertible {
-    /// The widest kernel this CPU runs: AVX-512, else AVX2 + FMA, else the portable one.
+    /// The kernels of ``KernelBackend/current``: AVX-512's where they fill, else AVX2's, else the portable one.
     case automatic
     /// ``Kernels/portableMicroKernel``: Swift SIMD, any CPU. The fallback, and a second oracle.
     case portable
-    /// The C kernel `ck_sgemm_6x16_avx2`. Precondition: ``Kernels/hasAVX2FMA``.
+    /// The C kernel `ck_sgemm_6x16_avx2`. Precondition: ``KernelBackend/avx2`` is supported.
     case avx2
-    /// The C kernel `ck_sgemm_12x32_avx512`. Precondition: ``Kernels/hasAVX512``.
+    /// The C kernel `ck_sgemm_12x32_avx512`. Precondition: ``KernelBackend/avx512`` is supported.
     case avx512
 
-    /// The kernel for an m x n C. Automatic: AVX-512's 12 x 32 tiles where they fill (n > 16, m > 6),
-    /// else AVX2's 6 x 16 (faster on the tiny attention products: 12 x 12 in a 12 x 32 tile wastes 5/8).
-    func microKernel(m: Int, n: Int) -> Kernels.MicroKernel {
+    /// The kernel for an m x n C (read on the calling thread). Automatic with the avx512 backend:
+    /// AVX-512's 12 x 32 tiles where they fill (n > 16, m > 6), else AVX2's 6 x 16 (faster on the tiny
+    /// attention products: 12 x 12 in a 12 x 32 tile wastes 5/8); with avx2: AVX2's; with portable: the
+    /// Swift kernel.
+    func microKernel(m: Int, n: Int, backend: KernelBackend) -> Kernels.MicroKernel {
         switch self {
         case .automatic:
-            if Kernels.hasAVX512 && n > 16 && m > 6 { return .avx512 }
-            return Kernels.hasAVX2FMA ? .avx2 : .portable
+            switch backend {
+            case .avx512: return n > 16 && m > 6 ? .avx512 : .avx2
+            case .avx2: return .avx2
+            case .portable: return .portable
+            }
         case .portable: return .portable
         case .avx2:
-            precondition(Kernels.hasAVX2FMA, "the AVX2 + FMA GEMM kernel needs a CPU with AVX2 and FMA")
+            precondition(KernelBackend.avx2.isSupported, "the AVX2 + FMA GEMM kernel needs a CPU with AVX2 and FMA")
             return .avx2
         case .avx512:
-            precondition(Kernels.hasAVX512, "the AVX-512 GEMM kernel needs a CPU with AVX-512F")
+            precondition(KernelBackend.avx512.isSupported, "the AVX-512 GEMM kernel needs a CPU with AVX-512F")
             return .avx512
         }
     }
@@ -109,6 +114,8 @@ enum GEMMImplementation: Sendable, CustomStringConvertible {
 /// tests shrink them to reach every block edge and the threaded path with small matrices.
 struct GEMMOptions: Sendable {
     var implementation: GEMMImplementation = .automatic
+    /// The backend `.automatic` follows, read when the options are made (on the calling thread).
+    var backend: KernelBackend = .current
     /// Depth of a packed block (the k extent every micro-kernel call runs over).
     var blockDepth = Kernels.defaultBlockDepth
     /// Rows of A per block (rounded down to a multiple of the tile height).

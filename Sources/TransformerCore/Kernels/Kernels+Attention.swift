@@ -9,10 +9,10 @@ extension Kernels {
     static func singleQueryAttention(query: UnsafePointer<Float>, keys: UnsafePointer<Float>,
                                      values: UnsafePointer<Float>, keyCount: Int, keyStride: Int, d: Int,
                                      scale: Float, mask: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
-                                     into out: UnsafeMutablePointer<Float>) {
+                                     into out: UnsafeMutablePointer<Float>, backend: KernelBackend) {
         let (dots, weights) = (scratch, scratch + keyCount)
         dotsWithRows(query, rows: keys, count: keyCount, stride: keyStride, width: d, into: dots)
-        scaledMaskedSoftmaxRow(dots, scale: scale, mask: mask, width: keyCount, into: weights)
+        scaledMaskedSoftmaxRow(dots, scale: scale, mask: mask, width: keyCount, into: weights, backend: backend)
         weightedSumOfRows(weights, rows: values, count: keyCount, stride: keyStride, width: d, into: out)
     }
 
@@ -117,7 +117,7 @@ extension Kernels {
     @TaskLocal static var singleQueryWorkPerThread = 1 << 17
 
     static func singleQueryThreads(work: Int, pairs: Int) -> Int {
-        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / singleQueryWorkPerThread))
+        ComputeThreads.count(work: work, workPerThread: singleQueryWorkPerThread, pieces: pairs)
     }
 
     /// The operands of one ``singleQueryAttention(queries:rowCount:headCount:headDimension:keys:values:keyCount:keyStride:keyOffset:mask:maskOffset:)``
@@ -128,5 +128,7 @@ extension Kernels {
         let out: UnsafeMutablePointer<Float>
         let headCount: Int, d: Int, keyCount: Int, keyStride: Int
         let scale: Float
+        /// Read once by the op (``KernelBackend/current``) for its workers.
+        let backend: KernelBackend = .current
     }
 }

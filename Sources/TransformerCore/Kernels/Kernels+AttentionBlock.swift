@@ -61,10 +61,10 @@ extension Kernels {
         /// is given (``Kernels/dropoutMaskWords(_:)`` words).
         @inline(__always)
         func apply(pair p: Int, count: Int, weights: UnsafePointer<Float>, into dropped: UnsafeMutablePointer<Float>,
-                   bits: UnsafeMutablePointer<UInt16>?) {
+                   bits: UnsafeMutablePointer<UInt16>?, backend: KernelBackend) {
             var state = self.state
             Kernels.dropout(state: &state, first: p * count, count: count, threshold: threshold, keep: keep,
-                            x: weights, y: dropped, bits: bits)
+                            x: weights, y: dropped, bits: bits, backend: backend)
         }
     }
 
@@ -90,7 +90,7 @@ extension Kernels {
 
     /// Threads for `work` multiply-adds over `pairs` independent pairs, at most ``ComputeThreads/effective``.
     static func attentionThreads(work: Int, pairs: Int) -> Int {
-        Swift.max(1, Swift.min(ComputeThreads.effective, pairs, work / attentionWorkPerThread))
+        ComputeThreads.count(work: work, workPerThread: attentionWorkPerThread, pieces: pairs)
     }
 
     /// Runs `body` over 0..<pairs in contiguous chunks on up to `threads` threads: the GEMM worker pool
@@ -108,26 +108,32 @@ extension Kernels {
         }
     }
 
-    /// Whether the per-pair products may use the AVX-512 attention kernels (ck_attention.h). Task-local so
-    /// that tests can run the ``Kernels/gemm`` path, their oracle, on the same inputs.
+    /// Whether the per-pair products may use the C attention kernels (ck_attention.h) of the current
+    /// ``KernelBackend``. Task-local so that tests can run the ``Kernels/gemm`` path, their oracle, on the
+    /// same inputs.
     @TaskLocal static var attentionProductKernels = true
 
     /// The largest S and D the attention kernels take: a row of every product (S or D floats) fits in four
-    /// zmm registers.
+    /// zmm (AVX-512) or eight ymm (AVX2) registers.
     static let attentionKernelLimit = 64
 
     /// The three product shapes of one pair, on row-major operands read in place (leading dimensions
-    /// lda, ldb, ldc), and the softmax rows forward and backward: with the AVX-512 kernels when `kernels`
-    /// (no packing; B^T goes through `scratch`, k * n floats, transposed once per product), else with
-    /// single-threaded ``Kernels/gemm`` calls and the Swift rows (SIMD8: SSE on the baseline x86-64 target).
+    /// lda, ldb, ldc), and the softmax rows forward and backward: with the C kernels of `backend` when
+    /// `kernels` (no packing; B^T goes through `scratch`, k * n floats, transposed once per product), else
+    /// with single-threaded ``Kernels/gemm`` calls and the Swift rows (SIMD8: SSE on the baseline x86-64
+    /// target).
     struct AttentionProducts {
+        /// Read once per op on the calling thread (``KernelBackend/current``).
+        let backend: KernelBackend
         let kernels: Bool
+        /// The single-threaded GEMM of the products without kernels.
+        let gemmOptions: GEMMOptions
         /// At least S * D floats when `kernels`, for the transposed B of ``abT``.
         let scratch: UnsafeMutablePointer<Float>?
 
-        /// Whether a call with these shapes may use the kernels (CPU, task-local switch, S and D limits).
-        static func useKernels(_ g: AttentionOperands) -> Bool {
-            hasAVX512 && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
+        /// Whether a call with these shapes may use the kernels (backend, task-local switch, S and D limits).
+        static func useKernels(_ g: AttentionOperands, backend: KernelBackend) -> Bool {
+            backend == .avx512 && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
                 && (1...attentionKernelLimit).contains(g.headDimension)
         }
 
@@ -137,7 +143,7 @@ extension Kernels {
                  c: UnsafeMutablePointer<Float>, ldc: Int) {
             guard kernels, let bT = scratch else {
                 gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
-                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                     ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
             ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
@@ -150,7 +156,7 @@ extension Kernels {
                 c: UnsafeMutablePointer<Float>, ldc: Int) {
             guard kernels else {
                 gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
-                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                     ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
             ck_attention_product_avx512(m, n, k, a, lda, 1, b, ldb, c, ldc)
@@ -162,7 +168,7 @@ extension Kernels {
                  c: UnsafeMutablePointer<Float>, ldc: Int) {
             guard kernels else {
                 gemm(transposeA: true, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
-                     ldc: ldc, accumulate: false, options: attentionGEMMOptions)
+                     ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
             ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
@@ -190,7 +196,7 @@ extension Kernels {
             guard kernels else {
                 for row in 0..<rows {
                     scaledMaskedSoftmaxRow(x + row * width, scale: scale, mask: mask.map { $0 + row * maskRowStride },
-                                           width: width, into: x + row * width)
+                                           width: width, into: x + row * width, backend: backend)
                 }
                 return
             }
@@ -213,11 +219,12 @@ extension Kernels {
     }
 
     /// One GEMM per head product, single-threaded (the pairs are what is split over threads).
-    static let attentionGEMMOptions: GEMMOptions = {
+    static func attentionGEMMOptions(_ backend: KernelBackend) -> GEMMOptions {
         var options = GEMMOptions()
+        options.backend = backend
         options.maximumThreads = 1
         return options
-    }()
+    }
 
     /// Forward, for every pair p = (b, h):
     ///
@@ -230,7 +237,8 @@ extension Kernels {
                                  weights: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let threads = attentionThreads(work: g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let kernels = AttentionProducts.useKernels(g)
+        let backend = KernelBackend.current
+        let kernels = AttentionProducts.useKernels(g, backend: backend)
         dropout?.keptBits.allocate(pairs: g.pairs, count: g.block)
         let out = SendablePointers(weights: weights, output: output)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
@@ -239,7 +247,7 @@ extension Kernels {
             let droppedCount = dropout == nil ? 0 : g.block
             let floats = droppedCount + (kernels ? s * d : 0)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
-                let products = AttentionProducts(kernels: kernels, scratch: kernels ? scratch.baseAddress! + droppedCount : nil)
+                let products = AttentionProducts(backend: backend, kernels: kernels, gemmOptions: attentionGEMMOptions(backend), scratch: kernels ? scratch.baseAddress! + droppedCount : nil)
                 for p in pairs {
                     let w = weights + p * g.block
                     products.weights(m: t, n: s, k: d, a: g.q + g.queryOffset(p), lda: c, b: g.k + g.keyOffset(p),
@@ -248,7 +256,7 @@ extension Kernels {
                     var attended = UnsafePointer(w)
                     if let dropout {
                         let dropped = scratch.baseAddress!
-                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: dropout.keptBits.pair(p))
+                        dropout.apply(pair: p, count: g.block, weights: w, into: dropped, bits: dropout.keptBits.pair(p), backend: backend)
                         attended = UnsafePointer(dropped)
                     }
                     products.ab(m: t, n: d, k: s, a: attended, lda: s, b: g.v + g.keyOffset(p), ldb: c,
@@ -274,7 +282,8 @@ extension Kernels {
                                   dK: UnsafeMutablePointer<Float>?, dV: UnsafeMutablePointer<Float>?) {
         let threads = attentionThreads(work: 2 * g.pairs * g.forwardWork, pairs: g.pairs)
         let (t, s, d, c) = (g.queries, g.keys, g.headDimension, g.width)
-        let kernels = AttentionProducts.useKernels(g)
+        let backend = KernelBackend.current
+        let kernels = AttentionProducts.useKernels(g, backend: backend)
         let needScores = dQ != nil || dK != nil
         let io = SendableGradients(dO: dO, weights: weights, dQ: dQ, dK: dK, dV: dV)
         forEachPairShare(pairs: g.pairs, threads: threads) { pairs in
@@ -287,7 +296,7 @@ extension Kernels {
                 withUnsafeTemporaryAllocation(of: UInt16.self, capacity: words) { bitScratch in
                     let dP = scratch.baseAddress!
                     let dropped = dP + g.block
-                    let products = AttentionProducts(kernels: kernels, scratch: kernels ? dP + blocks : nil)
+                    let products = AttentionProducts(backend: backend, kernels: kernels, gemmOptions: attentionGEMMOptions(backend), scratch: kernels ? dP + blocks : nil)
                     for p in pairs {
                         let (qOffset, kOffset) = (g.queryOffset(p), g.keyOffset(p))
                         let dOp = dO + qOffset
@@ -296,11 +305,12 @@ extension Kernels {
                         var kept = UnsafePointer(bitScratch.baseAddress)
                         if let dropout {
                             if let saved = dropout.keptBits.pair(p) {   // P' = W * mask
-                                dropoutBackward(count: g.block, keep: dropout.keep, bits: saved, g: attended, dx: dropped)
+                                dropoutBackward(count: g.block, keep: dropout.keep, bits: saved, g: attended, dx: dropped,
+                                                backend: backend)
                                 kept = UnsafePointer(saved)
                             } else {
                                 dropout.apply(pair: p, count: g.block, weights: attended, into: dropped,
-                                              bits: bitScratch.baseAddress!)
+                                              bits: bitScratch.baseAddress!, backend: backend)
                             }
                             attended = UnsafePointer(dropped)
                         }
@@ -310,7 +320,7 @@ extension Kernels {
                         guard needScores else { continue }
                         products.abT(m: t, n: s, k: d, a: dOp, lda: c, b: g.v + kOffset, ldb: c, c: dP, ldc: s)
                         if let dropout {   // dropout's backward: dP = dP' * mask
-                            dropoutBackward(count: g.block, keep: dropout.keep, bits: kept!, g: dP, dx: dP)
+                            dropoutBackward(count: g.block, keep: dropout.keep, bits: kept!, g: dP, dx: dP, backend: backend)
                         }
                         let w = weights + p * g.block
                         products.softmaxBackwardRows(t, width: s, dP, weights: w, scale: g.scale)

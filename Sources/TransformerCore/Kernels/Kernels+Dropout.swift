@@ -6,9 +6,6 @@ import CKernels
 /// Mask layout: bit j of word w (a `UInt16`) is whether element 16 w + j was kept; the last word is
 /// zero-padded. That is 1/32 of the memory of a Float mask (a training step keeps one per dropout).
 extension Kernels {
-    /// Whether this CPU can run `ck_dropout_avx512` (read once).
-    static let hasAVX512DQ = ck_cpu_has_avx512dq() != 0
-
     /// The number of `UInt16` mask words for `count` elements.
     static func dropoutMaskWords(_ count: Int) -> Int { (count + 15) / 16 }
 
@@ -20,13 +17,15 @@ extension Kernels {
     /// `y` may be `x`. Writes the kept bits to `bits` when given. Sets `state` to the generator state after
     /// a draw of first + count elements (ceil((first + count) / 2) numbers), so consecutive draws with
     /// first = 0 continue the generator; `first` > 0 draws a piece of a longer draw (attention's pairs).
-    /// The AVX-512 kernel (16 lanes) when the CPU has it, else ``referenceDropout``; both give the same bits.
+    /// The C kernel of `backend` (AVX-512: 16 lanes; AVX2: 8), else ``referenceDropout``; all give the
+    /// same bits. Callers on worker threads pass the backend their op read.
     static func dropout(state: inout UInt64, first: Int = 0, count: Int, threshold: UInt64, keep: Float,
                         relu: Bool = false, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-                        bits: UnsafeMutablePointer<UInt16>?, vectorized: Bool = hasAVX512DQ) {
-        if vectorized {
+                        bits: UnsafeMutablePointer<UInt16>?, backend: KernelBackend = .current) {
+        switch backend {
+        case .avx512:
             state = ck_dropout_avx512(state, first, count, threshold, keep, relu ? 1 : 0, x, y, bits)
-        } else {
+        case .avx2, .portable:
             referenceDropout(state: &state, first: first, count: count, threshold: threshold, keep: keep, relu: relu,
                              x: x, y: y, bits: bits)
         }
@@ -69,11 +68,20 @@ extension Kernels {
 
     /// dx[i] = g[i] * (bit i of `bits` ? keep : 0): the backward of ``dropout`` (without ReLU).
     static func dropoutBackward(count: Int, keep: Float, bits: UnsafePointer<UInt16>, g: UnsafePointer<Float>,
-                                dx: UnsafeMutablePointer<Float>, vectorized: Bool = hasAVX512DQ) {
-        if vectorized {
-            ck_dropout_backward_avx512(count, keep, bits, g, dx)
-        } else {
-            referenceDropoutBackward(count: count, keep: keep, bits: bits, g: g, dx: dx)
+                                dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
+        switch backend {
+        case .avx512: ck_dropout_backward_avx512(count, keep, bits, g, dx)
+        case .avx2, .portable: referenceDropoutBackward(count: count, keep: keep, bits: bits, g: g, dx: dx)
+        }
+    }
+
+    /// The backward of z = dropout(max(0, h)) from z itself: dx[i] = g[i] * (z[i] > 0 ? keep : 0) (`keep`
+    /// 1 without dropout). A select and a multiply, no branch, so a NaN in g stays NaN as in g * mask.
+    static func reluDropoutBackward(count: Int, keep: Float, z: UnsafePointer<Float>, g: UnsafePointer<Float>,
+                                    dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
+        switch backend {
+        case .avx512: ck_relu_dropout_backward_avx512(count, keep, z, g, dx)
+        case .avx2, .portable: for i in 0..<count { dx[i] = g[i] * (z[i] > 0 ? keep : 0) }
         }
     }
 

@@ -5,12 +5,14 @@ import Foundation
 /// vectorization).
 extension Kernels {
     /// sums[j] = sum_r x[r * columns + j] for a row-major `[rows, columns]` x. Overwrites `sums`. With
-    /// AVX-512, `ck_column_sums_avx512` (the sums in registers; the same additions in the same order).
-    static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
-        if hasAVX512 {
-            ck_column_sums_avx512(rows, columns, x, sums)
-        } else {
-            columnSumsLoop(x, rows: rows, columns: columns, into: sums)
+    /// the avx512 / avx2 backends, `ck_column_sums_avx512` / `_avx2` (the sums in registers; the same
+    /// additions in the same order).
+    static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>,
+                           backend: KernelBackend = .current) {
+        switch backend {
+        case .avx512: ck_column_sums_avx512(rows, columns, x, sums)
+        case .avx2: columnSumsLoop(x, rows: rows, columns: columns, into: sums)
+        case .portable: columnSumsLoop(x, rows: rows, columns: columns, into: sums)
         }
     }
 
@@ -28,16 +30,17 @@ extension Kernels {
     /// y = softmax(scale * x + mask) of one row of `width` floats (`mask` nil: no mask). A row whose
     /// every entry is -inf (all keys masked) gives zeros. The steps of `Tensor.softmaxRows` after
     /// `scale * x + 0 + mask`, 8 lanes at a time with ``exp8(_:)`` (so the maximum, the exponentials
-    /// and the sum differ from the scalar loop by rounding only); on CPUs with AVX-512 the same steps on
-    /// 16 lanes in C (`ck_scaled_masked_softmax_row_avx512`: exp8's method with fused multiply-adds, the
-    /// sum in another order). `x` and `y` may be the same buffer.
+    /// and the sum differ from the scalar loop by rounding only); with the avx512 / avx2 backends the
+    /// same steps in C on 16 / 8 lanes (`ck_scaled_masked_softmax_row_avx512` / `_avx2`: exp8's method
+    /// with fused multiply-adds, the sum in another order). `x` and `y` may be the same buffer.
+    /// `backend` is read once by the caller (``KernelBackend/current``), not per row.
     @inline(__always)
     static func scaledMaskedSoftmaxRow(_ x: UnsafePointer<Float>, scale: Float, mask: UnsafePointer<Float>?,
-                                       width: Int, into y: UnsafeMutablePointer<Float>) {
-        if hasAVX512 {   // the same steps in 16 lanes (C)
-            ck_scaled_masked_softmax_row_avx512(x, scale, mask, width, y)
-        } else {
-            scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
+                                       width: Int, into y: UnsafeMutablePointer<Float>, backend: KernelBackend) {
+        switch backend {
+        case .avx512: ck_scaled_masked_softmax_row_avx512(x, scale, mask, width, y)
+        case .avx2: scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
+        case .portable: scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
         }
     }
 
@@ -80,14 +83,17 @@ extension Kernels {
 
 extension Kernels {
     /// y[j] = exp(x[j] - shift) for j < count, 8 lanes at a time with ``exp8(_:)`` (the tail in one padded
-    /// vector), or 16 in C on CPUs with AVX-512 (`ck_shifted_exponentials_avx512`, exp8's method with fused
-    /// multiply-adds);
-    /// returns sum_j y[j]. `x` and `y` may be the same buffer.
+    /// vector), or 16 / 8 in C with the avx512 / avx2 backends (`ck_shifted_exponentials_avx512` /
+    /// `_avx2`, exp8's method with fused multiply-adds); returns sum_j y[j]. `x` and `y` may be the same
+    /// buffer. `backend` is read once by the caller, not per row.
     @inline(__always)
     static func shiftedExponentials(_ x: UnsafePointer<Float>, shift: Float, count: Int,
-                                    into y: UnsafeMutablePointer<Float>) -> Float {
-        hasAVX512 ? ck_shifted_exponentials_avx512(x, shift, count, y)   // 16 lanes (C)
-            : shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
+                                    into y: UnsafeMutablePointer<Float>, backend: KernelBackend) -> Float {
+        switch backend {
+        case .avx512: ck_shifted_exponentials_avx512(x, shift, count, y)
+        case .avx2: shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
+        case .portable: shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
+        }
     }
 
     /// ``shiftedExponentials(_:shift:count:into:)`` in Swift's 8 lanes: the path without AVX-512 and the

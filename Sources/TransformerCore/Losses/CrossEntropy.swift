@@ -30,7 +30,8 @@ public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int?,
     var rowLosses = [Float](repeating: 0, count: rows)
     let counted = targets.filter { $0 != ignoreIndex }.count
     let uniform = labelSmoothing / Float(vocabulary)
-    let threads = Swift.max(1, Swift.min(ComputeThreads.effective, rows * vocabulary / crossEntropyWorkPerThread))
+    let threads = ComputeThreads.count(work: rows * vocabulary, workPerThread: crossEntropyWorkPerThread)
+    let backend = KernelBackend.current
     z.withUnsafeBufferPointer { z in
         maxima.withUnsafeMutableBufferPointer { maxima in logTotals.withUnsafeMutableBufferPointer { logTotals in
             rowLosses.withUnsafeMutableBufferPointer { rowLosses in
@@ -43,7 +44,8 @@ public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int?,
                             let m = Kernels.maximum(row, count: vocabulary)
                             // (A fully masked row: log p = -inf everywhere, p = 0.)
                             let sum = m == -.infinity ? 0
-                                : Kernels.shiftedExponentials(row, shift: m, count: vocabulary, into: scratch.baseAddress!)
+                                : Kernels.shiftedExponentials(row, shift: m, count: vocabulary, into: scratch.baseAddress!,
+                                                              backend: backend)
                             let logTotal = Foundation.log(sum)
                             (io.maxima[n], io.logTotals[n]) = (m, logTotal)
                             // sum_j log p_j, in 8 lanes.
@@ -72,7 +74,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int?,
                         let row = io.z + n * vocabulary, out = io.out + n * vocabulary
                         // dz_j = scale * (p_j - q_j), p_j = exp(z_j - (m + logTotal)).
                         _ = Kernels.shiftedExponentials(row, shift: io.maxima[n] + io.logTotals[n], count: vocabulary,
-                                                        into: out)
+                                                        into: out, backend: backend)
                         for j in 0..<vocabulary { out[j] = scale * (out[j] - uniform) }
                         out[targets[n]] -= scale * (1 - labelSmoothing)
                     }

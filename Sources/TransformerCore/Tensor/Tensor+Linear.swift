@@ -1,4 +1,3 @@
-import CKernels
 
 /// The affine map of a Linear layer as one op: one GEMM and the bias added in place, instead of a
 /// matmul, a tiled copy of the bias and an elementwise add (and their three backward passes).
@@ -65,11 +64,7 @@ extension Tensor {
         return Tensor.result(shape: Array(shape.dropLast()) + [outputs], scalars: z, inputs: inputsList) { [z] dz in
             // (A select and a multiply, no branch: it vectorizes, and a NaN in dz stays NaN as in g * mask.)
             let dh = Tensor.elementwise(dz, z) { dz, z, dh, n in
-                if Kernels.hasAVX512 {   // the same select and multiply in 16 lanes
-                    ck_relu_dropout_backward_avx512(n, scale, z, dz, dh)
-                } else {
-                    for i in 0..<n { dh[i] = dz[i] * (z[i] > 0 ? scale : 0) }
-                }
+                Kernels.reluDropoutBackward(count: n, keep: scale, z: z, g: dz, dx: dh)
             }
             return Tensor.linearBackward(dh, x: x, w: w, rows: rows, inputs: inputs, outputs: outputs,
                                          needX: needX, needW: needW, needB: needB, hasBias: b != nil)

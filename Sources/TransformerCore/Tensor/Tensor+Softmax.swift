@@ -62,13 +62,14 @@ extension Tensor {
             maskRows = Broadcast.offsets(outputShape: leading, strides: strides)
         }
         let maskScalars = mask?.scalars ?? []
+        let backend = KernelBackend.current
         let y = Kernels.uninitializedArray(count) { y in
             scalars.withUnsafeBufferPointer { x in maskScalars.withUnsafeBufferPointer { m in
                 maskRows.withUnsafeBufferPointer { maskRows in
                     for r in 0..<rows {
                         Kernels.scaledMaskedSoftmaxRow(x.baseAddress! + r * width, scale: scale,
                                                        mask: maskRows.isEmpty ? nil : m.baseAddress! + maskRows[r],
-                                                       width: width, into: y + r * width)
+                                                       width: width, into: y + r * width, backend: backend)
                     }
                 }
             } }
@@ -92,6 +93,7 @@ extension Tensor {
     static func softmaxRows(_ x: [Float], width: Int, logarithm: Bool) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         guard width > 0 else { return y }
+        let backend = KernelBackend.current
         x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in
             for start in stride(from: 0, to: x.count, by: width) {
                 var m = -Float.infinity
@@ -102,7 +104,7 @@ extension Tensor {
                 }
                 // y_j = exp(x_j - m) in 8 lanes (Kernels.exp8), returning the sum.
                 let total = Kernels.shiftedExponentials(x.baseAddress! + start, shift: m, count: width,
-                                                        into: y.baseAddress! + start)
+                                                        into: y.baseAddress! + start, backend: backend)
                 if logarithm {
                     let logTotal = Foundation.log(total)
                     for j in start..<(start + width) { y[j] = x[j] - m - logTotal }

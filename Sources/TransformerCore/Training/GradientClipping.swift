@@ -19,7 +19,7 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
             var partials = [Float](repeating: 0, count: chunks)
             partials.withUnsafeMutableBufferPointer { partials in
                 let io = ClippingBuffers(g: UnsafeMutablePointer(mutating: base), count: g.count, partials: partials.baseAddress!)
-                Kernels.forEachPairShare(pairs: chunks, threads: Swift.min(ComputeThreads.effective, chunks)) { range in
+                Kernels.forEachPairShare(pairs: chunks, threads: ComputeThreads.count(work: chunks, workPerThread: 1)) { range in
                     for chunk in range {
                         let start = chunk * clippingChunk
                         let piece = UnsafeBufferPointer(start: io.g + start, count: Swift.min(clippingChunk, io.count - start))
@@ -38,7 +38,7 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
             guard let base = g.baseAddress else { return }
             let chunks = (g.count + clippingChunk - 1) / clippingChunk
             let io = ClippingBuffers(g: base, count: g.count, partials: base)
-            Kernels.forEachPairShare(pairs: chunks, threads: Swift.min(ComputeThreads.effective, chunks)) { range in
+            Kernels.forEachPairShare(pairs: chunks, threads: ComputeThreads.count(work: chunks, workPerThread: 1)) { range in
                 let start = range.lowerBound * clippingChunk
                 let end = Swift.min(io.count, range.upperBound * clippingChunk)
                 for i in start..<end { io.g[i] *= factor }

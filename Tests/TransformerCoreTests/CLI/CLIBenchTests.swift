@@ -27,6 +27,7 @@ struct CLIBenchTests {
         for field in Self.trainingFields { #expect(object[field] != nil, "\(field) missing: \(run)") }
         #expect(object["config"] as? String == "tiny")
         #expect(object["threads"] as? Int == 1)
+        #expect(object["kernels"] as? String == KernelBackend.fastest.rawValue)
         #expect(object["params"] as? Int == 62_624, "torch_ref.py's count for tiny")
         #expect(object["tokens_per_step"] as? Int == 64 * 16)
         #expect(object["steps"] as? Int == 2)
@@ -47,7 +48,25 @@ struct CLIBenchTests {
         let table = try CLITool.run(["bench", "--gemm", "--gemm-max", "64", "--threads", "1"])
         #expect(table.status == 0, "\(table)")
         #expect(table.standardOutput.contains("64x64x64"), "\(table)")
-        #expect(table.standardOutput.hasPrefix("GEMM kernel, 1 thread,"), "\(table)")
+        #expect(table.standardOutput.hasPrefix("GEMM kernel (\(KernelBackend.fastest) backend), 1 thread,"), "\(table)")
+    }
+
+    /// TRANSFORMERCORE_KERNELS picks the kernels any command runs (bench reports which), and a value the
+    /// CPU cannot run, or no backend's name, stops the command with one line before it does anything.
+    @Test(.timeLimit(.minutes(1)))
+    func theKernelsEnvironmentVariableIsObeyedOrRefused() throws {
+        let portable = try CLITool.run(["bench", "--gemm", "--gemm-max", "64", "--json"],
+                                       environment: ["TRANSFORMERCORE_KERNELS": "portable"])
+        #expect(portable.status == 0, "\(portable)")
+        #expect(try Self.object(portable)["kernels"] as? String == "portable")
+        let unknown = try CLITool.run(["model"], environment: ["TRANSFORMERCORE_KERNELS": "sse9"])
+        #expect(unknown.status == 64 && unknown.standardOutput.isEmpty, "\(unknown)")
+        #expect(unknown.standardError == "error: TRANSFORMERCORE_KERNELS=sse9: expected one of auto, avx512, avx2, portable\n")
+        for backend in KernelBackend.allCases where !backend.isSupported {
+            let refused = try CLITool.run(["model"], environment: ["TRANSFORMERCORE_KERNELS": backend.rawValue])
+            #expect(refused.status == 64, "\(refused)")
+            #expect(refused.standardError.hasPrefix("error: TRANSFORMERCORE_KERNELS=\(backend): this CPU cannot run"), "\(refused)")
+        }
     }
 
     /// `--threads` reaches every GEMM through the task-local limit, and only inside its scope.

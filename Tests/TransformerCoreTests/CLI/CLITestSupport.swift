@@ -60,6 +60,7 @@ enum CLITool {
     /// Runs the executable with `arguments` and waits for it to exit; `input` becomes its standard input
     /// (none: an empty one).
     static func run(_ arguments: [String], input: String? = nil, currentDirectory: URL? = nil,
+                    environment: [String: String] = [:],
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
         let executable = try #require(url, "transformer-cli not found in \(candidateDirectories().map(\.path))",
                                       sourceLocation: sourceLocation)
@@ -77,6 +78,9 @@ enum CLITool {
         process.executableURL = executable
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if !environment.isEmpty {   // added to (or replacing entries of) this process's environment
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         process.standardError = error
         let inputURL = directory.appendingPathComponent("stdin")

@@ -91,7 +91,7 @@ import Testing
                             for row in 0..<rows {
                                 Kernels.scaledMaskedSoftmaxRow(e.baseAddress! + row * width, scale: 0.7,
                                                                mask: mask.map { $0 + row * maskRowStride }, width: width,
-                                                               into: e.baseAddress! + row * width)
+                                                               into: e.baseAddress! + row * width, backend: .portable)
                             }
                             ck_attention_softmax_avx512(rows, width, a.baseAddress!, width, 0.7, mask, maskRowStride)
                         }

@@ -4,6 +4,9 @@ import Testing
 /// The fused ops and kernels that replaced chains of simpler ops, each against its plain composition or
 /// reference loop (the oracle), plus central-difference gradient checks.
 @Suite struct FusedKernelTests {
+    /// The dropout paths compared: the reference loop (nil), then every kernel backend this CPU runs.
+    static let dropoutPaths: [KernelBackend?] = [nil] + KernelBackend.supported.map(Optional.some)
+
     @Test func linearMatchesMatmulPlusBias() {
         let x = randomTensor([2, 3, 5], seed: 1), w = randomTensor([4, 5], seed: 2), b = randomTensor([4], seed: 3)
         expectClose(x.linear(weight: w, bias: b), x.matmul(w, transposingOther: true) + b, tolerance: Tolerance.exact)
@@ -58,15 +61,15 @@ import Testing
                 let (threshold, keep) = Tensor.dropoutParameters(Float(p))
                 for relu in [false, true] {
                     var results: [(UInt64, [Float], [UInt16])] = []
-                    for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+                    for path in Self.dropoutPaths {
                         var state: UInt64 = 0x1234_5678_9ABC_DEF0 &+ UInt64(count)
                         var y = [Float](repeating: 0, count: count)
                         var bits = [UInt16](repeating: 0xFFFF, count: Kernels.dropoutMaskWords(count))
                         x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in bits.withUnsafeMutableBufferPointer { m in
                             guard count > 0 else { return }
-                            if vectorized {
+                            if let backend = path {
                                 Kernels.dropout(state: &state, count: count, threshold: threshold, keep: keep, relu: relu,
-                                                x: x.baseAddress!, y: y.baseAddress!, bits: m.baseAddress!, vectorized: true)
+                                                x: x.baseAddress!, y: y.baseAddress!, bits: m.baseAddress!, backend: backend)
                             } else {
                                 Kernels.referenceDropout(state: &state, count: count, threshold: threshold, keep: keep,
                                                          relu: relu, x: x.baseAddress!, y: y.baseAddress!, bits: m.baseAddress!)
@@ -109,14 +112,14 @@ import Testing
         var whole = [Float](repeating: 0, count: total)
         var state: UInt64 = 99
         Kernels.referenceDropout(state: &state, count: total, threshold: threshold, keep: keep, x: x, y: &whole, bits: nil)
-        for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+        for backend in KernelBackend.supported {
             for (first, count) in [(0, 100), (1, 99), (1, 16), (3, 40), (16, 33), (17, 50), (50, 50), (63, 1)] {
                 var s: UInt64 = 99
                 var y = [Float](repeating: .nan, count: count)
                 var bits = [UInt16](repeating: 0, count: Kernels.dropoutMaskWords(count))
                 x.withUnsafeBufferPointer { x in
                     Kernels.dropout(state: &s, first: first, count: count, threshold: threshold, keep: keep,
-                                    x: x.baseAddress! + first, y: &y, bits: &bits, vectorized: vectorized)
+                                    x: x.baseAddress! + first, y: &y, bits: &bits, backend: backend)
                 }
                 #expect(y.map(\.bitPattern) == whole[first..<(first + count)].map(\.bitPattern), "first \(first) count \(count)")
                 let keptBits = (0..<count).map { (bits[$0 / 16] >> UInt16($0 % 16)) & 1 == 1 }
@@ -132,12 +135,12 @@ import Testing
             g[0] = .nan   // NaN * 0 stays NaN, as g * mask
             let bits = (0..<Kernels.dropoutMaskWords(count)).map { UInt16(truncatingIfNeeded: $0 &* 40503 &+ 12345) }
             var results: [[Float]] = []
-            for vectorized in Kernels.hasAVX512DQ ? [false, true] : [false] {
+            for path in Self.dropoutPaths {
                 var dx = [Float](repeating: 7, count: count + 3)   // the 3 past the end must stay untouched
                 g.withUnsafeBufferPointer { g in bits.withUnsafeBufferPointer { bits in dx.withUnsafeMutableBufferPointer { dx in
-                    if vectorized {
+                    if let backend = path {
                         Kernels.dropoutBackward(count: count, keep: 1.25, bits: bits.baseAddress!, g: g.baseAddress!,
-                                                dx: dx.baseAddress!, vectorized: true)
+                                                dx: dx.baseAddress!, backend: backend)
                     } else {
                         Kernels.referenceDropoutBackward(count: count, keep: 1.25, bits: bits.baseAddress!,
                                                          g: g.baseAddress!, dx: dx.baseAddress!)
