@@ -59,13 +59,27 @@ int ck_cpu_has_avx512dq(void);
 uint64_t ck_dropout_avx512(uint64_t state, ptrdiff_t first, ptrdiff_t count, uint64_t threshold, float keep,
                            int relu, const float *x, float *y, uint16_t *bits);
 
+/// The AVX2 + FMA twin of `ck_dropout_avx512` (no 64-bit multiply needed): the same contract, the same
+/// results and the same `bits` layout bit for bit, so either kernel's bits feed either backward.
+/// Precondition: `ck_cpu_has_avx2_fma()` returned 1.
+uint64_t ck_dropout_avx2(uint64_t state, ptrdiff_t first, ptrdiff_t count, uint64_t threshold, float keep,
+                         int relu, const float *x, float *y, uint16_t *bits);
+
 /// The dropout backward: dx[i] = g[i] * (bit i of `bits` (layout as above) ? keep : 0).
 /// Precondition: `ck_cpu_has_avx512dq()` returned 1.
 void ck_dropout_backward_avx512(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx);
 
+/// The AVX2 + FMA twin of `ck_dropout_backward_avx512` (bit for bit the same result).
+/// Precondition: `ck_cpu_has_avx2_fma()` returned 1.
+void ck_dropout_backward_avx2(ptrdiff_t count, float keep, const uint16_t *bits, const float *g, float *dx);
+
 /// The backward of z = dropout(max(0, h)) from z itself: dx[i] = g[i] * (z[i] > 0 ? keep : 0) (a NaN in g
 /// stays NaN; `keep` is 1 without dropout). Precondition: `ck_cpu_has_avx512f()` returned 1.
 void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z, const float *g, float *dx);
+
+/// The AVX2 + FMA twin of `ck_relu_dropout_backward_avx512` (bit for bit the same result).
+/// Precondition: `ck_cpu_has_avx2_fma()` returned 1.
+void ck_relu_dropout_backward_avx2(ptrdiff_t count, float keep, const float *z, const float *g, float *dx);
 
 /// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
 /// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.

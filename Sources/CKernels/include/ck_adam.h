@@ -1,7 +1,8 @@
 #ifndef CK_ADAM_H
 #define CK_ADAM_H
 
-// Adam's update with AVX-512 (Adam.update's fast path; Adam.referenceUpdate is the fallback and oracle).
+// Adam's update with AVX-512 and with AVX2 + FMA (Adam.update's fast path; Adam.referenceUpdate is the
+// fallback and oracle).
 
 #include <stddef.h>
 
@@ -14,6 +15,11 @@ extern "C" {
 /// Precondition: `ck_cpu_has_avx512f()` returned 1.
 void ck_adam_avx512(ptrdiff_t count, float *theta, float *m, float *v, const float *g, float beta1, float beta2,
                     float epsilon, float learningRate, float correction1, float correction2);
+
+/// The AVX2 + FMA twin of `ck_adam_avx512` (8 lanes): the same operations in the same order without fused
+/// multiply-adds, so bit for bit the scalar loop's result. Precondition: `ck_cpu_has_avx2_fma()` returned 1.
+void ck_adam_avx2(ptrdiff_t count, float *theta, float *m, float *v, const float *g, float beta1, float beta2,
+                  float epsilon, float learningRate, float correction1, float correction2);
 
 #ifdef __cplusplus
 }
