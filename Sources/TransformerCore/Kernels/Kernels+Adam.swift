@@ -48,7 +48,9 @@ extension Kernels {
         switch backend {
         case .avx512:
             ck_adam_avx512(count, theta, m, v, g, b1, b2, eps, lr, correction1, correction2)
-        case .avx2, .portable:
+        case .avx2:
+            ck_adam_avx2(count, theta, m, v, g, b1, b2, eps, lr, correction1, correction2)
+        case .portable:
             adamUpdateSIMD8(theta: theta, m: m, v: v, g: g, count: count, beta1: b1, beta2: b2, epsilon: eps,
                             learningRate: lr, correction1: correction1, correction2: correction2)
         }

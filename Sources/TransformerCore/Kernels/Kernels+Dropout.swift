@@ -25,7 +25,9 @@ extension Kernels {
         switch backend {
         case .avx512:
             state = ck_dropout_avx512(state, first, count, threshold, keep, relu ? 1 : 0, x, y, bits)
-        case .avx2, .portable:
+        case .avx2:
+            state = ck_dropout_avx2(state, first, count, threshold, keep, relu ? 1 : 0, x, y, bits)
+        case .portable:
             referenceDropout(state: &state, first: first, count: count, threshold: threshold, keep: keep, relu: relu,
                              x: x, y: y, bits: bits)
         }
@@ -71,7 +73,8 @@ extension Kernels {
                                 dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
         switch backend {
         case .avx512: ck_dropout_backward_avx512(count, keep, bits, g, dx)
-        case .avx2, .portable: referenceDropoutBackward(count: count, keep: keep, bits: bits, g: g, dx: dx)
+        case .avx2: ck_dropout_backward_avx2(count, keep, bits, g, dx)
+        case .portable: referenceDropoutBackward(count: count, keep: keep, bits: bits, g: g, dx: dx)
         }
     }
 
@@ -81,7 +84,8 @@ extension Kernels {
                                     dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
         switch backend {
         case .avx512: ck_relu_dropout_backward_avx512(count, keep, z, g, dx)
-        case .avx2, .portable: for i in 0..<count { dx[i] = g[i] * (z[i] > 0 ? keep : 0) }
+        case .avx2: ck_relu_dropout_backward_avx2(count, keep, z, g, dx)
+        case .portable: for i in 0..<count { dx[i] = g[i] * (z[i] > 0 ? keep : 0) }
         }
     }
 

@@ -14,7 +14,9 @@ extension Kernels {
         switch backend {
         case .avx512:
             ck_layernorm_forward_avx512(rows, width, x, gain, bias, epsilon, y, means, rstds)
-        case .avx2, .portable:
+        case .avx2:
+            ck_layernorm_forward_avx2(rows, width, x, gain, bias, epsilon, y, means, rstds)
+        case .portable:
             for r in 0..<rows {
                 let (row, out) = (x + r * width, y + r * width)
                 if let means, let rstds {
@@ -37,7 +39,9 @@ extension Kernels {
         switch backend {
         case .avx512:
             ck_layernorm_backward_avx512(rows, width, dy, x, means, rstds, gain, dx, dGain, dBias)
-        case .avx2, .portable:
+        case .avx2:
+            ck_layernorm_backward_avx2(rows, width, dy, x, means, rstds, gain, dx, dGain, dBias)
+        case .portable:
             withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { xhat in   // one row of xhat
                 for r in 0..<rows {
                     let row = x + r * width

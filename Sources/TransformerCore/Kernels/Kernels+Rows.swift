@@ -11,7 +11,7 @@ extension Kernels {
                            backend: KernelBackend = .current) {
         switch backend {
         case .avx512: ck_column_sums_avx512(rows, columns, x, sums)
-        case .avx2: columnSumsLoop(x, rows: rows, columns: columns, into: sums)
+        case .avx2: ck_column_sums_avx2(rows, columns, x, sums)
         case .portable: columnSumsLoop(x, rows: rows, columns: columns, into: sums)
         }
     }
@@ -39,7 +39,7 @@ extension Kernels {
                                        width: Int, into y: UnsafeMutablePointer<Float>, backend: KernelBackend) {
         switch backend {
         case .avx512: ck_scaled_masked_softmax_row_avx512(x, scale, mask, width, y)
-        case .avx2: scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
+        case .avx2: ck_scaled_masked_softmax_row_avx2(x, scale, mask, width, y)
         case .portable: scaledMaskedSoftmaxRowSIMD8(x, scale: scale, mask: mask, width: width, into: y)
         }
     }
@@ -91,7 +91,7 @@ extension Kernels {
                                     into y: UnsafeMutablePointer<Float>, backend: KernelBackend) -> Float {
         switch backend {
         case .avx512: ck_shifted_exponentials_avx512(x, shift, count, y)
-        case .avx2: shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
+        case .avx2: ck_shifted_exponentials_avx2(x, shift, count, y)
         case .portable: shiftedExponentialsSIMD8(x, shift: shift, count: count, into: y)
         }
     }

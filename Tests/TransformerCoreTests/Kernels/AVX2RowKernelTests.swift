@@ -206,8 +206,8 @@ import Testing
 
     // MARK: - Adam
 
-    /// Three Adam steps equal the plain loop (Adam.referenceUpdate) bit for bit, as OptimizerTests checks
-    /// for Adam.update, and the AVX-512 kernel's when the CPU has it.
+    /// Three Adam steps equal the plain loop (Kernels.referenceAdamUpdate) bit for bit, as OptimizerTests checks
+    /// for Kernels.adamUpdate, and the AVX-512 kernel's when the CPU has it.
     @Test(.enabled(if: Kernels.hasAVX2FMA)) func adamEqualsThePlainLoopBitForBit() {
         for count in Self.sizes {
             let g = randomTensor([count], seed: 50 + UInt64(count)).scalars
@@ -221,7 +221,7 @@ import Testing
                         v.withUnsafeMutableBufferPointer { v in g.withUnsafeBufferPointer { g in
                             let (t, m, v, g) = (t.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!)
                             switch kernel {
-                            case 0: Adam.referenceUpdate(theta: t, m: m, v: v, g: g, count: count, beta1: 0.9, beta2: 0.98,
+                            case 0: Kernels.referenceAdamUpdate(theta: t, m: m, v: v, g: g, count: count, beta1: 0.9, beta2: 0.98,
                                                          epsilon: 1e-9, learningRate: 1e-3, correction1: 0.19,
                                                          correction2: 0.0396)
                             case 1: ck_adam_avx2(count, t, m, v, g, 0.9, 0.98, 1e-9, 1e-3, 0.19, 0.0396)
@@ -274,7 +274,7 @@ import Testing
         -> [(state: UInt64, y: [UInt32], bits: [UInt16])] {
         let (threshold, keep) = Tensor.dropoutParameters(p)
         var results: [(state: UInt64, y: [UInt32], bits: [UInt16])] = []
-        for kernel in Kernels.hasAVX512DQ ? 0...2 : 0...1 {   // the reference loop, AVX2, AVX-512
+        for kernel in KernelBackend.avx512.isSupported ? 0...2 : 0...1 {   // the reference loop, AVX2, AVX-512
             var state: UInt64 = 0x1234_5678_9ABC_DEF0 &+ UInt64(count)
             var y = [Float](repeating: Self.sentinel, count: count + Self.padding)
             var bits = [UInt16](repeating: 0xFFFF, count: Kernels.dropoutMaskWords(count) + 1)
@@ -362,7 +362,7 @@ import Testing
             ck_dropout_backward_avx2(count, 1.25, bits, g, &dx)
             Kernels.referenceDropoutBackward(count: count, keep: 1.25, bits: bits, g: g, dx: &expected)
             #expect(dx.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
-            if Kernels.hasAVX512DQ {
+            if KernelBackend.avx512.isSupported {
                 var dx512 = [Float](repeating: Self.sentinel, count: count + Self.padding)
                 ck_dropout_backward_avx512(count, 1.25, bits, g, &dx512)
                 #expect(dx.map(\.bitPattern) == dx512.map(\.bitPattern), "count \(count)")
@@ -391,7 +391,7 @@ import Testing
                 var dx = [Float](repeating: 0, count: count)
                 ck_dropout_backward_avx2(count, keep, bits, g, &dx)
                 #expect(dx.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count) first \(first)")
-                guard Kernels.hasAVX512DQ else { continue }
+                guard KernelBackend.avx512.isSupported else { continue }
                 // AVX2 bits through the AVX-512 backward, AVX-512 bits through the AVX2 backward.
                 ck_dropout_backward_avx512(count, keep, bits, g, &dx)
                 #expect(dx.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count) first \(first)")
