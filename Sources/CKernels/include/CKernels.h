@@ -81,6 +81,13 @@ void ck_relu_dropout_backward_avx512(ptrdiff_t count, float keep, const float *z
 /// Precondition: `ck_cpu_has_avx2_fma()` returned 1.
 void ck_relu_dropout_backward_avx2(ptrdiff_t count, float keep, const float *z, const float *g, float *dx);
 
+/// The FMA peak probe: `iterations` steps of 12 independent 16-lane (AVX-512) or 8-lane (AVX2) fused
+/// multiply-add chains in registers, i.e. iterations * 12 * lanes * 2 floating-point operations; returns
+/// the sum of the lanes (so the loop is not optimised away). Preconditions: `ck_cpu_has_avx512f()` /
+/// `ck_cpu_has_avx2_fma()` returned 1.
+float ck_fma_peak_avx512(ptrdiff_t iterations);
+float ck_fma_peak_avx2(ptrdiff_t iterations);
+
 /// glibc only: mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD / M_TOP_PAD) with these byte counts; 1 when
 /// all three were applied, 0 otherwise (and always 0 off glibc). Used by MemoryReuse.swift.
 int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
