@@ -40,6 +40,7 @@ extension BenchCommand {
             ("fwd_ms_median", .number(rounded(median(r.forwardSeconds) * 1e3, 3))),
             ("bwd_ms_median", .number(rounded(median(r.backwardSeconds) * 1e3, 3))),
             ("clip_opt_ms_median", .number(rounded(median(r.clipOptimizerSeconds) * 1e3, 3))),
+            ("train_gflops_per_s", .number(rounded(r.trainingFLOPsPerStep / step / 1e9, 2))),
             ("tokens_per_step", .integer(r.tokensPerStep)),
             ("steps", .integer(r.stepSeconds.count)),
             ("warmup", .integer(r.losses.count - r.stepSeconds.count)),
@@ -56,6 +57,12 @@ extension BenchCommand {
                 ("infer_generated_tokens", .integer(inference.tokens)),
                 ("infer_reps", .integer(inference.nocacheSeconds.count)),
                 ("infer_kv_matches_nocache", .bool(inference.matches)),
+            ]
+        }
+        if let peak = r.peakGFLOPs {
+            fields += [
+                ("fma_peak_gflops_per_s", .number(rounded(peak, 1))),
+                ("peak_fraction", .number(rounded(r.trainingFLOPsPerStep / step / 1e9 / peak, 4))),
             ]
         }
         fields += [

@@ -14,6 +14,10 @@ struct BenchResult {
     var tokensPerStep = 0
     var losses: [Float] = []
     var params = 0
+    /// Floating-point operations of one training step (BenchCommand+FLOPs.swift).
+    var trainingFLOPsPerStep = 0.0
+    /// The FMA peak of this backend on this many threads, measured after the steps (``FMAPeak``).
+    var peakGFLOPs: Double?
     var inference: (nocacheSeconds: [Double], cachedSeconds: [Double], tokens: Int, matches: Bool)?
 }
 
@@ -49,6 +53,7 @@ extension BenchCommand {
         var result = BenchResult(config: config.rawValue, threads: ComputeThreads.effective)
         result.params = model.parameterCount
         result.tokensPerStep = batches[0].targetOutput.count
+        result.trainingFLOPsPerStep = Self.trainingFLOPs(forwardMultiplyAdds: config.translationForwardMultiplyAdds)
 
         model.setTraining(true)
         for index in 0..<(warmup + steps) {
@@ -63,6 +68,7 @@ extension BenchCommand {
                        + String(format: "%.1f ms loss %.4f", times.total * 1e3, times.loss))
         }
 
+        result.peakGFLOPs = FMAPeak.measure(threads: result.threads)
         if runsInference {
             // The last step's gradients are not needed to decode: free them before decoding (torch_ref.py's
             // decoding runs under no_grad; here they would add the model's size to the peak RSS).

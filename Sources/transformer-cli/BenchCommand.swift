@@ -25,6 +25,11 @@ struct BenchCommand: Command {
         --gemm instead prints the GFLOP/s of the GEMM kernel for square sizes 64 to --gemm-max and the \
         training shapes of every config (the linear layers' forward A B^T, input gradient A B and weight \
         gradient A^T B, and the vocabulary projections). Progress goes to stderr.
+
+        Each model run also reports train_gflops_per_s (3 forward passes of the matrix products a step, \
+        2 operations per multiply-add; docs/speed.md) and its fraction of the FMA peak measured right \
+        after it on the same threads; --peak prints that peak for every kernel backend this CPU runs \
+        (TRANSFORMERCORE_KERNELS=avx512|avx2|portable picks the backend of every other run).
         """
 
     static let options: [OptionSpec] = [
@@ -38,6 +43,7 @@ struct BenchCommand: Command {
         .seed(default: 0, help: "Seed for the weights and dropout; the batches use seed+1."),
         .flag("json", help: "Print one JSON line with torch_ref.py's field names instead of a table."),
         .flag("gemm", help: "Time the GEMM kernel instead of a model."),
+        .flag("peak", help: "Measure the FMA peak (GFLOP/s) of each kernel backend instead."),
         .integer("gemm-max", in: 1...4096, default: 1024,
                  help: "Largest square size for --gemm; below 1024 the training shapes are skipped."),
     ]
@@ -52,6 +58,7 @@ struct BenchCommand: Command {
     let json: Bool
     let gemm: Bool
     let gemmMaximum: Int
+    let peak: Bool
     let arguments: ParsedArguments
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
@@ -66,9 +73,16 @@ struct BenchCommand: Command {
         json = arguments.flag("json")
         gemm = arguments.flag("gemm")
         gemmMaximum = arguments.integer("gemm-max")
+        peak = arguments.flag("peak")
     }
 
     func validate() throws(UsageError) {
+        if peak {
+            for option in ["config", "steps", "warmup", "infer-reps", "no-infer", "seed", "gemm", "gemm-max"]
+            where arguments.isGiven(option) {
+                throw UsageError("--\(option): cannot be combined with --peak; give one of them")
+            }
+        }
         if gemm {
             for option in ["config", "steps", "warmup", "infer-reps", "no-infer", "seed"] where arguments.isGiven(option) {
                 throw UsageError("--\(option): cannot be combined with --gemm; give one of them")
@@ -83,7 +97,9 @@ struct BenchCommand: Command {
         // again (see MemoryReuse; `train` does the same).
         MemoryReuse.keepFreedMemoryForReuse()
         return try ComputeThreads.$limit.withValue(threads) {
-            if gemm {
+            if peak {
+                runPeak()
+            } else if gemm {
                 runGEMM()
             } else {
                 try runModel()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TransformerCore
+@testable import transformer_cli
 
 /// `transformer-cli bench` as a process. Debug builds are slow (tiny trains at ~1.3 s a step and decodes
 /// in ~3 s each way), so the runs here are the smallest that still exercise every path.
@@ -28,6 +29,17 @@ struct CLIBenchTests {
         #expect(object["config"] as? String == "tiny")
         #expect(object["threads"] as? Int == 1)
         #expect(object["kernels"] as? String == KernelBackend.fastest.rawValue)
+        // Model FLOP utilisation: tiny's 3 forward passes (BenchCommand+FLOPs.swift) over the step time,
+        // against the peak measured after the steps.
+        let step = try #require(object["step_ms_median"] as? Double) / 1e3
+        let gflops = try #require(object["train_gflops_per_s"] as? Double)
+        let expected = 6 * BenchConfig.tiny.translationForwardMultiplyAdds / step / 1e9
+        #expect(abs(gflops - expected) <= 0.01 * expected, "\(gflops) vs \(expected)")
+        let peak = try #require(object["fma_peak_gflops_per_s"] as? Double)
+        let fraction = try #require(object["peak_fraction"] as? Double)
+        // (Within the JSON's rounding: GFLOP/s to 0.01, the fraction to 1e-4, the peak to 0.1.)
+        #expect(peak > 0 && abs(fraction * peak - gflops) <= 0.01 + 1e-4 * peak + 0.01 * gflops,
+                "\(fraction) vs \(gflops) / \(peak)")
         #expect(object["params"] as? Int == 62_624, "torch_ref.py's count for tiny")
         #expect(object["tokens_per_step"] as? Int == 64 * 16)
         #expect(object["steps"] as? Int == 2)
@@ -49,6 +61,19 @@ struct CLIBenchTests {
         #expect(table.status == 0, "\(table)")
         #expect(table.standardOutput.contains("64x64x64"), "\(table)")
         #expect(table.standardOutput.hasPrefix("GEMM kernel (\(KernelBackend.fastest) backend), 1 thread,"), "\(table)")
+    }
+
+    /// `--peak` measures every backend this CPU runs, on 1 thread and on all cores.
+    @Test(.timeLimit(.minutes(1)))
+    func peakMeasuresEveryBackend() throws {
+        let run = try CLITool.run(["bench", "--peak", "--json", "--threads", "1"])
+        #expect(run.status == 0, "\(run)")
+        let rows = try #require(try Self.object(run)["peak"] as? [[String: Any]], "\(run)")
+        #expect(rows.compactMap { $0["kernels"] as? String } == KernelBackend.supported.map(\.rawValue), "\(run)")
+        #expect(rows.allSatisfy { ($0["gflops"] as? Double ?? 0) > 0 && $0["threads"] as? Int == 1 }, "\(run)")
+        let mixed = try CLITool.run(["bench", "--peak", "--gemm"])
+        #expect(mixed.status == 64 && mixed.standardError == "error: --gemm: cannot be combined with --peak; give one of them\n",
+                "\(mixed)")
     }
 
     /// TRANSFORMERCORE_KERNELS picks the kernels any command runs (bench reports which), and a value the
