@@ -79,8 +79,13 @@ static inline void ck_softmax_8rows(__m512 *v, float scale, const float *mask, p
         if (mask) z = _mm512_add_ps(z, _mm512_maskz_loadu_ps(lanes, mask + (i < rows ? i : rows - 1) * maskRowStride));
         v[i] = _mm512_mask_mov_ps(minusInfinity, lanes, z);
     }
-    __m512 maxima;
-    CK_REDUCE8(_mm512_max_ps, v, maxima);
+    // The row maxima ignore NaN, as ck_softmax_vectors' and the Swift rows' do: max(v, -inf) turns a NaN
+    // lane into -inf (max returns its second operand when one is NaN), so a row whose only entries
+    // besides -inf are NaN counts as fully masked (zeros), and a NaN among finite entries makes the row NaN.
+    __m512 finite[8], maxima;
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 8; i++) finite[i] = _mm512_max_ps(v[i], minusInfinity);
+    CK_REDUCE8(_mm512_max_ps, finite, maxima);
     // Rows whose max is -inf are fully masked: shift 0 (exp gives 0s) and a zero factor at the end.
     const __mmask16 live = _mm512_cmp_ps_mask(maxima, minusInfinity, _CMP_NEQ_UQ);
     const __m512 shifts = _mm512_maskz_mov_ps(live, maxima);

@@ -6,7 +6,7 @@ import CKernels
 /// Head h of batch entry b reads Q_bh `[T, D]`, K_bh and V_bh `[S, D]` as column blocks h*D..<(h+1)*D of
 /// the row-major `[B, T, C]` / `[B, S, C]` projections (row stride C = H * D), and writes its output O_bh
 /// into the same columns of a `[B, T, C]` result: no head split or merge copies. Each (b, h) pair runs
-/// its own small products (``AttentionProducts``: the AVX-512 kernels of ck_attention.h when S, D <= 64,
+/// its own small products (``AttentionProducts``: the AVX-512 or AVX2 kernels of ck_attention.h when S, D <= 64,
 /// else ``Kernels/gemm`` with lda/ldb/ldc = C); pairs are split over threads when the work pays for the
 /// dispatch.
 extension Kernels {
@@ -133,7 +133,7 @@ extension Kernels {
 
         /// Whether a call with these shapes may use the kernels (backend, task-local switch, S and D limits).
         static func useKernels(_ g: AttentionOperands, backend: KernelBackend) -> Bool {
-            backend == .avx512 && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
+            backend != .portable && attentionProductKernels && (1...attentionKernelLimit).contains(g.keys)
                 && (1...attentionKernelLimit).contains(g.headDimension)
         }
 
@@ -146,8 +146,8 @@ extension Kernels {
                      ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
-            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
-            ck_attention_product_avx512(m, n, k, a, lda, 1, bT, n, c, ldc)
+            transpose(n, k, b, ldb, bT, n)   // B^T [k, n]
+            product(m, n, k, a, lda, 1, bT, n, c, ldc)
         }
 
         /// C = A B: A `[m, k]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
@@ -159,7 +159,7 @@ extension Kernels {
                      ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
-            ck_attention_product_avx512(m, n, k, a, lda, 1, b, ldb, c, ldc)
+            product(m, n, k, a, lda, 1, b, ldb, c, ldc)
         }
 
         /// C = A^T B: A `[k, m]`, B `[k, n]`, C `[m, n]` (n <= 64 with the kernels).
@@ -171,7 +171,7 @@ extension Kernels {
                      ldc: ldc, accumulate: false, options: gemmOptions)
                 return
             }
-            ck_attention_product_avx512(m, n, k, a, 1, lda, b, ldb, c, ldc)
+            product(m, n, k, a, 1, lda, b, ldb, c, ldc)
         }
 
         /// W = softmax(scale * A B^T + M) by rows: ``abT`` into `w` (`[m, n]`, contiguous) then ``softmaxRows``;
@@ -184,8 +184,12 @@ extension Kernels {
                 softmaxRows(m, width: n, w, scale: scale, mask: mask, maskRowStride: maskRowStride)
                 return
             }
-            ck_attention_transpose_avx512(n, k, b, ldb, bT, n)   // B^T [k, n]
-            ck_attention_scores_avx512(m, n, k, a, lda, bT, n, w, n, scale, mask, maskRowStride)
+            transpose(n, k, b, ldb, bT, n)   // B^T [k, n]
+            if backend == .avx512 {
+                ck_attention_scores_avx512(m, n, k, a, lda, bT, n, w, n, scale, mask, maskRowStride)
+            } else {
+                ck_attention_scores_avx2(m, n, k, a, lda, bT, n, w, n, scale, mask, maskRowStride)
+            }
         }
 
         /// x_i = softmax(scale * x_i + m_i) for the `rows` rows of `width` (x_i at x + i * width), m_i at
@@ -200,7 +204,11 @@ extension Kernels {
                 }
                 return
             }
-            ck_attention_softmax_avx512(rows, width, x, width, scale, mask, maskRowStride)
+            if backend == .avx512 {
+                ck_attention_softmax_avx512(rows, width, x, width, scale, mask, maskRowStride)
+            } else {
+                ck_attention_softmax_avx2(rows, width, x, width, scale, mask, maskRowStride)
+            }
         }
 
         /// The softmax backward of ``softmaxRows`` in place on the `rows` rows of g (W's rows alike):
@@ -214,7 +222,34 @@ extension Kernels {
                 }
                 return
             }
-            ck_attention_softmax_backward_avx512(rows, width, g, w, width, scale)
+            if backend == .avx512 {
+                ck_attention_softmax_backward_avx512(rows, width, g, w, width, scale)
+            } else {
+                ck_attention_softmax_backward_avx2(rows, width, g, w, width, scale)
+            }
+        }
+
+        /// The C product of the backend (`ck_attention_product_avx512` / `_avx2`, same contract).
+        @inline(__always)
+        private func product(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ rowStrideA: Int,
+                             _ columnStrideA: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                             _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+            if backend == .avx512 {
+                ck_attention_product_avx512(m, n, k, a, rowStrideA, columnStrideA, b, ldb, c, ldc)
+            } else {
+                ck_attention_product_avx2(m, n, k, a, rowStrideA, columnStrideA, b, ldb, c, ldc)
+            }
+        }
+
+        /// The C transpose of the backend (`ck_attention_transpose_avx512` / `_avx2`).
+        @inline(__always)
+        private func transpose(_ rows: Int, _ columns: Int, _ src: UnsafePointer<Float>, _ lds: Int,
+                               _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
+            if backend == .avx512 {
+                ck_attention_transpose_avx512(rows, columns, src, lds, dst, ldd)
+            } else {
+                ck_attention_transpose_avx2(rows, columns, src, lds, dst, ldd)
+            }
         }
     }
 

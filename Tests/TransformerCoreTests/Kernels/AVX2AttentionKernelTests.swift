@@ -106,7 +106,7 @@ import Testing
                             for row in 0..<rows {
                                 Kernels.scaledMaskedSoftmaxRow(e.baseAddress! + row * width, scale: 0.7,
                                                                mask: mask.map { $0 + row * maskRowStride }, width: width,
-                                                               into: e.baseAddress! + row * width)
+                                                               into: e.baseAddress! + row * width, backend: .portable)
                             }
                             ck_attention_softmax_avx2(rows, width, a.baseAddress!, width, 0.7, mask, maskRowStride)
                         }
@@ -186,7 +186,8 @@ import Testing
                 ck_attention_product_avx2(1, n, 1, one, 1, 1, bT, n, &composed, n)
                 ck_attention_softmax_avx2(1, n, &composed, n, 1, nil, 0)
                 swift.withUnsafeMutableBufferPointer { s in
-                    Kernels.scaledMaskedSoftmaxRow(s.baseAddress!, scale: 1, mask: nil, width: n, into: s.baseAddress!)
+                    Kernels.scaledMaskedSoftmaxRow(s.baseAddress!, scale: 1, mask: nil, width: n, into: s.baseAddress!,
+                                                   backend: .portable)
                 }
                 for (name, row) in [("fused", fused), ("composed", composed), ("Swift", swift)] {
                     if finite {

@@ -153,7 +153,8 @@ import Testing
     ]
 
     /// Output, weights, dQ, dK, dV of weightedSum(output).
-    static func run(_ shape: Shape, masked: Bool, dropout: Float, kernels: Bool, threads: Int = 1) -> [[Float]] {
+    static func run(_ shape: Shape, masked: Bool, dropout: Float, kernels: Bool, threads: Int = 1,
+                    backend: KernelBackend = .current) -> [[Float]] {
         let (b, t, s, c) = (2, shape.queries, shape.keys, shape.headDimension * shape.heads)
         let q = Tensor(shape: [b, t, c], scalars: randomTensor([b, t, c], seed: 1).scalars, requiresGradient: true)
         let k = Tensor(shape: [b, s, c], scalars: randomTensor([b, s, c], seed: 2).scalars, requiresGradient: true)
@@ -161,7 +162,7 @@ import Testing
         let tokens = [[Int](repeating: 1, count: s), (0..<s).map { $0 == s - 1 ? 0 : 1 }]
         let mask = masked ? AttentionMask.keyPadding(tokens, paddingIndex: 0) : nil
         let layer = Dropout(probability: dropout, generator: SeededGenerator(seed: 5))
-        return ComputeThreads.$limit.withValue(threads) {
+        return KernelBackend.$override.withValue(backend) { ComputeThreads.$limit.withValue(threads) {
             Kernels.$attentionWorkPerThread.withValue(1) {
                 Kernels.$attentionProductKernels.withValue(kernels) {
                     let (output, weights) = q.multiHeadAttention(key: k, value: v, headCount: shape.heads, mask: mask,
@@ -171,24 +172,31 @@ import Testing
                             v.gradient!.scalars]
                 }
             }
-        }
+        } }
     }
+
+    /// The backends with C attention kernels this CPU runs (AVX-512 and AVX2 on an AVX-512 machine).
+    static let kernelBackends = KernelBackend.supported.filter { $0 != .portable }
 
     @Test(arguments: [false, true], [Float(0), 0.3])
     func opOnTheKernelsEqualsTheGEMMPath(masked: Bool, dropout: Float) {
         for shape in Self.shapes {
             let expected = Self.run(shape, masked: masked, dropout: dropout, kernels: false)
-            let actual = Self.run(shape, masked: masked, dropout: dropout, kernels: true)
-            for (a, e) in zip(actual, expected) { expectClose(a, e, tolerance: Self.pathTolerance) }
+            for backend in Self.kernelBackends {
+                let actual = Self.run(shape, masked: masked, dropout: dropout, kernels: true, backend: backend)
+                for (a, e) in zip(actual, expected) { expectClose(a, e, tolerance: Self.pathTolerance) }
+            }
         }
     }
 
     /// Each pair is computed by one thread, so the split over threads does not change a bit.
     @Test func resultsAreIdenticalAtOneAndTwoThreads() {
         for shape in [Self.shapes[3], Self.shapes[6]] {
-            let one = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 1)
-            let two = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 2)
-            #expect(one == two, "\(shape)")
+            for backend in KernelBackend.supported {
+                let one = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 1, backend: backend)
+                let two = Self.run(shape, masked: true, dropout: 0.3, kernels: true, threads: 2, backend: backend)
+                #expect(one == two, "\(shape) \(backend)")
+            }
         }
     }
 
