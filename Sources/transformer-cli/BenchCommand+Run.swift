@@ -15,6 +15,10 @@ struct BenchResult {
     var losses: [Float] = []
     var params = 0
     var inference: (nocacheSeconds: [Double], cachedSeconds: [Double], tokens: Int, matches: Bool)?
+    /// `--arch lm|classify` (BenchCommand+Families.swift); nil for translate, whose fields stay torch_ref.py's.
+    var arch: String?
+    /// `--arch classify`: the timed forward passes of one batch, and its input tokens.
+    var forwardInference: (seconds: [Double], tokens: Int)?
 }
 
 extension BenchCommand {
