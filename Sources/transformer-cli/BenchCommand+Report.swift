@@ -47,6 +47,8 @@ extension BenchCommand {
             ("loss_first", JSONLine.number(Float(rounded(Double(r.losses.first ?? .nan), 4)))),
             ("loss_last", JSONLine.number(Float(rounded(Double(r.losses.last ?? .nan), 4)))),
         ]
+        if let arch = r.arch { fields.insert(("arch", .string(arch)), at: 1) }
+        fields += forwardInferenceFields(r)
         if let inference = r.inference {
             let nocache = median(inference.nocacheSeconds), cached = median(inference.cachedSeconds)
             fields += [

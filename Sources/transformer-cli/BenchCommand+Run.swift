@@ -19,6 +19,10 @@ struct BenchResult {
     /// The FMA peak of this backend on this many threads, measured after the steps (``FMAPeak``).
     var peakGFLOPs: Double?
     var inference: (nocacheSeconds: [Double], cachedSeconds: [Double], tokens: Int, matches: Bool)?
+    /// `--arch lm|classify` (BenchCommand+Families.swift); nil for translate, whose fields stay torch_ref.py's.
+    var arch: String?
+    /// `--arch classify`: the timed forward passes of one batch, and its input tokens.
+    var forwardInference: (seconds: [Double], tokens: Int)?
 }
 
 extension BenchCommand {

@@ -1,11 +1,13 @@
 import TransformerCore
 
 /// `transformer-cli bench`: the synthetic training and decoding work of ../shared/bench/torch_ref.py, timed
-/// the same way, so the two can be compared side by side (Scripts/bench-vs-pytorch.sh). With `--gemm`,
-/// the GFLOP/s of the matrix-multiply kernel instead.
+/// the same way, so the two can be compared side by side (Scripts/bench-vs-pytorch.sh). `--arch lm` and
+/// `--arch classify` time the other two model families the same way (against
+/// Scripts/bench_families_torch.py). With `--gemm`, the GFLOP/s of the matrix-multiply kernel instead.
 ///
 /// This file declares the options; `BenchCommand+Run.swift` measures training and decoding,
-/// `BenchCommand+GEMM.swift` the kernel, `BenchCommand+Report.swift` prints the results.
+/// `BenchCommand+Families.swift` the language model and the classifier, `BenchCommand+GEMM.swift` the
+/// kernel, `BenchCommand+Report.swift` prints the results.
 struct BenchCommand: Command {
     static let name = "bench"
     static let abstract = "Time training and decoding (compare with PyTorch)."
@@ -17,6 +19,16 @@ struct BenchCommand: Command {
         exactly tgt_len steps, with the key/value cache and without it (the decoder re-run over the whole \
         prefix every step). The work and the JSON fields are those of ../shared/bench/torch_ref.py: \
         quote ratios against it, measured on the same machine in the same run, in release builds.
+
+        --arch lm trains the decoder-only LanguageModel instead (the config's tgt vocab, d_model, heads, \
+        layers, d_ff; context tgt_len) on seeded random sequences of tgt_len + 1 tokens in [3, vocab), \
+        predicting each next token, with the same step; it then generates tgt_len tokens greedily from \
+        each row's first token, with the key/value cache and without it. --arch classify trains the \
+        EncoderClassifier (src vocab, [CLS] pooling, the library's default; 2 classes) on seeded random \
+        src_len-token texts and labels, then times forward passes of one batch (infer_* fields). \
+        tokens_per_step and the rates count target tokens (translate, lm: B x tgt_len) or input tokens \
+        (classify: B x src_len). Compare lm and classify with Scripts/bench_families_torch.py; their JSON \
+        adds an "arch" field.
 
         Configs (src/tgt vocab, d_model, heads, layers, d_ff, batch, src_len, tgt_len): \
         tiny 32/32 32 4 2 128 64 16 16; small 32/32 64 4 2 256 64 16 16; \
@@ -34,12 +46,14 @@ struct BenchCommand: Command {
 
     static let options: [OptionSpec] = [
         .choice("config", BenchConfig.self, default: .tiny, help: "Model and batch size, as in torch_ref.py."),
+        .choice("arch", BenchArch.self, default: .translate,
+                help: "Model family: the encoder-decoder, the decoder-only LM or the encoder classifier."),
         .integer("steps", in: 1...1_000_000, default: 20, help: "Timed training steps."),
         .integer("warmup", in: 0...1_000_000, default: 3, help: "Untimed training steps before them."),
         .integer("threads", in: 1...1024, default: nil, help: "Most threads a kernel uses; default: all cores."),
         .integer("infer-reps", in: 1...1000, default: 3,
-                 help: "Timed greedy decodings per method, after one untimed."),
-        .flag("no-infer", help: "Skip the decoding benchmark."),
+                 help: "Timed greedy decodings per method (classify: forward passes), after one untimed."),
+        .flag("no-infer", help: "Skip the decoding (classify: inference) benchmark."),
         .seed(default: 0, help: "Seed for the weights and dropout; the batches use seed+1."),
         .flag("json", help: "Print one JSON line with torch_ref.py's field names instead of a table."),
         .flag("gemm", help: "Time the GEMM kernel instead of a model."),
@@ -49,6 +63,7 @@ struct BenchCommand: Command {
     ]
 
     let config: BenchConfig
+    let arch: BenchArch
     let steps: Int
     let warmup: Int
     let threads: Int?
@@ -64,6 +79,7 @@ struct BenchCommand: Command {
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         self.arguments = arguments
         config = arguments.choice("config", as: BenchConfig.self)
+        arch = arguments.choice("arch", as: BenchArch.self)
         steps = arguments.integer("steps")
         warmup = arguments.integer("warmup")
         threads = arguments.optionalInteger("threads")
@@ -84,7 +100,7 @@ struct BenchCommand: Command {
             }
         }
         if gemm {
-            for option in ["config", "steps", "warmup", "infer-reps", "no-infer", "seed"] where arguments.isGiven(option) {
+            for option in ["config", "arch", "steps", "warmup", "infer-reps", "no-infer", "seed"] where arguments.isGiven(option) {
                 throw UsageError("--\(option): cannot be combined with --gemm; give one of them")
             }
         } else if arguments.isGiven("gemm-max") {
@@ -101,8 +117,10 @@ struct BenchCommand: Command {
                 runPeak()
             } else if gemm {
                 runGEMM()
-            } else {
+            } else if arch == .translate {
                 try runModel()
+            } else {
+                try runFamily()
             }
             return ExitCode.success
         }

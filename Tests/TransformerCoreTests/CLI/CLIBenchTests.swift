@@ -44,8 +44,67 @@ struct CLIBenchTests {
         #expect(object["tokens_per_step"] as? Int == 64 * 16)
         #expect(object["steps"] as? Int == 2)
         #expect(object["infer_kv_tokens_per_s"] == nil, "--no-infer still decoded: \(run)")
+        #expect(object["arch"] == nil, "translate's line stays torch_ref.py's: \(run)")
         #expect((object["train_tokens_per_s"] as? Double ?? 0) > 0)
         #expect(run.standardError.contains("step 2/2"), "progress goes to stderr: \(run)")
+    }
+
+    /// One pre-norm block of tiny (d 32, d_ff 128) without cross-attention: q, k, v, o with biases, the
+    /// FFN, two LayerNorms.
+    static let tinyBlockParameters = 4 * (32 * 32 + 32) + (2 * 32 * 128 + 128 + 32) + 2 * 2 * 32
+
+    /// `--arch lm`: the decoder-only LanguageModel, trained on next-token windows, then greedy
+    /// generation with and without the cache, which must agree.
+    @Test(.timeLimit(.minutes(2)))
+    func tinyLanguageModelPrintsOneJSONLine() throws {
+        let run = try CLITool.run(["bench", "--arch", "lm", "--config", "tiny", "--steps", "2", "--warmup", "0",
+                                   "--threads", "1", "--infer-reps", "1", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let object = try Self.object(run)
+        for field in Self.trainingFields + ["infer_tokens_per_s", "infer_kv_tokens_per_s", "infer_ms_median",
+                                            "infer_kv_ms_median"] {
+            #expect(object[field] != nil, "\(field) missing: \(run)")
+        }
+        #expect(object["arch"] as? String == "lm")
+        #expect(object["config"] as? String == "tiny")
+        // Embedding V d, 2 blocks, the final LayerNorm, projection V d + V (V 32, d 32): also
+        // Scripts/bench_families_torch.py's count for tiny.
+        #expect(object["params"] as? Int == 32 * 32 + 2 * Self.tinyBlockParameters + 2 * 32 + 32 * 32 + 32)
+        #expect(object["params"] as? Int == 27_552)
+        #expect(object["tokens_per_step"] as? Int == 64 * 16, "target tokens B x tgt_len")
+        #expect(object["infer_generated_tokens"] as? Int == 64 * 16)
+        #expect(object["infer_reps"] as? Int == 1)
+        #expect(object["infer_kv_matches_nocache"] as? Bool == true, "\(run)")
+        #expect((object["loss_first"] as? Double ?? 0) > 3, "about ln 32 at the start: \(run)")
+        #expect(run.standardError.contains("[tiny lm t=1] step 2/2"), "\(run)")
+    }
+
+    /// `--arch classify`: the EncoderClassifier ([CLS] pooling, 2 classes), then timed forward passes.
+    @Test(.timeLimit(.minutes(2)))
+    func tinyClassifierPrintsOneJSONLine() throws {
+        let run = try CLITool.run(["bench", "--arch", "classify", "--config", "tiny", "--steps", "2", "--warmup", "0",
+                                   "--threads", "1", "--infer-reps", "1", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let object = try Self.object(run)
+        for field in Self.trainingFields + ["infer_tokens_per_s", "infer_ms_median"] {
+            #expect(object[field] != nil, "\(field) missing: \(run)")
+        }
+        #expect(object["arch"] as? String == "classify")
+        // Embedding V d, the [CLS] vector d, 2 blocks, the final LayerNorm, head 2 d + 2 (V 32, d 32):
+        // also Scripts/bench_families_torch.py's count for tiny.
+        #expect(object["params"] as? Int == 32 * 32 + 32 + 2 * Self.tinyBlockParameters + 2 * 32 + 2 * 32 + 2)
+        #expect(object["params"] as? Int == 26_594)
+        #expect(object["tokens_per_step"] as? Int == 64 * 16, "input tokens B x src_len")
+        #expect(object["infer_tokens"] as? Int == 64 * 16)
+        #expect(object["infer_reps"] as? Int == 1)
+        #expect(object["infer_kv_tokens_per_s"] == nil && object["infer_generated_tokens"] == nil, "no decoding: \(run)")
+
+        let table = try CLITool.run(["bench", "--arch", "classify", "--steps", "1", "--warmup", "0", "--threads", "1",
+                                     "--no-infer"])
+        #expect(table.status == 0, "\(table)")
+        #expect(table.standardOutput.hasPrefix("bench --config tiny --arch classify, 1 thread,"), "\(table)")
+        #expect(table.standardOutput.contains("rates in input tokens per second"), "\(table)")
+        #expect(!table.standardOutput.contains("infer_"), "--no-infer still classified: \(table)")
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -110,6 +169,8 @@ struct CLIBenchTests {
         (["--threads", "0"], "error: --threads: expected an integer from 1 to 1024, got 0"),
         (["--gemm", "--steps", "2"], "error: --steps: cannot be combined with --gemm; give one of them"),
         (["--gemm-max", "64"], "error: --gemm-max: only applies with --gemm"),
+        (["--arch", "gpt"], "error: --arch: expected one of translate, lm, classify, got 'gpt'"),
+        (["--gemm", "--arch", "lm"], "error: --arch: cannot be combined with --gemm; give one of them"),
     ]
 
     @Test(arguments: badLines)
