@@ -117,14 +117,17 @@ extension BenchCommand {
         var result = BenchResult(config: config.rawValue, threads: ComputeThreads.effective)
         result.arch = arch.rawValue
         result.tokensPerStep = arch.tokensPerStep(config)
+        result.trainingFLOPsPerStep = Self.trainingFLOPs(forwardMultiplyAdds: Double(arch.forwardMultiplyAdds(config)))
         switch arch {
         case .lm:
             let model = try LanguageModel(configuration: config.languageModelConfiguration, generator: SeededGenerator(seed: seed))
             try train(model, batches: batches, into: &result) { model($0.inputs) }   // [B, T, V]
+            result.peakGFLOPs = FMAPeak.measure(threads: result.threads)
             if runsInference { try benchGeneration(model, prompts: batches[0].inputs.map { [$0[0]] }, into: &result) }
         case .classify:
             let model = try EncoderClassifier(configuration: config.classifierConfiguration, generator: SeededGenerator(seed: seed))
             try train(model, batches: batches, into: &result) { model($0.inputs) }   // [B, 2]
+            result.peakGFLOPs = FMAPeak.measure(threads: result.threads)
             if runsInference {
                 let ids = batches[0].inputs
                 _ = model.inferring { model(ids) }                                     // warm-up

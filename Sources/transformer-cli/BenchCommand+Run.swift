@@ -57,7 +57,7 @@ extension BenchCommand {
         var result = BenchResult(config: config.rawValue, threads: ComputeThreads.effective)
         result.params = model.parameterCount
         result.tokensPerStep = batches[0].targetOutput.count
-        result.trainingFLOPsPerStep = Self.trainingFLOPs(forwardMultiplyAdds: config.translationForwardMultiplyAdds)
+        result.trainingFLOPsPerStep = Self.trainingFLOPs(forwardMultiplyAdds: Double(BenchArch.translate.forwardMultiplyAdds(config)))
 
         model.setTraining(true)
         for index in 0..<(warmup + steps) {

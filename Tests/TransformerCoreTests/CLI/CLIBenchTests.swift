@@ -33,7 +33,7 @@ struct CLIBenchTests {
         // against the peak measured after the steps.
         let step = try #require(object["step_ms_median"] as? Double) / 1e3
         let gflops = try #require(object["train_gflops_per_s"] as? Double)
-        let expected = 6 * BenchConfig.tiny.translationForwardMultiplyAdds / step / 1e9
+        let expected = 6 * Double(BenchArch.translate.forwardMultiplyAdds(.tiny)) / step / 1e9
         #expect(abs(gflops - expected) <= 0.01 * expected, "\(gflops) vs \(expected)")
         let peak = try #require(object["fma_peak_gflops_per_s"] as? Double)
         let fraction = try #require(object["peak_fraction"] as? Double)
