@@ -54,6 +54,7 @@ struct EvaluateCommand: Command {
         model = try ModelSource(arguments)
         dataPath = arguments.text("data")!
         decoding = DecodingOptions(arguments)
+        try decoding.check(model)
         batchSize = arguments.integer("batch-size")
         skipInvalid = arguments.flag("skip-invalid")
         errorCount = arguments.integer("errors")
@@ -134,8 +135,8 @@ struct EvaluateCommand: Command {
         return .object([
             (key, .string(checkpointPath)), ("data", .string(dataPath)), ("pairs", .integer(pairs)),
             ("skipped_lines", .integer(skipped)), ("unknown_source_and_target_tokens", .integer(unknown)),
-            ("decoding", .string(beam == 1 ? "greedy" : "beam")), ("beam", .integer(beam)),
-            ("alpha", JSONLine.number(alpha ?? decoding.alpha)),
+            ("decoding", .string(beam == 1 && !decoding.refill ? "greedy" : "beam")), ("beam", .integer(beam)),
+            ("alpha", JSONLine.number(alpha ?? decoding.alpha)), ("refill_beam", .bool(decoding.refill)),
             ("exact_match", .number(scores.exactMatch.value)), ("exact_matches", .integer(scores.exactMatch.correct)),
             ("token_accuracy", .number(scores.tokenAccuracy.value)), ("loss", JSONLine.number(scores.loss)),
             ("cer", .number(scores.characterErrorRate.value)), ("wer", .number(scores.wordErrorRate.value)),

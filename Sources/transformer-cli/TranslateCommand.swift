@@ -40,6 +40,7 @@ struct TranslateCommand: Command {
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         model = try ModelSource(arguments)
         decoding = DecodingOptions(arguments)
+        try decoding.check(model)
         texts = arguments.positionals
         json = arguments.flag("json")
     }
@@ -120,6 +121,8 @@ struct DecodingOptions {
         .integer("beam", in: 1...1000, default: 1, help: "Beam width; 1 is greedy decoding."),
         .number("alpha", .nonNegative, default: 0.6,
                 help: "Beam search length penalty (GNMT): scores are log P / lp, lp = ((5 + |Y|) / 6)^alpha."),
+        .flag("refill-beam", help: "Keep --beam hypotheses alive as some end (as fairseq and transformers do) "
+                + "instead of narrowing the beam; with --beam 1 too."),
         .integer("max-len", in: 1...TransformerConfiguration.maximumSize, default: nil,
                  help: "Most output tokens, <eos> included; default and upper bound: the model's length."),
     ]
@@ -128,17 +131,33 @@ struct DecodingOptions {
     let alpha: Float
     /// Whether --alpha was typed (with --model it then replaces generation_config.json's length_penalty).
     let alphaGiven: Bool
+    /// --refill-beam: ``BeamSearch/FinishedSlots/refill``.
+    let refill: Bool
     let maximumLength: Int?
 
     init(_ arguments: ParsedArguments) {
         beamWidth = arguments.integer("beam")
         alpha = arguments.number("alpha")
         alphaGiven = arguments.isGiven("alpha")
+        refill = arguments.flag("refill-beam")
         maximumLength = arguments.optionalInteger("max-len")
     }
 
-    var search: Translator.Search { beamWidth == 1 ? .greedy : .beam(width: beamWidth, alpha: alpha) }
+    /// --refill-beam applies to checkpoints: a --model directory decodes as transformers does, whose beam
+    /// always refills.
+    func check(_ model: ModelSource) throws(UsageError) {
+        if refill, case .pretrained = model {
+            throw UsageError("--refill-beam: a --model directory always decodes as transformers does, whose beam is refilled; leave the flag out")
+        }
+    }
 
-    /// "greedy decoding" or "beam 4, alpha 0.6".
-    var description: String { beamWidth == 1 ? "greedy decoding" : "beam search (width \(beamWidth), alpha \(alpha))" }
+    var search: Translator.Search {
+        beamWidth == 1 && !refill ? .greedy : .beam(width: beamWidth, alpha: alpha, refill: refill)
+    }
+
+    /// "greedy decoding", "beam search (width 4, alpha 0.6)" or "beam search (width 4, alpha 0.6, refilled)".
+    var description: String {
+        beamWidth == 1 && !refill ? "greedy decoding"
+            : "beam search (width \(beamWidth), alpha \(alpha)\(refill ? ", refilled" : ""))"
+    }
 }

@@ -5,7 +5,9 @@
 /// 1. Every alive hypothesis y gets log p(v | y, X) for every emittable token v (not padding, not `<sos>`);
 ///    candidate (y, v) has log P(y) + log p(v | y, X).
 /// 2. The N best candidates by log-probability are kept (alive hypotheses share a length, so this is also
-///    the best N by score). Ties: earlier beam, then lower token id.
+///    the best N by score). Ties: earlier beam, then lower token id. With ``FinishedSlots/refill`` the
+///    candidates are taken in that order until N are alive (an `<eos>` candidate counts only when it is
+///    among the best N), so the beam keeps its width as hypotheses end.
 /// 3. Kept candidates ending in `<eos>` are finished: moved to the finished list with their score
 ///    score = log P / lp, lp = ``LengthPenalty``. The others stay alive; the cache rows are reordered by
 ///    their parents (``IncrementalDecoder/selectRows(_:)``).
@@ -15,7 +17,8 @@
 ///    bound is log P(best alive) / max lp over the lengths still possible (``LengthPenalty``). Once it
 ///    holds, no continuation could win, so stopping loses nothing.
 ///
-/// With N = 1 this is exactly ``GreedyDecoder`` (same tokens, same log-probabilities). With N at least
+/// With N = 1 (and ``FinishedSlots/narrow``) this is exactly ``GreedyDecoder`` (same tokens, same
+/// log-probabilities). With N at least
 /// the number of candidates a step can have, nothing is pruned and the result is the exact optimum over
 /// all outputs of at most `maximumLength` steps. Several sources are searched side by side in one batched
 /// decoder, each with its own beam.
@@ -25,19 +28,35 @@
 ///                                  maximumLength: 50)
 /// ```
 public enum BeamSearch {
+    /// What becomes of a beam slot whose hypothesis ends with `<eos>`.
+    public enum FinishedSlots: String, Sendable, CaseIterable {
+        /// The slot is used up: of the N best candidates, the finished ones leave the beam and the rest stay
+        /// alive, so the beam narrows as hypotheses end (GNMT's and OpenNMT's beam; the default). With
+        /// N = 1 exactly greedy decoding.
+        case narrow
+        /// The slot goes to the next best candidate that does not end, so N hypotheses stay alive until
+        /// the search stops (fairseq's and Hugging Face `transformers`' beam). More search for longer
+        /// outputs: a narrowing beam favours the short hypotheses that end early.
+        case refill
+    }
+
     /// The best hypothesis (highest score) for one source. See
     /// ``nBest(model:sources:beamWidth:lengthPenalty:maximumLength:count:startToken:endToken:)``.
     public static func decode(model: Transformer, source: [Int], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
-                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> Hypothesis {
+                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil,
+                              finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> Hypothesis {
         try nBest(model: model, sources: [source], beamWidth: beamWidth, lengthPenalty: lengthPenalty,
-                  maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken)[0][0]
+                  maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken,
+                  finishedSlots: finishedSlots)[0][0]
     }
 
     /// The best hypothesis for each source, in order.
     public static func decode(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
-                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> [Hypothesis] {
+                              maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil,
+                              finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> [Hypothesis] {
         try nBest(model: model, sources: sources, beamWidth: beamWidth, lengthPenalty: lengthPenalty,
-                  maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken).map { $0[0] }
+                  maximumLength: maximumLength, count: 1, startToken: startToken, endToken: endToken,
+                  finishedSlots: finishedSlots).map { $0[0] }
     }
 
     /// Up to `count` finished hypotheses per source, best score first (ties: found first).
@@ -50,10 +69,11 @@ public enum BeamSearch {
     ///   - maximumLength: the most decoding steps (counting `<eos>`), clamped to the model's
     ///     `configuration.maximumLength`; 0 gives one empty, incomplete hypothesis.
     ///   - count: how many hypotheses to return per source (at least 1 comes back).
+    ///   - finishedSlots: whether the beam narrows as hypotheses end (the default) or is refilled.
     /// - Throws: ``DecodingError`` for invalid ids, lengths or arguments, before any decoding.
     public static func nBest(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
                              maximumLength: Int, count: Int, startToken: Int? = nil,
-                             endToken: Int? = nil) throws(DecodingError) -> [[Hypothesis]] {
+                             endToken: Int? = nil, finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> [[Hypothesis]] {
         let settings = try DecodingSettings(model: model, maximumLength: maximumLength,
                                             startToken: startToken, endToken: endToken)
         guard beamWidth >= 1 else { throw .invalidArgument(name: "beamWidth", expected: "at least 1", found: "\(beamWidth)") }
@@ -79,7 +99,7 @@ public enum BeamSearch {
                 let rows = firstRow..<(firstRow + beams[index].alive.count)
                 firstRow = rows.upperBound
                 beams[index].advance(logProbabilities: logProbabilities, rows: rows, vocabulary: vocabulary,
-                                     settings: settings, beamWidth: beamWidth, step: step)
+                                     settings: settings, beamWidth: beamWidth, step: step, finishedSlots: finishedSlots)
                 parents += beams[index].parents
             }
             if beams.allSatisfy(\.isDone) { break }

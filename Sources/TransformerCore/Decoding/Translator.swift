@@ -17,8 +17,9 @@ public struct Translator {
     public enum Search: Equatable, Sendable {
         /// The most probable token at each step (``GreedyDecoder``).
         case greedy
-        /// Beam search with `width` hypotheses and GNMT length penalty `alpha` (``BeamSearch``).
-        case beam(width: Int, alpha: Float)
+        /// Beam search with `width` hypotheses and GNMT length penalty `alpha` (``BeamSearch``); `refill`
+        /// keeps `width` hypotheses alive as some end (``BeamSearch/FinishedSlots/refill``).
+        case beam(width: Int, alpha: Float, refill: Bool = false)
     }
 
     /// One translated text.
@@ -81,14 +82,15 @@ public struct Translator {
             hypotheses = try GreedyDecoder.decode(model: model, sources: sources, maximumLength: maximumLength,
                                                   startToken: model.specialTokens.start, endToken: model.specialTokens.end,
                                                   batchSize: batchSize)
-        case let .beam(width, alpha):
+        case let .beam(width, alpha, refill):
             // One batched decoder per chunk of sources: memory stays bounded by batchSize x width rows.
             var results: [Hypothesis] = []
             for start in stride(from: 0, to: sources.count, by: max(1, batchSize)) {
                 let chunk = Array(sources[start..<min(start + max(1, batchSize), sources.count)])
                 results += try BeamSearch.decode(model: model, sources: chunk, beamWidth: width, lengthPenalty: alpha,
                                                  maximumLength: maximumLength, startToken: model.specialTokens.start,
-                                                 endToken: model.specialTokens.end)
+                                                 endToken: model.specialTokens.end,
+                                                 finishedSlots: refill ? .refill : .narrow)
             }
             hypotheses = results
         }

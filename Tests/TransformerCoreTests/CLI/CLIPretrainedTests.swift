@@ -67,6 +67,16 @@ import Testing
         #expect(neither.status == 64 && neither.standardError.contains("missing --checkpoint or --model"), "\(neither)")
     }
 
+    /// --refill-beam is for checkpoints: a --model directory's beam is always transformers' (refilled).
+    @Test func refillBeamIsRefusedWithAModelDirectory() throws {
+        for command in [["translate", "x"], ["evaluate", "--data", "d.tsv"]] {
+            let run = try CLITool.run([command[0], "--model", MarianFixtures.directory(MarianFixtures.gelu).path,
+                                       "--beam", "4", "--refill-beam"] + command.dropFirst())
+            #expect(run.status == 64 && run.standardError == "error: --refill-beam: a --model directory always decodes as "
+                    + "transformers does, whose beam is refilled; leave the flag out\n", "\(run)")
+        }
+    }
+
     /// The metrics equal the library's on the same outputs; teacher-forced loss is finite.
     @Test func evaluateScoresTheModelsOutputs() throws {
         let directory = MarianFixtures.directory(MarianFixtures.gelu)

@@ -97,6 +97,12 @@ struct CLITrainTests {
         #expect((0...100).contains(object["chrf"] as? Double ?? -1))
         let exact = try #require(object["exact_match"] as? Double)
         #expect((0...1).contains(exact))
+        #expect(object["refill_beam"] as? Bool == false)
+        let refilled = try CLITool.run(["evaluate", "--checkpoint", trained.best.path, "--data", trained.data.path,
+                                        "--beam", "2", "--refill-beam", "--max-len", "12"])
+        #expect(refilled.status == 0 && refilled.standardOutput.hasPrefix(
+            "Evaluated \(trained.best.path) on \(trained.data.path): 40 pairs, beam search (width 2, alpha 0.6, refilled)\n"),
+                "\(refilled)")
     }
 
     @Test func malformedLinesAreListedWithTheirLineNumbersAndExit65() throws {

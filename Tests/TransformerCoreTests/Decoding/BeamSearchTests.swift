@@ -41,8 +41,8 @@ import Testing
     /// With a beam wider than the whole search space nothing is pruned: the result is the exhaustive optimum
     /// over every output of at most `maximumLength` steps (ended by <eos>, or cut at the maximum length),
     /// each scored with `Transformer.decode` on its full prefix.
-    @Test(arguments: [Float(0), 0.8])
-    func wideBeamFindsTheExhaustiveOptimum(alpha: Float) throws {
+    @Test(arguments: [Float(0), 0.8], BeamSearch.FinishedSlots.allCases)
+    func wideBeamFindsTheExhaustiveOptimum(alpha: Float, finishedSlots: BeamSearch.FinishedSlots) throws {
         let penalty = LengthPenalty(alpha: alpha)
         let maximumLength = 4
         for seed in Self.seeds.prefix(3) {
@@ -69,9 +69,35 @@ import Testing
             }
             explore(.empty)
             let beam = try BeamSearch.decode(model: model, source: source, beamWidth: 500, lengthPenalty: alpha,
-                                             maximumLength: maximumLength)
+                                             maximumLength: maximumLength, finishedSlots: finishedSlots)
             expectSameHypothesis(beam, best!.hypothesis, tolerance: DecodingTolerance.incremental)
         }
+    }
+
+    /// A refilled beam keeps N hypotheses alive as some end, so it searches on where a narrowing beam of
+    /// the same width has lost the slots of its finished hypotheses: with a strong length penalty (alpha
+    /// 2, which rewards the longer outputs a narrowed beam stops exploring) it finds a better-scoring
+    /// output for some sources and a worse one for none, at widths 1 to 3 (width 1 refilled is a real
+    /// search, not greedy). Not a theorem for every model (at other alphas and <eos> biases either can
+    /// win); these fixed seeds are checked.
+    @Test func refilledBeamSearchesOnWhereTheNarrowingOneStopped() throws {
+        let alpha: Float = 2
+        let penalty = LengthPenalty(alpha: alpha)
+        var improved = 0
+        for seed in Self.seeds {
+            let model = try DecodingFixtures.model(seed: seed, endBias: 0)
+            for width in [1, 2, 3] {
+                let narrow = try BeamSearch.decode(model: model, sources: DecodingFixtures.sources, beamWidth: width,
+                                                   lengthPenalty: alpha, maximumLength: 8)
+                let refilled = try BeamSearch.decode(model: model, sources: DecodingFixtures.sources, beamWidth: width,
+                                                     lengthPenalty: alpha, maximumLength: 8, finishedSlots: .refill)
+                for (n, r) in zip(narrow, refilled) {
+                    #expect(penalty.score(r) >= penalty.score(n) - 1e-6, "seed \(seed) width \(width): \(r) vs \(n)")
+                    if penalty.score(r) > penalty.score(n) + 1e-4 { improved += 1 }
+                }
+            }
+        }
+        #expect(improved > 0, "refilling never changed a result: the refill path is not taken")
     }
 
     /// The n-best list is ordered by score, holds distinct outputs, and starts with `decode`'s answer.
