@@ -7,7 +7,9 @@ extension BenchCommand {
     /// A B for the input gradient, A^T B for the weight gradient): base (B*T = 1024 rows, d_model 512,
     /// d_ff 2048), medium (2048 rows, 256 / 1024), base's 512-row batches, the vocabulary projections
     /// (2048 x 1000 x 256, 512 x 8000 x 512), and small's (1024 rows, 64 / 256) with its weight gradients
-    /// dW = dy^T x (k = 1024 rows).
+    /// dW = dy^T x (k = 1024 rows); then base's KV-cached decoding step, 8 rows (one new token per batch
+    /// row) times each [out, in] weight: attention 512 x 512, feed-forward 2048 x 512 and 512 x 2048, the
+    /// vocabulary 8000 x 512 (A B^T).
     static func gemmShapes(maximum: Int) -> [GEMMBenchmark] {
         let squares = sequence(first: 64) { $0 * 2 }.prefix { $0 <= 1024 }.map { GEMMBenchmark(m: $0, n: $0, k: $0) }
         let large = [(1024, 512, 2048), (1024, 2048, 512), (2048, 256, 1024), (2048, 1024, 256), (2048, 256, 256),
@@ -20,7 +22,10 @@ extension BenchCommand {
         let weightGradients = [(64, 64), (256, 64), (64, 256), (256, 256)].map { (m, n) in
             GEMMBenchmark(m: m, n: n, k: 1024, transposeA: true)
         }
-        return squares.filter { $0.m <= maximum } + (maximum >= 1024 ? training + weightGradients : [])
+        let decoding = [(512, 512), (2048, 512), (512, 2048), (8000, 512)].map { (n, k) in
+            GEMMBenchmark(m: 8, n: n, k: k, transposeB: true)
+        }
+        return squares.filter { $0.m <= maximum } + (maximum >= 1024 ? training + weightGradients + decoding : [])
     }
 
     func runGEMM() {
