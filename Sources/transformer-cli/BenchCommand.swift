@@ -36,7 +36,8 @@ struct BenchCommand: Command {
 
         --gemm instead prints the GFLOP/s of the GEMM kernel for square sizes 64 to --gemm-max and the \
         training shapes of every config (the linear layers' forward A B^T, input gradient A B and weight \
-        gradient A^T B, and the vocabulary projections). Progress goes to stderr.
+        gradient A^T B, and the vocabulary projections) and the 8-row products of base's KV-cached decoding. \
+        Progress goes to stderr.
 
         Each model run also reports train_gflops_per_s (3 forward passes of the matrix products a step, \
         2 operations per multiply-add; docs/speed.md) and its fraction of the FMA peak measured right \
