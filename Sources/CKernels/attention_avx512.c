@@ -95,9 +95,13 @@ static inline void ck_softmax_8rows(__m512 *v, float scale, const float *mask, p
     __m512 totals;
     CK_REDUCE8(_mm512_add_ps, v, totals);
     const __m512 inverses = _mm512_maskz_div_ps(live, _mm512_set1_ps(1.0f), totals);
+    // A fully masked row is zeroed with a zeroing mask, not multiplied by 0: its NaN lanes (a row of NaN
+    // and -inf) must give 0 as in the other paths, and NaN * 0 is NaN.
     _Pragma("clang loop unroll(full)")
-    for (int i = 0; i < 8; i++)
-        v[i] = _mm512_mul_ps(v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), inverses));
+    for (int i = 0; i < 8; i++) {
+        const __mmask16 rowLive = (__mmask16)(0u - ((live >> ck_row_lane(i)) & 1u));
+        v[i] = _mm512_maskz_mul_ps(rowLive, v[i], _mm512_permutexvar_ps(_mm512_set1_epi32(ck_row_lane(i)), inverses));
+    }
 }
 
 /// Rows i < `rows` (1...R) of C = A B for one block of R rows, NV vectors per row (R, NV constants after
