@@ -101,12 +101,23 @@ public enum Inflate {
     /// the index of the first byte after the stream's last block (its final partial byte counts as used).
     public static func raw(_ data: [UInt8], from start: Int = 0,
                            maximumOutput: Int = defaultMaximumOutput) throws(InflateError) -> (bytes: [UInt8], end: Int) {
+        let (bytes, end, _) = try rawCountingBlocks(data, from: start, maximumOutput: maximumOutput)
+        return (bytes, end)
+    }
+
+    /// ``raw(_:from:maximumOutput:)`` that also counts the blocks of each type, [stored, fixed, dynamic]
+    /// (how the tests see which blocks ``Deflate`` chose).
+    static func rawCountingBlocks(_ data: [UInt8], from start: Int = 0, maximumOutput: Int = defaultMaximumOutput)
+        throws(InflateError) -> (bytes: [UInt8], end: Int, blockTypes: [Int]) {
         var reader = BitReader(data, from: start)
         var output: [UInt8] = []
+        var blockTypes = [0, 0, 0]
         var isLast = false
         while !isLast {
             isLast = try reader.bits(1) == 1
-            switch try reader.bits(2) {
+            let type = try reader.bits(2)
+            if type < 3 { blockTypes[type] += 1 }
+            switch type {
             case 0: try storedBlock(&reader, into: &output, maximumOutput: maximumOutput)
             case 1: try codedBlock(&reader, literals: fixedLiterals, distances: fixedDistances, into: &output,
                                    maximumOutput: maximumOutput)
@@ -116,7 +127,7 @@ public enum Inflate {
             default: throw InflateError("deflate block", at: reader.byteOffset, "block type 3 is reserved")
             }
         }
-        return (output, reader.byteOffset)
+        return (output, reader.byteOffset, blockTypes)
     }
 
     /// 1 GiB: more than any image or IDX file this project reads.

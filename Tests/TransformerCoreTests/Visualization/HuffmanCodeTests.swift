@@ -36,8 +36,8 @@ import Testing
         var text: [UInt8] = []
         for i in 0..<3000 { text += Array("step \(i) loss \(i % 17).\(i % 7)\n".utf8) }
         let compressed = Deflate.compress(text)
-        let inflated = try Inflater.inflate(compressed)
-        #expect(inflated.output == text)
+        let inflated = try Inflate.rawCountingBlocks(compressed)
+        #expect(inflated.bytes == text)
         #expect(inflated.blockTypes[2] >= 1, "block types \(inflated.blockTypes)")
         #expect(compressed.count < text.count / 4)
     }
