@@ -39,10 +39,7 @@ def swift():
         chunks = [hexed[i:i + 96] for i in range(0, len(hexed), 96)]
         lines.append(f"    static let {name} = hexBytes(")
         lines += [f'        "{chunk}"' + (" +" if i < len(chunks) - 1 else ")") for i, chunk in enumerate(chunks)]
-    lines += ["", "    static func hexBytes(_ text: String) -> [UInt8] {",
-              "        let digits = Array(text.utf8)",
-              "        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }",
-              "    }", "}", ""]
+    lines += ["}", ""]   # hexBytes: Tests/TransformerCoreTests/Images/HexBytes.swift
     return "\n".join(lines)
 
 

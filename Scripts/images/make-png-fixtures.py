@@ -66,10 +66,7 @@ def swift():
         w, h = image.size
         lines.append(f'        Fixture(name: "{name}", file: hexBytes("{data.hex()}"),')
         lines.append(f'                width: {w}, height: {h}, channels: {channels.get(mode, 0)}, pixels: hexBytes("{pixels.hex()}")),')
-    lines += ["    ]", "", "    static func hexBytes(_ text: String) -> [UInt8] {",
-              "        let digits = Array(text.utf8)",
-              "        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }",
-              "    }", "}", ""]
+    lines += ["    ]", "}", ""]   # hexBytes: Tests/TransformerCoreTests/Images/HexBytes.swift
     return "\n".join(lines)
 
 

@@ -65,9 +65,4 @@ enum InflateFixtures {
         "96af58b96af59ab5ebd66fd8b869f396addbb6efd8b96bf79ebdfbf61f3878e8f091a3c78e9f3879eaf499b3e7ce5fb8" +
         "78e9f295abd7aedfb879ebf69dbbf7ee3f78f8e8f193a7cf9ebf78f9eaf59bb7efde7ff8f8e9f397afdfbefff8f9ebf7" +
         "9fbffffe0300510e31af840400001f8b08000000000002032b4e4dcecf4b51c84dcd4d4a2de2020036184b0e0e000000")
-
-    static func hexBytes(_ text: String) -> [UInt8] {
-        let digits = Array(text.utf8)
-        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
-    }
 }

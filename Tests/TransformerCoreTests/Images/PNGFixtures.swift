@@ -27,9 +27,4 @@ enum PNGFixtures {
         Fixture(name: "grey16", file: hexBytes("89504e470d0a1a0a0000000d4948445200000003000000021000000000e88fe5850000001649444154789c63647ec1f282e505e31c07750175010021dc04107fa1d42b0000000049454e44ae426082"),
                 width: 3, height: 2, channels: 0, pixels: hexBytes("")),
     ]
-
-    static func hexBytes(_ text: String) -> [UInt8] {
-        let digits = Array(text.utf8)
-        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
-    }
 }
