@@ -27,31 +27,7 @@ import Testing
 
     // MARK: - Softmax rows
 
-    /// The exp of ck_avx2.h (through ck_shifted_exponentials_avx2 with shift 0) on the dense sweep of
-    /// VectorExpTests, its special values, and bit for bit the AVX-512 kernel's exp when the CPU has it.
-    @Test(.enabled(if: Kernels.hasAVX2FMA)) func expMatchesExpOnADenseSweep() {
-        var xs: [Float] = []
-        var x: Float = Kernels.expFlushBelow
-        while x <= 88.72 { xs.append(x); x += 1.0 / 4096 }
-        var y = [Float](repeating: 0, count: xs.count)
-        _ = ck_shifted_exponentials_avx2(xs, 0, xs.count, &y)
-        var worst = 0.0, worstX: Float = 0
-        for (x, y) in zip(xs, y) {
-            let expected = Foundation.exp(Double(x))
-            let error = abs(Double(y) - expected) / expected
-            if error > worst { (worst, worstX) = (error, x) }
-        }
-        #expect(worst <= VectorExpTests.maxRelativeError, "worst relative error \(worst) at x = \(worstX)")
-        if Kernels.hasAVX512 {
-            var y512 = [Float](repeating: 0, count: xs.count)
-            _ = ck_shifted_exponentials_avx512(xs, 0, xs.count, &y512)
-            #expect(y.map(\.bitPattern) == y512.map(\.bitPattern))
-        }
-        let special: [Float] = [-.infinity, .infinity, .nan, 0, -90, -200, 89]
-        var e = [Float](repeating: 1, count: special.count)
-        _ = ck_shifted_exponentials_avx2(special, 0, special.count, &e)
-        #expect(e[0] == 0 && e[1] == .infinity && e[2].isNaN && e[3] == 1 && e[4] == 0 && e[5] == 0 && e[6] == .infinity)
-    }
+    // (The AVX2 exp on VectorExpTests' dense sweep: VectorExpTests.cExpMatchesExpOnADenseSweep.)
 
     /// The AVX2 rows against the Swift 8-lane rows (exponentials within ``expAgreement`` of each other,
     /// special values included; sums and softmax rows equal up to rounding) and against the AVX-512 rows

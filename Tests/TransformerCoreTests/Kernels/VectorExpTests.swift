@@ -62,24 +62,34 @@ import Testing
         #expect(y[20..<40].allSatisfy { $0.isNaN })
     }
 
-    /// The exp of the AVX-512 kernels (Sources/CKernels/ck_avx512.h, through ck_shifted_exponentials_avx512
-    /// with shift 0) on the dense sweep of ``matchesExpOnADenseSweep()``, and its special values.
-    @Test(.enabled(if: Kernels.hasAVX512)) func avx512ExpMatchesExpOnADenseSweep() {
+    /// The exp of the C kernels of every backend this CPU runs (ck_avx512.h's ck_exp16 and ck_avx2.h's
+    /// ck_exp8, through ``Kernels/shiftedExponentials(_:shift:count:into:backend:)`` with shift 0) on the
+    /// dense sweep of ``matchesExpOnADenseSweep()``, its special values, and bit for bit equal to each
+    /// other (ck_exp8 is ck_exp16's steps on 8 lanes).
+    @Test(arguments: KernelBackend.supported.filter { $0 != .portable })
+    func cExpMatchesExpOnADenseSweep(backend: KernelBackend) {
         var xs: [Float] = []
         var x: Float = Kernels.expFlushBelow
         while x <= 88.72 { xs.append(x); x += 1.0 / 4096 }
-        var y = [Float](repeating: 0, count: xs.count)
-        _ = ck_shifted_exponentials_avx512(xs, 0, xs.count, &y)
+        func exponentials(_ xs: [Float], _ backend: KernelBackend) -> [Float] {
+            var y = [Float](repeating: 1, count: xs.count)
+            xs.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in
+                _ = Kernels.shiftedExponentials(x.baseAddress!, shift: 0, count: xs.count, into: y.baseAddress!, backend: backend)
+            } }
+            return y
+        }
+        let y = exponentials(xs, backend)
         var worst = 0.0, worstX: Float = 0
         for (x, y) in zip(xs, y) {
             let expected = Foundation.exp(Double(x))
             let error = abs(Double(y) - expected) / expected
             if error > worst { (worst, worstX) = (error, x) }
         }
-        #expect(worst <= Self.maxRelativeError, "worst relative error \(worst) at x = \(worstX)")
-        let special: [Float] = [-.infinity, .infinity, .nan, 0, -90, -200, 89]
-        var e = [Float](repeating: 1, count: special.count)
-        _ = ck_shifted_exponentials_avx512(special, 0, special.count, &e)
+        #expect(worst <= Self.maxRelativeError, "\(backend): worst relative error \(worst) at x = \(worstX)")
+        if backend != .avx512 && KernelBackend.avx512.isSupported {
+            #expect(y.map(\.bitPattern) == exponentials(xs, .avx512).map(\.bitPattern), "\(backend) exp != AVX-512 exp")
+        }
+        let e = exponentials([-.infinity, .infinity, .nan, 0, -90, -200, 89], backend)
         #expect(e[0] == 0 && e[1] == .infinity && e[2].isNaN && e[3] == 1 && e[4] == 0 && e[5] == 0 && e[6] == .infinity)
     }
 
