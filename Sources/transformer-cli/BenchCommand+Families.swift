@@ -153,39 +153,14 @@ extension BenchCommand {
         let optimizer = Adam(parameters: model.parameters, learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
         result.params = model.parameterCount
         model.setTraining(true)
-        for index in 0..<(warmup + steps) {
+        recordSteps(into: &result, label: label(result)) { index in
             let batch = batches[index % batches.count]
-            let times = Self.timedStep(optimizer: optimizer) {
+            return Self.timedStep(optimizer: optimizer) {
                 crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: nil, labelSmoothing: 0.1)
             }
-            result.losses.append(times.loss)
-            guard index >= warmup else { continue }
-            result.forwardSeconds.append(times.forward)
-            result.backwardSeconds.append(times.backward)
-            result.clipOptimizerSeconds.append(times.clipOptimizer)
-            result.stepSeconds.append(times.total)
-            printError("[\(label(result))] step \(index - warmup + 1)/\(steps) "
-                       + String(format: "%.1f ms loss %.4f", times.total * 1e3, times.loss))
         }
         optimizer.zeroGradients()
         model.setTraining(false)
-    }
-
-    /// One full step timed in three parts, as torch_ref.py's `train_step`: zero the gradients, forward
-    /// and loss (the loss read back); backward; clipping at norm 1 and the Adam step.
-    static func timedStep(optimizer: Adam, loss makeLoss: () -> Tensor)
-        -> (loss: Float, forward: Double, backward: Double, clipOptimizer: Double, total: Double) {
-        let t0 = GEMMBenchmark.now()
-        optimizer.zeroGradients()
-        let loss = makeLoss()
-        let value = loss.item
-        let t1 = GEMMBenchmark.now()
-        loss.backward()
-        let t2 = GEMMBenchmark.now()
-        _ = clipGradientNorm(optimizer.parameters, maximumNorm: 1)
-        optimizer.step()
-        let t3 = GEMMBenchmark.now()
-        return (value, t1 - t0, t2 - t1, t3 - t2, t3 - t0)
     }
 
     /// Greedy generation of tgt_len tokens after each row's one-token prompt, without the cache and with

@@ -60,16 +60,12 @@ extension BenchCommand {
         result.trainingFLOPsPerStep = Self.trainingFLOPs(forwardMultiplyAdds: Double(BenchArch.translate.forwardMultiplyAdds(config)))
 
         model.setTraining(true)
-        for index in 0..<(warmup + steps) {
-            let times = Self.trainingStep(model: model, optimizer: optimizer, batch: batches[index % batches.count])
-            result.losses.append(times.loss)
-            guard index >= warmup else { continue }
-            result.forwardSeconds.append(times.forward)
-            result.backwardSeconds.append(times.backward)
-            result.clipOptimizerSeconds.append(times.clipOptimizer)
-            result.stepSeconds.append(times.total)
-            printError("[\(config.rawValue) t=\(result.threads)] step \(index - warmup + 1)/\(steps) "
-                       + String(format: "%.1f ms loss %.4f", times.total * 1e3, times.loss))
+        recordSteps(into: &result, label: "\(config.rawValue) t=\(result.threads)") { index in
+            let batch = batches[index % batches.count]
+            return Self.timedStep(optimizer: optimizer) {
+                crossEntropy(logits: model(source: batch.source, targetInput: batch.targetInput),   // [B, T, V]
+                             targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding, labelSmoothing: 0.1)
+            }
         }
 
         result.peakGFLOPs = FMAPeak.measure(threads: result.threads)
@@ -95,14 +91,31 @@ extension BenchCommand {
         print(json ? Self.jsonLine(result) : Self.table(result))
     }
 
-    /// One full step timed in three parts, as torch_ref.py's `train_step`.
-    static func trainingStep(model: Transformer, optimizer: Adam, batch: CopyBatch)
-        -> (loss: Float, forward: Double, backward: Double, clipOptimizer: Double, total: Double) {
+    /// The times of one full step: forward + loss, backward, clip + Adam, and the whole.
+    typealias StepTimes = (loss: Float, forward: Double, backward: Double, clipOptimizer: Double, total: Double)
+
+    /// `--warmup` untimed then `--steps` timed steps, `step(index)` running step `index`: every loss and
+    /// the timed steps' times go into `result`, a progress line per timed step to stderr under `label`.
+    func recordSteps(into result: inout BenchResult, label: String, _ step: (Int) -> StepTimes) {
+        for index in 0..<(warmup + steps) {
+            let times = step(index)
+            result.losses.append(times.loss)
+            guard index >= warmup else { continue }
+            result.forwardSeconds.append(times.forward)
+            result.backwardSeconds.append(times.backward)
+            result.clipOptimizerSeconds.append(times.clipOptimizer)
+            result.stepSeconds.append(times.total)
+            printError("[\(label)] step \(index - warmup + 1)/\(steps) "
+                       + String(format: "%.1f ms loss %.4f", times.total * 1e3, times.loss))
+        }
+    }
+
+    /// One full step timed in three parts, as torch_ref.py's `train_step`: zero the gradients, forward
+    /// and loss (the loss read back); backward; clipping at norm 1 and the Adam step.
+    static func timedStep(optimizer: Adam, loss makeLoss: () -> Tensor) -> StepTimes {
         let t0 = GEMMBenchmark.now()
         optimizer.zeroGradients()
-        let logits = model(source: batch.source, targetInput: batch.targetInput)              // [B, T, V]
-        let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding,
-                                labelSmoothing: 0.1)
+        let loss = makeLoss()
         let value = loss.item
         let t1 = GEMMBenchmark.now()
         loss.backward()
