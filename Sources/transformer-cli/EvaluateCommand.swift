@@ -78,6 +78,7 @@ struct EvaluateCommand: Command {
         switch try FamilyCheckpoint.family(checkpointPath) {
         case .encoderClassifier: return try evaluateClassifier()
         case .decoderLanguageModel: return try evaluateLanguageModel()
+        case .visionTransformer: return try evaluateImageClassifier()
         case .encoderDecoder: break
         }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)

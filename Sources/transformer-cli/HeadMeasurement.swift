@@ -85,6 +85,31 @@ struct HeadMeasurement {
                                        return try bundle.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
                                                                                   makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
                                    })
+        case .visionTransformer:
+            let loaded = try loadedCheckpoint(path)
+            let bundle = try FamilyCheckpoint.vision(path, loaded: loaded)
+            let preprocessor = ImagePreprocessor(bundle.model.configuration)
+            let examples = try dataPath.map { path -> [ImageExample] in
+                let dataset = try TrainCommand.readImages(path, split: .test)
+                guard dataset.classes == bundle.labels else {
+                    throw CommandFailure("\(path): its classes (\(dataset.classes.joined(separator: ", "))) differ from the model's "
+                                         + "(\(bundle.labels.joined(separator: ", ")))", status: ExitCode.dataError)
+                }
+                return dataset.examples.map { ImageExample(image: preprocessor.prepared($0.image), label: $0.label) }
+            }
+            func task(_ model: VisionTransformer) throws -> ImageClassificationTask {
+                _ = try needData()
+                return ImageClassificationTask(model: model, labels: bundle.labels, training: examples ?? [], validation: examples ?? [],
+                                               batchSize: batchSize, seed: 0)
+            }
+            return HeadMeasurement(path: path, model: bundle.model, headCount: bundle.model.configuration.block.headCount,
+                                   keptMetadata: metadata(loaded),
+                                   measure: { try HeadImportance.measure(try task(bundle.model), gradientBatches: $0, progress: $1) },
+                                   pruneIteratively: { fraction, step, onStep in
+                                       _ = try task(bundle.model)
+                                       return try bundle.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
+                                                                                  makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
+                                   })
         }
     }
 

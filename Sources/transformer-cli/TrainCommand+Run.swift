@@ -9,6 +9,7 @@ extension TrainCommand {
             switch try FamilyCheckpoint.family(resumePath) {
             case .encoderClassifier: return try runTask(.classify)
             case .decoderLanguageModel: return try runTask(.lm)
+            case .visionTransformer: return try runTask(.imageClassify)
             case .encoderDecoder: break
             }
         }

@@ -25,8 +25,11 @@ struct TrainCommand: Command {
         --task classify trains an encoder classifier on 'label<TAB>text' lines (the classes are the \
         training part's labels; texts longer than --max-len tokens are cut); --task lm trains a \
         decoder-only language model on a plain UTF-8 text in windows of --context tokens, validating on \
-        --val-data or else the last --val-fraction of the text. --resume continues a \
-        run of any task (the checkpoint says which).
+        --val-data or else the last --val-fraction of the text; --task image-classify trains a Vision \
+        Transformer on a directory of images: one sub-directory per class (PNG, PGM, PPM), or MNIST-layout \
+        IDX files (train-images-idx3-ubyte[.gz] with train-labels-idx1-ubyte[.gz]; --val-data and evaluate \
+        read the t10k-* test files of such a directory). --resume continues a run of any task (the \
+        checkpoint says which).
 
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
@@ -71,6 +74,14 @@ struct TrainCommand: Command {
             .flag("lowercase", help: "--task classify or lm: lowercase texts before they are cut into tokens."),
             .choice("pooling", ClassifierConfiguration.Pooling.self, default: .classToken,
                     help: "--task classify: a learned [CLS] vector, or the mean of the encoder outputs."),
+            .integer("image-size", in: 1...4096, default: nil,
+                     help: "--task image-classify: the side of the square model input; other images are resized "
+                         + "(bilinear); default: the side of the first training image."),
+            .integer("patch-size", in: 1...4096, default: 4,
+                     help: "--task image-classify: the side of a square patch; must divide --image-size."),
+            .text("augment", default: "none",
+                  help: "--task image-classify: training-time changes, comma-separated: flip (horizontal, p = 1/2), "
+                      + "crop (shift by up to 2 pixels, padding with black) or crop:N (up to N); none: no change."),
         ]
         let training: [OptionSpec] = [
             .integer("epochs", in: 1...1_000_000, default: 100,
@@ -131,7 +142,10 @@ struct TrainCommand: Command {
                                 found: "nothing")
         }
         let task = arguments.choice("task", as: TrainTask.self)
+        let text: [TrainTask] = [.translate, .classify, .lm]
         for (option, tasks) in [("lowercase", [TrainTask.classify, .lm]), ("pooling", [.classify]), ("context", [.lm]),
+                                ("image-size", [.imageClassify]), ("patch-size", [.imageClassify]), ("augment", [.imageClassify]),
+                                ("tokenizer", text), ("vocab-size", text), ("min-freq", text),
                                 ("batch-tokens", [.translate, .classify]), ("shared-vocab", [.translate]),
                                 ("src-tokenizer", [.translate]), ("tgt-tokenizer", [.translate]), ("skip-invalid", [.translate]),
                                 ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm]),
@@ -144,6 +158,7 @@ struct TrainCommand: Command {
             throw UsageError("--vocab-size: only with --tokenizer bpe (the size of the learned vocabulary), not "
                              + "\(sourceTokenizer == targetTokenizer ? sourceTokenizer.description : "\(sourceTokenizer) / \(targetTokenizer)")")
         }
+        if arguments.isGiven("augment") { _ = try Self.augmentation(parsing: arguments.text("augment") ?? "") }
         for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
                                 ("val-data", "val-fraction")]
         where arguments.isGiven(option) && arguments.isGiven(other) {

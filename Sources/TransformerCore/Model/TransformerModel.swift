@@ -8,6 +8,8 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case encoderClassifier = "encoder-classifier"
     /// ``LanguageModel``: a decoder-only stack of causal blocks (next-token prediction, generation).
     case decoderLanguageModel = "decoder-lm"
+    /// ``VisionTransformer``: image patches through an encoder and a classification head.
+    case visionTransformer = "vision-transformer"
 
     /// What the family is for, for messages ("holds a decoder-only language model").
     public var description: String {
@@ -15,18 +17,18 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
         case .encoderDecoder: "an encoder-decoder (translation) model"
         case .encoderClassifier: "an encoder classifier"
         case .decoderLanguageModel: "a decoder-only language model"
+        case .visionTransformer: "a Vision Transformer (image classifier)"
         }
     }
 }
 
-/// What every model family shares: parameters by name (``Layer``), special tokens, an encoding of its
-/// configuration for checkpoints, and inference mode. The three families are ``Transformer``,
-/// ``EncoderClassifier`` and ``LanguageModel``; they share ``TransformerBlock`` and ``TransformerStack``.
+/// What every model family shares: parameters by name (``Layer``), an encoding of its configuration for
+/// checkpoints, its attention sites, and inference mode. (Special tokens belong to the text families'
+/// configurations, not to this protocol: an image model has none.) The families are ``Transformer``,
+/// ``EncoderClassifier``, ``LanguageModel`` and ``VisionTransformer``; they share ``TransformerBlock`` and ``TransformerStack``.
 public protocol TransformerModel: Layer {
     /// The family, as stored in checkpoints.
     static var family: ModelFamily { get }
-    /// The padding, start, end and unknown ids.
-    var specialTokens: SpecialTokens { get }
     /// Every model embeds positions; its dropout tells whether the model is in training mode.
     var positionalEncoding: PositionalEncoding { get }
     /// The configuration as JSON with sorted keys (the checkpoint's `configuration` metadata).

@@ -252,6 +252,11 @@ public enum Checkpoint {
             return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
                 try LanguageModel(configuration: c, generator: g)
             }
+        case .visionTransformer:
+            let c = try decoded(VisionConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try VisionTransformer(configuration: c, generator: g)
+            }
         }
     }
 
