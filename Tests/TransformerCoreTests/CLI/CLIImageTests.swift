@@ -106,6 +106,29 @@ struct CLIImageTests {
         #expect(confusion.flatMap { $0 }.reduce(0, +) == 32)
     }
 
+    @Test func plotAttentionDrawsEveryLayerAndTheRolloutOverTheImage() throws {
+        let t = try Self.trained.get()
+        let out = t.directory.appendingPathComponent("plots")
+        let run = try CLITool.run(["plot-attention", "--checkpoint", t.checkpoint, "--image", t.image("top/02.pgm"),
+                                   "--out", out.path, "--format", "png", "--rollout"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.standardOutput.hasPrefix("Classified: \(t.image("top/02.pgm")) -> "), "\(run)")
+        for name in ["encoder-layer1.png", "encoder-rollout.png"] {
+            let bytes = try [UInt8](Data(contentsOf: out.appendingPathComponent(name)))
+            #expect(try PNGDecoder.decode(bytes).width > 0)
+        }
+        let page = try CLITool.run(["plot-attention", "--checkpoint", t.checkpoint, "--image", t.image("top/02.pgm"),
+                                    "--out", out.path, "--format", "html", "--head", "2"])
+        let html = try String(contentsOf: out.appendingPathComponent("attention.html"), encoding: .utf8)
+        #expect(page.status == 0 && html.contains("data:image/png;base64,"), "\(page)")
+        let kind = try CLITool.run(["plot-attention", "--checkpoint", t.checkpoint, "--image", t.image("top/02.pgm"), "--out", out.path, "--kind", "cross"])
+        #expect(kind.status == 64 && kind.errorLines == ["error: --kind: expected encoder (a Vision Transformer has only that attention), got cross"], "\(kind)")
+        let text = try CLITool.run(["plot-attention", "--checkpoint", t.checkpoint, "--text", "hello", "--out", out.path])
+        #expect(text.status == 64 && text.errorLines.count == 1 && text.errorLines[0].hasPrefix("error: --image: expected an image file"), "\(text)")
+        let head = try CLITool.run(["plot-attention", "--checkpoint", t.checkpoint, "--image", t.image("top/02.pgm"), "--out", out.path, "--head", "3"])
+        #expect(head.status == 64 && head.errorLines == ["error: --head: expected an integer from 1 to 2 (the heads of layer 1), got 3"], "\(head)")
+    }
+
     @Test func resumeContinuesTheImageRun() throws {
         let t = try Self.trained.get()
         let out = t.directory.appendingPathComponent("resumed")
