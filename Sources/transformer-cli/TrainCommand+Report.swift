@@ -66,6 +66,8 @@ extension TrainCommand {
             let peak = schedule.rate(at: warmup)
             return "Adam, lr = \(scale) * \(dimension)^-0.5 * min(step^-0.5, step * \(warmup)^-1.5)"
                 + " (peak \(String(format: "%.3g", peak)) at step \(warmup))"
+        case let .cosine(peak, warmup, total):
+            return "Adam, lr warms up linearly to \(peak) over \(warmup) steps, then falls as a half cosine to 0 at step \(total)"
         }
     }
 

@@ -109,6 +109,10 @@ extension TrainCommand {
             text["lr"] = "none (the schedule)"
             text["warmup"] = "\(warmup)"
             text["lr-scale"] = "\(scale)"
+        case let .cosine(peak, warmup, _):
+            text["lr"] = "\(peak)"
+            text["warmup"] = "\(warmup)"
+            text["lr-scale"] = "none (--schedule cosine)"
         }
         if let data {
             text["min-freq"] = "\(data.minimumFrequency)"

@@ -97,7 +97,11 @@ struct TrainCommand: Command {
                      help: "Warm-up steps of lr = d_model^-0.5 min(step^-0.5, step warmup^-1.5); default: 5% "
                          + "of the planned steps, from 100 to 4000."),
             .number("lr-scale", .positive, default: 1, help: "Factor on that learning rate."),
-            .number("lr", .positive, default: nil, help: "A constant learning rate instead of the schedule."),
+            .number("lr", .positive, default: nil,
+                    help: "A constant learning rate instead of the schedule; with --schedule cosine, its peak (default 0.001)."),
+            .choice("schedule", LearningRateScheduleChoice.self, default: .noam,
+                    help: "The learning-rate schedule: the paper's warm-up then 1/sqrt(step) (noam), or warm-up then a "
+                        + "half cosine to 0 at the last planned step (cosine)."),
             .number("label-smoothing", .probability, default: 0.1, help: "Label smoothing epsilon_ls."),
             .number("clip", .nonNegative, default: 1, help: "Clip gradients to this global norm; 0: no clipping."),
             .seed(default: 0, help: "Seed for the weights, the validation split, the batch order and dropout."),
@@ -159,7 +163,9 @@ struct TrainCommand: Command {
                              + "\(sourceTokenizer == targetTokenizer ? sourceTokenizer.description : "\(sourceTokenizer) / \(targetTokenizer)")")
         }
         if arguments.isGiven("augment") { _ = try Self.augmentation(parsing: arguments.text("augment") ?? "") }
-        for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
+        let cosine = arguments.choice("schedule", as: LearningRateScheduleChoice.self) == .cosine
+        if cosine && arguments.isGiven("lr-scale") { throw UsageError("--lr-scale: not with --schedule cosine; give its peak with --lr") }
+        for (option, other) in (cosine ? [] : [("lr", "warmup"), ("lr", "lr-scale")]) + [("batch-tokens", "batch-size"),
                                 ("val-data", "val-fraction")]
         where arguments.isGiven(option) && arguments.isGiven(other) {
             throw UsageError("--\(option): cannot be combined with --\(other); give one of them")
@@ -193,9 +199,18 @@ struct TrainCommand: Command {
 
     /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).
     func newOptions(modelDimension: Int) -> TrainingOptions {
+        if arguments.choice("schedule", as: LearningRateScheduleChoice.self) == .cosine {
+            // The total is the planned steps: filled in by sizingWarmup once the batches are known.
+            return options(schedule: .cosine(peak: arguments.optionalNumber("lr") ?? 1e-3,
+                                             warmupSteps: arguments.optionalInteger("warmup") ?? 4000, totalSteps: Int.max))
+        }
         let schedule: LearningRateSchedule = arguments.optionalNumber("lr").map { .constant($0) }
             ?? .inverseSquareRoot(modelDimension: modelDimension, warmupSteps: arguments.optionalInteger("warmup") ?? 4000,
                                   scale: arguments.number("lr-scale"))
+        return options(schedule: schedule)
+    }
+
+    func options(schedule: LearningRateSchedule) -> TrainingOptions {
         let clip = arguments.number("clip")
         return TrainingOptions(epochs: arguments.integer("epochs"), maximumSteps: arguments.optionalInteger("steps"),
                                batchSentences: arguments.integer("batch-size"),
@@ -210,8 +225,14 @@ struct TrainCommand: Command {
     /// Without --warmup (and --lr), the schedule's warm-up is sized from the steps the run plans
     /// (``TrainingOptions/defaultWarmup(plannedSteps:)``).
     func sizingWarmup(_ options: TrainingOptions, batchesPerEpoch: Int) -> TrainingOptions {
-        guard !arguments.isGiven("warmup"), case let .inverseSquareRoot(dimension, _, scale) = options.schedule else { return options }
         let planned = min(options.maximumSteps ?? Int.max, options.epochs * max(1, batchesPerEpoch))
+        if case let .cosine(peak, warmup, _) = options.schedule {
+            var sized = options
+            sized.schedule = .cosine(peak: peak, warmupSteps: arguments.isGiven("warmup") ? warmup : TrainingOptions.defaultWarmup(plannedSteps: planned),
+                                     totalSteps: planned)
+            return sized
+        }
+        guard !arguments.isGiven("warmup"), case let .inverseSquareRoot(dimension, _, scale) = options.schedule else { return options }
         var sized = options
         sized.schedule = .inverseSquareRoot(modelDimension: dimension, warmupSteps: TrainingOptions.defaultWarmup(plannedSteps: planned),
                                             scale: scale)
@@ -232,4 +253,12 @@ struct TrainCommand: Command {
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
+}
+
+/// `--schedule` of `train`.
+enum LearningRateScheduleChoice: String, CaseIterable {
+    /// The paper's: warm-up, then 1/sqrt(step) (``LearningRateSchedule/inverseSquareRoot(modelDimension:warmupSteps:scale:)``).
+    case noam
+    /// Warm-up, then a half cosine to 0 (``LearningRateSchedule/cosine(peak:warmupSteps:totalSteps:)``).
+    case cosine
 }
