@@ -91,7 +91,15 @@ struct TrainCommand: Command {
             .number("clip", .nonNegative, default: 1, help: "Clip gradients to this global norm; 0: no clipping."),
             .seed(default: 0, help: "Seed for the weights, the validation split, the batch order and dropout."),
         ]
-        let model = ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
+        let architecture: [OptionSpec] = [
+            .choice("architecture", ModelArchitecture.self, default: .transformer,
+                    help: "--task translate: the encoder-decoder to train: the Transformer, or a recurrent GRU or LSTM "
+                        + "encoder-decoder with attention (Bahdanau et al. 2015) whose hidden size is --d-model, with "
+                        + "--layers (default 1) layers, --attention (default additive) with --heads (default 1) heads, "
+                        + "and --dropout."),
+            .flag("bidirectional", help: "--architecture gru or lstm: read the source in both directions."),
+        ]
+        let model = architecture + ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
         let output: [OptionSpec] = [
             .text("logdir", default: nil,
                   help: "Directory for TensorBoard events and metrics.csv; default: runs/<date-time>, "
@@ -155,7 +163,12 @@ struct TrainCommand: Command {
                 throw .invalidValue(option: path.0, expected: "a path", found: "''")
             }
         }
-        if resumePath == nil { try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10)) }
+        if resumePath == nil {
+            try validateArchitecture()
+            if architecture == .transformer {
+                try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10))
+            }
+        }
     }
 
     // MARK: - Settings from the command line (a new run)

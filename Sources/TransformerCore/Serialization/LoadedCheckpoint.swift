@@ -26,13 +26,17 @@ public struct LoadedCheckpoint {
     /// ``CheckpointError/Kind/wrongFamily`` naming both families.
     public func model<M: TransformerModel>(_ type: M.Type) throws(CheckpointError) -> M {
         guard let typed = model as? M else {
-            throw CheckpointError(file: file, kind: .wrongFamily,
-                                  detail: "holds \(model.family.description), but \(M.family.description) is needed")
+            let held = (model as? any SequenceToSequenceModel).map { "a \($0.architectureName) encoder-decoder" } ?? model.family.description
+            let needed = M.self == Transformer.self ? "a Transformer encoder-decoder" : M.family.description
+            throw CheckpointError(file: file, kind: .wrongFamily, detail: "holds \(held), but \(needed) is needed")
         }
         return typed
     }
 
-    /// The encoder-decoder's configuration, for checkpoints of that family (nil otherwise).
+    /// The encoder-decoder model (a ``Transformer`` or ``RecurrentEncoderDecoder``), nil for other families.
+    public var sequenceToSequenceModel: (any SequenceToSequenceModel)? { model as? any SequenceToSequenceModel }
+
+    /// The Transformer encoder-decoder's configuration (nil for other families and recurrent models).
     public var configuration: TransformerConfiguration? { (model as? Transformer)?.configuration }
 }
 
