@@ -46,8 +46,8 @@ extension TrainCommand {
     /// --attention or --cross-attention (default additive, as Bahdanau et al.).
     func newRecurrentConfiguration(sourceVocabularySize: Int, targetVocabularySize: Int,
                                    specialTokens: SpecialTokens = .standard) -> RecurrentConfiguration {
-        let scoring = arguments.optionalChoice("cross-attention", as: AttentionScoring.self)
-            ?? arguments.optionalChoice("attention", as: AttentionScoring.self) ?? .additive
+        let scoring = arguments.isGiven("cross-attention") ? arguments.choice("cross-attention", as: AttentionScoring.self)
+            : arguments.isGiven("attention") ? arguments.choice("attention", as: AttentionScoring.self) : .additive
         return RecurrentConfiguration(
             architecture: architecture.recurrent ?? .gru, sourceVocabularySize: sourceVocabularySize,
             targetVocabularySize: targetVocabularySize, hiddenSize: arguments.integer("d-model"),
