@@ -28,6 +28,13 @@ struct TrainCommand: Command {
         --val-data or else the last --val-fraction of the text. --resume continues a \
         run of any task (the checkpoint says which).
 
+        --architecture gru or lstm trains a recurrent encoder-decoder with attention instead of the \
+        Transformer (the baseline of Bahdanau et al. 2015): --d-model is its hidden and embedding size, \
+        --layers its recurrent layers (default 1), --attention its scoring (default additive) with \
+        --heads heads (default 1), --bidirectional reads the source both ways. The Transformer's \
+        --d-ff, --norm, --activation, --positional, --tie-embeddings and --self-attention do not apply. \
+        translate, evaluate and plot-attention (its one attention: cross) read its checkpoints alike.
+
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
 

@@ -42,7 +42,7 @@ struct TrainedCheckpoint {
             loaded = try Checkpoint.load(from: URL(fileURLWithPath: path), generator: generator)
             guard let encoderDecoder = loaded.sequenceToSequenceModel else {
                 throw CheckpointError(file: path, kind: .wrongFamily,
-                                      detail: "holds \(loaded.family.description), but an encoder-decoder is needed")
+                                      detail: "holds \(loaded.family.description), but \(ModelFamily.encoderDecoder.description) is needed")
             }
             model = encoderDecoder
             record = try TrainingRecord(metadata: loaded.metadata, file: path)

@@ -26,9 +26,14 @@ public struct LoadedCheckpoint {
     /// ``CheckpointError/Kind/wrongFamily`` naming both families.
     public func model<M: TransformerModel>(_ type: M.Type) throws(CheckpointError) -> M {
         guard let typed = model as? M else {
-            let held = (model as? any SequenceToSequenceModel).map { "a \($0.architectureName) encoder-decoder" } ?? model.family.description
-            let needed = M.self == Transformer.self ? "a Transformer encoder-decoder" : M.family.description
-            throw CheckpointError(file: file, kind: .wrongFamily, detail: "holds \(held), but \(needed) is needed")
+            // The same family in another architecture (a recurrent encoder-decoder asked for as a Transformer)
+            // names both architectures; otherwise both families.
+            if model.family == M.family, let held = model as? any SequenceToSequenceModel {
+                throw CheckpointError(file: file, kind: .wrongFamily,
+                                      detail: "holds a \(held.architectureName) encoder-decoder, but a \(M.self) encoder-decoder is needed")
+            }
+            throw CheckpointError(file: file, kind: .wrongFamily,
+                                  detail: "holds \(model.family.description), but \(M.family.description) is needed")
         }
         return typed
     }
