@@ -21,12 +21,19 @@ public final class RecurrentStepDecoder: StepDecoder {
     /// Encodes `sources` (validated and padded as for the Transformer, see ``DecodingError``).
     public init(model: RecurrentEncoderDecoder, sources: [[Int]]) throws(DecodingError) {
         let batch = try SourceBatch(sources, model: model)
-        let encoded = model.inferring { model.encode(batch.padded) }
         self.model = model
+        sourceRows = Array(sources.indices)
+        guard !sources.isEmpty else {   // nothing to decode: empty rows, so a step returns [0, V]
+            let c = model.configuration
+            memory = Tensor.zeros([0, 1, c.encoderOutputSize])
+            mask = Tensor.zeros([0, 1, 1, 1])
+            state = model.decoderCells.map { $0.zeroState(batchSize: 0) }
+            return
+        }
+        let encoded = model.inferring { model.encode(batch.padded) }
         memory = encoded.states
         mask = encoded.mask
         state = encoded.initialState
-        sourceRows = Array(sources.indices)
     }
 
     public var rowCount: Int { sourceRows.count }
@@ -34,6 +41,7 @@ public final class RecurrentStepDecoder: StepDecoder {
     /// Feeds `tokens[r]` to row r and returns the logits `[R, V]` for the next token.
     public func step(_ tokens: [Int]) -> Tensor {
         precondition(tokens.count == rowCount, "step needs one token per row (\(rowCount)), got \(tokens.count)")
+        guard rowCount > 0 else { return Tensor.zeros([0, model.targetVocabularySize]) }
         return model.inferring {
             let result = model.decodeStep(tokens, state: state, memory: memory, mask: mask)
             state = result.state

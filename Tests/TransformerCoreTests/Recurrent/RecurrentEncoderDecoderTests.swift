@@ -2,6 +2,10 @@ import Foundation
 import Testing
 @testable import TransformerCore
 
+extension RecurrentConfiguration {
+    var encodedJSON: String { sortedJSON(self) }
+}
+
 /// The recurrent encoder-decoder with attention: parameters, gradients of the whole unrolled model,
 /// incremental decoding equal to teacher forcing, checkpoints, and learning.
 @Suite struct RecurrentEncoderDecoderTests {
@@ -93,6 +97,8 @@ import Testing
         let beam = try BeamSearch.decode(model: model, sources: sources, beamWidth: 1, lengthPenalty: 0, maximumLength: 8)
         #expect(greedy.map(\.tokens) == beam.map(\.tokens))
         for (g, b) in zip(greedy, beam) { #expect(abs(g.logProbability - b.logProbability) < Tolerance.float32) }
+        #expect(try BeamSearch.decode(model: model, sources: [], beamWidth: 2, maximumLength: 8).isEmpty)
+        #expect(try GreedyDecoder.decode(model: model, sources: [[]], maximumLength: 3).count == 1)   // an empty source
         #expect(throws: DecodingError.sourceTooLong(source: 0, length: 13, maximum: 12)) {
             try GreedyDecoder.decode(model: model, sources: [Array(repeating: 3, count: 13)], maximumLength: 4)
         }
@@ -139,6 +145,13 @@ import Testing
             #expect(error.kind == .invalidConfiguration)
             #expect(error.detail.contains("architecture"), "\(error.detail)")
         }
+    }
+
+    @Test func theArchitectureKeyTellsTheConfigurations() {
+        #expect(Checkpoint.architecture(of: #"{"modelDimension":8}"#) == nil)                         // a Transformer's
+        #expect(Checkpoint.architecture(of: #"{"architecture":"transformer"}"#) == nil)
+        #expect(Checkpoint.architecture(of: Self.configuration(.gru).encodedJSON) == "gru")
+        #expect(Checkpoint.architecture(of: #"{"architecture":7}"#) == "7")                            // decoding reports it
     }
 
     @Test func invalidConfigurationsThrow() {

@@ -38,6 +38,7 @@ import Testing
         expectGradientsMatch([awayFromZero]) { weightedSum($0[0].relu()) }
         expectGradientsMatch([(x * 3).detached()]) { weightedSum($0[0].gelu()) }
         expectGradientsMatch([(x * 3).detached()]) { weightedSum($0[0].sigmoid()) }
+        expectGradientsMatch([x]) { weightedSum(1 - $0[0]) }   // s - x, the gates' 1 - z
     }
 
     @Test func sigmoidValuesAndSaturation() {
