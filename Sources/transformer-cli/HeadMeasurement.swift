@@ -33,19 +33,20 @@ struct HeadMeasurement {
         switch try FamilyCheckpoint.family(path) {
         case .encoderDecoder:
             let checkpoint = try TrainedCheckpoint.load(path)
-            checkpoint.model.setTraining(false)
+            let transformer = try checkpoint.transformer(for: "measuring and pruning heads")
+            transformer.setTraining(false)
             let examples = try dataPath.map { try CheckpointData.pairs($0, checkpoint: checkpoint, skipInvalid: skipInvalid).encoded.examples }
-            func task(_ model: Transformer) throws -> TranslationTask {
+            func task(_ model: Transformer) throws -> TranslationTask<Transformer> {
                 _ = try needData()
                 return TranslationTask(model: model, tokenizers: checkpoint.tokenizers, training: examples ?? [], validation: examples ?? [],
                                        batchSize: .sentences(batchSize), seed: 0, maximumDecodeLength: model.configuration.maximumLength)
             }
-            return HeadMeasurement(path: path, model: checkpoint.model, headCount: checkpoint.configuration.headCount,
+            return HeadMeasurement(path: path, model: transformer, headCount: transformer.configuration.headCount,
                                    keptMetadata: metadata(checkpoint.loaded),
-                                   measure: { try HeadImportance.measure(try task(checkpoint.model), gradientBatches: $0, progress: $1) },
+                                   measure: { try HeadImportance.measure(try task(transformer), gradientBatches: $0, progress: $1) },
                                    pruneIteratively: { fraction, step, onStep in
-                                       _ = try task(checkpoint.model)
-                                       return try checkpoint.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
+                                       _ = try task(transformer)
+                                       return try transformer.pruningIteratively(keepFraction: fraction, stepHeads: step,
                                                                                       makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
                                    })
         case .encoderClassifier:

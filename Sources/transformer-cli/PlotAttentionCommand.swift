@@ -105,12 +105,23 @@ struct PlotAttentionCommand: Command {
         }
         if family != .encoderDecoder { return try plotFamily(family) }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
-        let c = checkpoint.configuration
-        if let layer, layer > c.layerCount {
-            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(c.layerCount) (the model's layers)", found: "\(layer)")
+        let sites = checkpoint.model.attentionSites
+        let layerCount = (sites.map(\.layer).max() ?? 0) + 1
+        let headCount = (sites.flatMap(\.keptHeads).max() ?? 0) + 1
+        // A recurrent model has only the decoder's attention over the encoder states (cross, one layer).
+        let kinds = AttentionKind.allCases.filter { kind in sites.contains { $0.kind == kind } }
+        if let kind, !kinds.contains(kind) {
+            throw UsageError.invalidValue(option: "kind", expected: "\(kinds.map(\.name).joined(separator: " or ")) (a "
+                                          + "\(checkpoint.model.architectureName) encoder-decoder has only that attention)", found: kind.name)
         }
-        if let head, head > c.headCount {
-            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(c.headCount) (the model's heads)", found: "\(head)")
+        if rollout && !kinds.contains(.encoderSelf) {
+            throw UsageError("--rollout: a \(checkpoint.model.architectureName) encoder-decoder has no encoder self-attention to roll out; leave --rollout out")
+        }
+        if let layer, layer > layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(layerCount) (the model's layers)", found: "\(layer)")
+        }
+        if let head, head > headCount {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(headCount) (the model's heads)", found: "\(head)")
         }
         let translator = Translator(model: checkpoint.model, tokenizers: checkpoint.tokenizers)
         let count = checkpoint.tokenizers.source.encodeIDs(text).count
@@ -120,13 +131,13 @@ struct PlotAttentionCommand: Command {
                                  status: ExitCode.dataError)
         }
         checkpoint.model.setTraining(false)
-        let report = try translator.attentionReport(for: text, maximumLength: maximumLength ?? c.maximumLength)
+        let report = try translator.attentionReport(for: text, maximumLength: maximumLength ?? checkpoint.model.maximumLength)
         if !report.unknownTokens.isEmpty {
             printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens)
                        + "; labelled with their text")
         }
         print("Translation: \(report.caption(limit: 80))")
-        try write(report, kinds: kind.map { [$0] } ?? AttentionKind.allCases, layerCount: c.layerCount)
+        try write(report, kinds: kind.map { [$0] } ?? kinds, layerCount: layerCount)
         return ExitCode.success
     }
 

@@ -7,7 +7,7 @@ extension TrainCommand {
     static let largeModelParameters = 5_000_000
 
     func printSummary(settings: TrainSettings, data: TrainingData, tokenizers: TokenizerPair, training: EncodedPairs,
-                      validation: EncodedPairs, model: Transformer, batchesPerEpoch: Int,
+                      validation: EncodedPairs, model: any SequenceToSequenceModel, batchesPerEpoch: Int,
                       logDirectory: OutputDirectory, outDirectory: OutputDirectory) {
         let options = settings.options
         let grouped = TextFormatting.grouped
@@ -37,7 +37,7 @@ extension TrainCommand {
             printError("note: \(part): \(grouped(encoded.unknownTokens)) tokens in \(grouped(encoded.pairsWithUnknown)) "
                        + "pairs are not in the vocabulary; they map to <unk>")
         }
-        print("Model: " + TrainedCheckpoint.modelSummary(model.configuration, parameterCount: model.parameterCount))
+        print("Model: " + TrainedCheckpoint.modelSummary(model))
         if model.parameterCount > Self.largeModelParameters && settings.resumed == nil {
             printError("note: \(grouped(model.parameterCount)) parameters is a large model for a CPU; for a small task try "
                        + "--d-model 64 --heads 4 --layers 2 --d-ff 256")

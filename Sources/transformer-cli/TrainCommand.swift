@@ -31,6 +31,13 @@ struct TrainCommand: Command {
         read the t10k-* test files of such a directory). --resume continues a run of any task (the \
         checkpoint says which).
 
+        --architecture gru or lstm trains a recurrent encoder-decoder with attention instead of the \
+        Transformer (the baseline of Bahdanau et al. 2015): --d-model is its hidden and embedding size, \
+        --layers its recurrent layers (default 1), --attention its scoring (default additive) with \
+        --heads heads (default 1), --bidirectional reads the source both ways. The Transformer's \
+        --d-ff, --norm, --activation, --positional, --tie-embeddings and --self-attention do not apply. \
+        translate, evaluate and plot-attention (its one attention: cross) read its checkpoints alike.
+
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
 
@@ -106,7 +113,15 @@ struct TrainCommand: Command {
             .number("clip", .nonNegative, default: 1, help: "Clip gradients to this global norm; 0: no clipping."),
             .seed(default: 0, help: "Seed for the weights, the validation split, the batch order and dropout."),
         ]
-        let model = ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
+        let architecture: [OptionSpec] = [
+            .choice("architecture", ModelArchitecture.self, default: .transformer,
+                    help: "--task translate: the encoder-decoder to train: the Transformer, or a recurrent GRU or LSTM "
+                        + "encoder-decoder with attention (Bahdanau et al. 2015) whose hidden size is --d-model, with "
+                        + "--layers (default 1) layers, --attention (default additive) with --heads (default 1) heads, "
+                        + "and --dropout."),
+            .flag("bidirectional", help: "--architecture gru or lstm: read the source in both directions."),
+        ]
+        let model = architecture + ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
         let output: [OptionSpec] = [
             .text("logdir", default: nil,
                   help: "Directory for TensorBoard events and metrics.csv; default: runs/<date-time>, "
@@ -176,7 +191,12 @@ struct TrainCommand: Command {
                 throw .invalidValue(option: path.0, expected: "a path", found: "''")
             }
         }
-        if resumePath == nil { try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10)) }
+        if resumePath == nil {
+            try validateArchitecture()
+            if architecture == .transformer {
+                try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10))
+            }
+        }
     }
 
     // MARK: - Settings from the command line (a new run)

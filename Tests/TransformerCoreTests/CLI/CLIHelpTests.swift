@@ -94,7 +94,7 @@ struct CLIHelpTests {
     @Test func trainHelpListsModelFlagsButNotVocabularySizes() {
         let names = TrainCommand.options.map(\.name)
         for name in ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation", "positional", "tie-embeddings",
-                     "attention", "self-attention", "cross-attention"] {
+                     "attention", "self-attention", "cross-attention", "architecture", "bidirectional"] {
             #expect(names.contains(name), "--\(name) missing")
         }
         #expect(!names.contains("src-vocab") && !names.contains("tgt-vocab"))
