@@ -92,7 +92,7 @@ extension TrainCommand {
                                                              beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
             return Trainer(task: task, optimizer: optimizer, options: options, state: resumed?.resume.state ?? TrainingState(),
                            generator: generator, checkpointDirectory: outDirectory.url, logger: logger,
-                           progress: ProgressReporter(lineInterval: options.logInterval),
+                           progress: ProgressReporter(lineInterval: options.logInterval, unit: T.self == ImageClassificationTask.self ? "img" : "tok"),
                            shouldStop: { signals.received != nil },
                            extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()])
         }
