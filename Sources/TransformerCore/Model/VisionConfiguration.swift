@@ -5,7 +5,7 @@
 /// The defaults follow ViT-Base/16 (Dosovitskiy et al. 2021, Table 1) except for the block: pass
 /// `BlockConfiguration(modelDimension: 768, headCount: 12, feedForwardDimension: 3072, activation: .gelu)`
 /// for the paper's.
-public struct VisionConfiguration: Equatable, Sendable, Codable {
+public struct VisionConfiguration: Equatable, Sendable, Codable, PrunableConfiguration {
     /// The side of the square input image, in pixels (images of other sizes are resized to it).
     public var imageSize: Int
     /// P, the side of a square patch; `imageSize` must be a multiple of it.

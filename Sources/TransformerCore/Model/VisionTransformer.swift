@@ -22,7 +22,7 @@
 ///     layerCount: 2), generator: SeededGenerator(seed: 0))
 /// let logits = vit(Tensor.zeros([2, 1, 28, 28]))   // [2, 10]
 /// ```
-public final class VisionTransformer: TransformerModel {
+public final class VisionTransformer: ConfiguredModel {
     public static let family = ModelFamily.visionTransformer
 
     public let configuration: VisionConfiguration
@@ -52,15 +52,7 @@ public final class VisionTransformer: TransformerModel {
     public var children: [(name: String, layer: any Layer)] {
         [("patchEmbedding", patchEmbedding), ("positionalEncoding", positionalEncoding), ("encoder", encoder), ("head", head)]
     }
-    public var configurationJSON: String { sortedJSON(configuration) }
 
-    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
-
-    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
-        var c = configuration
-        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
-        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
-    }
 
     /// The patches of normalised pixels `[B, ch, S, S]` as rows: `[B, N, ch P P]`, patch n = (gy, gx) =
     /// (n / G, n % G) in row-major grid order, each flattened in (channel, y, x) order. Differentiable
