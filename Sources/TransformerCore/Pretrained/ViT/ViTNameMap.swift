@@ -25,7 +25,8 @@
 /// (`vit.pooler.dense.*`, which `ViTModel` has and `ViTForImageClassification` does not) is ignored;
 /// any other tensor is an error.
 enum ViTNameMap {
-    /// (our name inside a block, Hugging Face's names inside a layer: the saved one, then transformers 5's module name).
+    /// (our name inside a block, Hugging Face's names inside a layer: the saved one, then transformers 5's module name
+    /// when it differs; the layer is `vit.encoder.layer.L` in the first, `vit.layers.L` in the second).
     static let blockNames: [(ours: String, theirs: [String])] = [
         ("selfAttention.query", ["attention.attention.query", "attention.q_proj"]),
         ("selfAttention.key", ["attention.attention.key", "attention.k_proj"]),
@@ -62,8 +63,7 @@ enum ViTNameMap {
         let (block, leaf) = (String(parts[3][..<dot]), String(parts[3][parts[3].index(after: dot)...]))
         guard let theirs = blockNames.first(where: { $0.ours == block })?.theirs,
               let theirLeaf = leafNames.first(where: { $0.ours == leaf })?.theirs else { return [] }
-        return ["vit.encoder.layer.\(parts[2]).\(theirs[0]).\(theirLeaf)"]
-            + theirs.dropFirst().map { "vit.layers.\(parts[2]).\($0).\(theirLeaf)" }
+        return ["vit.encoder.layer.\(parts[2]).\(theirs[0]).\(theirLeaf)", "vit.layers.\(parts[2]).\(theirs.last!).\(theirLeaf)"]
     }
 
     /// `name` and its alias without the `vit.` prefix.
