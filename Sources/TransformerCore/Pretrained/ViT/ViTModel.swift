@@ -118,3 +118,15 @@ public final class ViTModel {
 }
 
 private func shapeText(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: ", ") }
+
+extension ViTModel {
+    /// Whether `directory`'s config.json names a ViT (`model_type` "vit", or an `architectures` entry
+    /// starting with "ViT"): how a command that takes either a MarianMT or a ViT directory picks the loader.
+    /// False when config.json is missing or unreadable (the loader chosen then reports it).
+    public static func isViTDirectory(_ directory: URL) -> Bool {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("config.json")),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        if let type = json["model_type"] as? String { return type == "vit" }
+        return (json["architectures"] as? [String] ?? []).contains { $0.hasPrefix("ViT") }
+    }
+}
