@@ -9,7 +9,7 @@ enum PretrainedVision {
         help: "A Hugging Face ViTForImageClassification directory (config.json, model.safetensors, preprocessor_config.json) "
             + "instead of --checkpoint.")
 
-    static func load(_ path: String, dropout: Float = 0) throws -> ViTModel {
+    static func load(_ path: String, dropout: Float? = 0) throws -> ViTModel {
         try ViTModel.load(directory: URL(fileURLWithPath: path, isDirectory: true), dropout: dropout)
     }
 

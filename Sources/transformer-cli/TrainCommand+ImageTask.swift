@@ -110,9 +110,7 @@ extension TrainCommand {
     /// `--init-from DIR`: the directory's ViT with every weight, ready to train on `classes`, and what was done.
     /// Its dropout is --dropout when given, else config.json's hidden_dropout_prob.
     func fineTuningModel(from path: String, classes: [String], generator: SeededGenerator) throws -> (VisionTransformer, [String]) {
-        let directory = URL(fileURLWithPath: path, isDirectory: true)
-        let hidden = try ViTConfiguration(contentsOf: directory.appendingPathComponent("config.json")).hiddenDropout
-        let vit = try ViTModel.load(directory: directory, dropout: arguments.isGiven("dropout") ? arguments.number("dropout") : hidden)
+        let vit = try PretrainedVision.load(path, dropout: arguments.isGiven("dropout") ? arguments.number("dropout") : nil)
         let (model, head): (VisionTransformer, ViTModel.HeadChoice)
         do { (model, head) = try vit.fineTuning(for: classes, generator: generator) }
         catch { throw CommandFailure("\(path): cannot fine-tune on \(classes.count) classes: \(error)", status: ExitCode.dataError) }

@@ -35,9 +35,9 @@ public final class ViTModel {
         self.model = model
     }
 
-    /// Loads the model directory at `directory`; `dropout` is the P_drop of the built model (0 for inference,
-    /// something else to fine-tune it).
-    public static func load(directory: URL, dropout: Float = 0) throws(CheckpointError) -> ViTModel {
+    /// Loads the model directory at `directory`; `dropout` is the P_drop of the built model (0 for inference;
+    /// to fine-tune, a rate, or nil for config.json's `hidden_dropout_prob`).
+    public static func load(directory: URL, dropout: Float? = 0) throws(CheckpointError) -> ViTModel {
         let configURL = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw CheckpointError(file: directory.relativePath, kind: .unreadable,
@@ -50,7 +50,8 @@ public final class ViTModel {
         let vision: VisionConfiguration
         do {
             vision = try configuration.visionConfiguration(pixelMean: preprocessor.pixelMean,
-                                                           pixelStandardDeviation: preprocessor.pixelStandardDeviation, dropout: dropout)
+                                                           pixelStandardDeviation: preprocessor.pixelStandardDeviation,
+                                                           dropout: dropout ?? configuration.hiddenDropout)
         } catch {
             let file = error.field == .pixelNormalization ? preprocessorURL : configURL
             throw CheckpointError(file: file.relativePath, kind: .invalidConfiguration, detail: "describes no valid model: \(error)")
