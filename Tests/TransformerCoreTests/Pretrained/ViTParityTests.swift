@@ -63,6 +63,27 @@ import Testing
     }
 }
 
+/// The Swift snippet of docs/vision-transformer.md and ``ViTModel``'s documentation, on a fixture.
+@Suite struct ViTDocumentationSnippetTests {
+    @Test func documentationSnippet() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vit-snippet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let png = directory.appendingPathComponent("cat.png")
+        try CLIPretrainedViTTests.writePNG(try ViTFixtures.expected(ViTFixtures.rgb).images[0], to: png)
+
+        let vit = try ViTModel.load(directory: ViTFixtures.directory(ViTFixtures.rgb))
+        let image = try ImageDataset.image(at: png)
+        let pixels = ImagePreprocessor(vit.model.configuration).pixels([image])        // [1, 3, 32, 32]
+        let (logits, attention) = vit.model.inferring { vit.model.forward(pixels) }    // [1, 5], 2 x [1, 4, 17, 17]
+        let best = vit.labels[logits.scalars.indices.max { logits.scalars[$0] < logits.scalars[$1] }!]
+
+        #expect(pixels.shape == [1, 3, 32, 32] && logits.shape == [1, 5] && attention.map(\.shape) == [[1, 4, 17, 17], [1, 4, 17, 17]])
+        let expected = Array(try ViTFixtures.expected(ViTFixtures.rgb).logits.scalars[0..<5])
+        #expect(best == vit.labels[expected.indices.max { expected[$0] < expected[$1] }!])
+    }
+}
+
 extension Tolerance {
     /// Our Float32 forward pass against PyTorch's: different summation orders (blocked GEMM, fused attention)
     /// on values of size ~1 leave differences of a few 1e-6 (the fixtures' float32-to-float64 spread is
