@@ -2,7 +2,7 @@ import Foundation
 import TransformerCore
 
 /// `transformer-cli classify-image`: the most probable classes of each image, with a Vision Transformer
-/// trained by `train --task image-classify`.
+/// trained by `train --task image-classify` or a Hugging Face ViTForImageClassification directory.
 struct ClassifyImageCommand: Command {
     static let name = "classify-image"
     static let abstract = "Classify images with a trained Vision Transformer."
@@ -12,26 +12,39 @@ struct ClassifyImageCommand: Command {
         input with bilinear filtering, normalised), and prints the path and the --top most probable \
         classes with their probabilities; with --json one JSON object a line: the image, the label and \
         the top classes.
+
+        --model DIR classifies with a Hugging Face ViTForImageClassification directory instead of \
+        --checkpoint: its preprocessor_config.json says the size, rescale factor, mean and std (as \
+        ViTImageProcessor with Pillow's bilinear resize), its config.json's id2label names the classes.
         """
 
     static let positional: PositionalSpec? = PositionalSpec(
         name: "image", help: "An image file; none: read paths from standard input, one a line.")
 
     static let options: [OptionSpec] = [
-        .text("checkpoint", default: nil, required: true, help: "A checkpoint written by train --task image-classify."),
+        .text("checkpoint", default: nil, help: "A checkpoint written by train --task image-classify."),
+        PretrainedVision.modelOption,
         .integer("top", in: 1...1000, default: 5, help: "Classes printed per image (at most the model's)."),
         .integer("batch-size", in: 1...4096, default: 32, help: "Images per forward pass."),
         .flag("json", help: "Print one JSON object a line: image, label, top classes with probabilities."),
     ]
 
-    let checkpointPath: String
+    /// --checkpoint or --model (a ViT directory).
+    let source: ModelSource
     let paths: [String]
     let top: Int
     let batchSize: Int
     let json: Bool
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
-        checkpointPath = arguments.text("checkpoint")!
+        switch (arguments.text("checkpoint"), arguments.text("model")) {
+        case (let checkpoint?, nil): source = .checkpoint(checkpoint)
+        case (nil, let model?): source = .pretrained(model)
+        case (.some, .some): throw UsageError("--checkpoint and --model: give one of the two, not both")
+        case (nil, nil):
+            throw UsageError("missing --checkpoint or --model: give a checkpoint written by train --task image-classify "
+                             + "or a Hugging Face ViTForImageClassification directory")
+        }
         paths = arguments.positionals
         top = arguments.integer("top")
         batchSize = arguments.integer("batch-size")
@@ -39,7 +52,10 @@ struct ClassifyImageCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let bundle = try FamilyCheckpoint.vision(checkpointPath)
+        let bundle = switch source {
+        case .checkpoint(let path): try FamilyCheckpoint.vision(path)
+        case .pretrained(let path): try PretrainedVision.bundle(path)
+        }
         let inputs = commandInputs(paths).filter { !$0.text.isEmpty }
         guard !inputs.isEmpty else { throw UsageError("<image>: expected image files as arguments or on standard input, got none") }
         // Every file is read before the first line is printed: a bad file stops the command with nothing half done.

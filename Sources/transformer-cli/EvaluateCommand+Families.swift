@@ -10,14 +10,23 @@ extension EvaluateCommand {
         return try reportClassification(report, labels: classifier.labels, count: examples.count, noun: "texts")
     }
 
-    /// `evaluate` for an image classifier: an image folder, or the t10k test split of an MNIST-layout directory.
-    func evaluateImageClassifier() throws -> Int32 {
-        let bundle = try FamilyCheckpoint.vision(checkpointPath)
+    /// `evaluate` for an image classifier: an image folder, or the t10k test split of an MNIST-layout directory;
+    /// `given` is a `--model` ViT directory's bundle (nil: the --checkpoint). Data classes are matched by name.
+    func evaluateImageClassifier(_ given: FamilyCheckpoint.VisionBundle? = nil) throws -> Int32 {
+        let bundle = try given ?? FamilyCheckpoint.vision(checkpointPath)
         let dataset = try TrainCommand.readImages(dataPath, split: .test)
         var classIndex: [Int] = []
         for name in dataset.classes {
-            guard let k = bundle.labels.firstIndex(of: name) else {
-                throw CommandFailure("\(dataPath): class '\(name)' is not a class of the model (\(bundle.labels.joined(separator: ", ")))",
+            let matches = bundle.labels.indices.filter { bundle.labels[$0] == name }
+            guard let k = matches.first else {
+                let shown = bundle.labels.count > 20 ? bundle.labels.prefix(20).joined(separator: ", ") + ", ... (\(bundle.labels.count) in all)"
+                    : bundle.labels.joined(separator: ", ")
+                throw CommandFailure("\(dataPath): class '\(name)' is not a class of the model \(checkpointPath) (\(shown))",
+                                     status: ExitCode.dataError)
+            }
+            guard matches.count == 1 else {
+                throw CommandFailure("\(dataPath): class '\(name)' names \(matches.count) classes of the model \(checkpointPath) "
+                                     + "(ids \(matches.map(String.init).joined(separator: ", "))); rename the folder or the model's labels",
                                      status: ExitCode.dataError)
             }
             classIndex.append(k)

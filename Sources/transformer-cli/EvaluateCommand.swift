@@ -24,12 +24,15 @@ struct EvaluateCommand: Command {
         --checkpoint, with the same metrics: its tokenizers cut both sides (a reference piece missing from \
         vocab.json becomes <unk>), generation is transformers' generate as in translate --model (greedy \
         unless --beam), and token accuracy and loss are teacher forced from the decoder start token. \
-        Scores compare the detokenized outputs with the references as written (trimmed).
+        Scores compare the detokenized outputs with the references as written (trimmed). A Hugging \
+        Face ViTForImageClassification directory (config.json naming model_type vit) is scored as an \
+        image classifier on an image --data directory: each class folder is matched by name to the \
+        model's id2label; a class the model lacks is an error.
         """
 
     static let options: [OptionSpec] = [
         .text("checkpoint", default: nil, help: "A checkpoint written by train."),
-        ModelSource.modelOption,
+        ModelSource.evaluateModelOption,
         .text("data", default: nil, required: true,
               help: "Pairs to score, one 'source<TAB>target' a line (labelled texts or a plain text for other models)."),
     ] + DecodingOptions.all + [
@@ -74,7 +77,10 @@ struct EvaluateCommand: Command {
     }
 
     func run() throws -> Int32 {
-        if case .pretrained(let path) = model { return try evaluatePretrained(path) }
+        if case .pretrained(let path) = model {
+            return PretrainedVision.isViT(path) ? try evaluateImageClassifier(try PretrainedVision.bundle(path))
+                : try evaluatePretrained(path)
+        }
         switch try FamilyCheckpoint.family(checkpointPath) {
         case .encoderClassifier: return try evaluateClassifier()
         case .decoderLanguageModel: return try evaluateLanguageModel()

@@ -111,6 +111,10 @@ enum ModelSource {
 
     static let modelOption = OptionSpec.text("model", default: nil,
         help: "A Hugging Face MarianMT directory (opus-mt: config.json, model.safetensors, source.spm, target.spm, vocab.json) instead of --checkpoint.")
+    /// `evaluate --model`: a MarianMT or a ViTForImageClassification directory.
+    static let evaluateModelOption = OptionSpec.text("model", default: nil,
+        help: "A Hugging Face MarianMT directory (opus-mt: config.json, model.safetensors, source.spm, target.spm, vocab.json) "
+            + "or ViTForImageClassification directory (config.json, model.safetensors, preprocessor_config.json) instead of --checkpoint.")
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         switch (arguments.text("checkpoint"), arguments.text("model")) {

@@ -2,7 +2,7 @@ import Foundation
 import TransformerCore
 
 /// `train --task image-classify`: read the images, build the Vision Transformer (or take it from the
-/// --resume checkpoint) and its task; `TrainCommand+Tasks.swift` runs it with the same trainer as every task.
+/// --resume checkpoint, or from a Hugging Face directory with --init-from) and its task; `TrainCommand+Tasks.swift` runs it with the same trainer as every task.
 extension TrainCommand {
     /// `--augment flip,crop:3` -> the augmentation; `none` -> none.
     static func augmentation(parsing text: String) throws(UsageError) -> ImageAugmentation {
@@ -52,7 +52,11 @@ extension TrainCommand {
             throw CommandFailure("\(dataPath): no training images are left after holding out --val-fraction", status: ExitCode.dataError)
         }
         let model: VisionTransformer, labels: [String]
-        if let resumed {
+        var initLines: [String] = []
+        if let path = arguments.text("init-from") {
+            (model, initLines) = try fineTuningModel(from: path, classes: all.classes, generator: generator)
+            labels = all.classes
+        } else if let resumed {
             let bundle = try FamilyCheckpoint.vision(resumePath ?? "", loaded: resumed)
             guard bundle.labels == all.classes else {
                 throw CommandFailure("\(dataPath): the data now gives the classes \(all.classes.joined(separator: ", ")), "
@@ -92,7 +96,7 @@ extension TrainCommand {
             : "augmented by " + ([task.augmentation.flip ? "horizontal flips" : nil,
                                   task.augmentation.cropPadding > 0 ? "shifts of up to \(task.augmentation.cropPadding) pixels" : nil]
                                  .compactMap { $0 }.joined(separator: " and "))
-        let lines = [
+        let lines = initLines + [
             "Data: \(TextFormatting.grouped(trainingExamples.count)) training and \(TextFormatting.grouped(validationExamples.count)) "
                 + "validation images (\(validationName)), \(labels.count) classes (\(labels.joined(separator: ", ")))",
             "Images: \(c.imageSize)x\(c.imageSize), \(c.channelCount == 1 ? "grey" : "RGB"), \(c.gridSize)x\(c.gridSize) patches of "
@@ -101,5 +105,25 @@ extension TrainCommand {
                 + c.pixelStandardDeviation.map { String(format: "%.4f", $0) }.joined(separator: "/") + "; \(augment)",
         ]
         return (task, lines)
+    }
+
+    /// `--init-from DIR`: the directory's ViT with every weight, ready to train on `classes`, and what was done.
+    /// Its dropout is --dropout when given, else config.json's hidden_dropout_prob.
+    func fineTuningModel(from path: String, classes: [String], generator: SeededGenerator) throws -> (VisionTransformer, [String]) {
+        let vit = try PretrainedVision.load(path, dropout: arguments.isGiven("dropout") ? arguments.number("dropout") : nil)
+        let (model, head): (VisionTransformer, ViTModel.HeadChoice)
+        do { (model, head) = try vit.fineTuning(for: classes, generator: generator) }
+        catch { throw CommandFailure("\(path): cannot fine-tune on \(classes.count) classes: \(error)", status: ExitCode.dataError) }
+        func names(_ list: [String]) -> String {
+            list.count > 12 ? list.prefix(12).joined(separator: ", ") + ", ... (\(list.count) in all)" : list.joined(separator: ", ")
+        }
+        let c = model.configuration
+        return (model, [
+            "Initialised from \(path): ViTForImageClassification, \(c.layerCount) layers, d_model \(c.block.modelDimension), "
+                + "\(c.block.headCount) heads, dropout \(c.block.dropout)",
+            head == .kept ? "Head: kept (the data's classes are the model's id2label names)"
+                : "Head: new, randomly initialised for the data's \(classes.count) classes (\(names(classes))); the model's "
+                    + "id2label has \(vit.labels.count) (\(names(vit.labels)))",
+        ])
     }
 }

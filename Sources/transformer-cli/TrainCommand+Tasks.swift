@@ -59,7 +59,7 @@ extension TrainCommand {
             maximumTokens: arguments.integer("max-len"),
             context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"),
             vocabularySize: arguments.integer("vocab-size"), imageSize: task == .imageClassify ? arguments.optionalInteger("image-size") : nil,
-            patchSize: task == .imageClassify ? arguments.integer("patch-size") : nil,
+            patchSize: task == .imageClassify && !arguments.isGiven("init-from") ? arguments.integer("patch-size") : nil,
             augmentation: task == .imageClassify ? augmentation : nil)
         let choice = dataOptions.tokenizer, vocabularySize = dataOptions.vocabularySize ?? TokenizerChoice.defaultVocabularySize
         let positional = arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self)

@@ -128,6 +128,9 @@ struct TrainCommand: Command {
                       + "or the --resume checkpoint's directory."),
             .text("out", default: nil, help: "Directory for last.safetensors and best.safetensors; default: --logdir."),
             .text("resume", default: nil, help: "Continue the run that saved this checkpoint."),
+            .text("init-from", default: nil,
+                  help: "--task image-classify: fine-tune this Hugging Face ViTForImageClassification directory (its weights, "
+                      + "image size, patches, channels and normalisation; a new head when the data's classes differ from its id2label)."),
             .integer("log-every", in: 1...Int.max, default: 50,
                      help: "Steps between logged scalars, and between progress lines when not on a terminal."),
             .integer("samples", in: 0...1000, default: 3, help: "Validation translations printed after each epoch."),
@@ -176,6 +179,13 @@ struct TrainCommand: Command {
         if arguments.isGiven("vocab-size") && resumePath == nil && sourceTokenizer != .bpe && targetTokenizer != .bpe {
             throw UsageError("--vocab-size: only with --tokenizer bpe (the size of the learned vocabulary), not "
                              + "\(sourceTokenizer == targetTokenizer ? sourceTokenizer.description : "\(sourceTokenizer) / \(targetTokenizer)")")
+        }
+        if arguments.isGiven("init-from") {
+            if resumePath != nil { throw UsageError("--init-from: cannot be combined with --resume (the checkpoint holds the weights)") }
+            if task != .imageClassify { throw UsageError("--init-from: only for --task image-classify, not \(task.rawValue)") }
+            for option in Self.modelOptionNames + ["image-size", "patch-size"] where option != "dropout" && arguments.isGiven(option) {
+                throw UsageError("--\(option): with --init-from the model comes from the directory; leave it out")
+            }
         }
         if arguments.isGiven("augment") { _ = try Self.augmentation(parsing: arguments.text("augment") ?? "") }
         let cosine = arguments.choice("schedule", as: LearningRateScheduleChoice.self) == .cosine
