@@ -14,9 +14,10 @@ import Darwin
 /// - rank 0 prints, writes checkpoints, logs and pictures; the other ranks' standard output goes to
 ///   /dev/null (their errors still reach standard error, prefixed with the rank);
 /// - each rank's kernels use the machine's cores shared by the ranks on it (``LaunchEnvironment/threadsPerRank(cores:)``);
-/// - MPI_Finalize runs before every exit (Swift runs no deinitialiser of a global at exit, and mpirun
-///   reports a rank that exits without it as a failure); a failure on a rank of several ends the whole job
-///   with MPI_Abort and the command's exit status, so no rank waits forever for one that stopped.
+/// - MPI_Finalize runs before every exit of a run that did not fail (Swift runs no deinitialiser of a
+///   global at exit, and mpirun reports a rank that exits without it as a failure); a rank that fails
+///   prints its error and exits with the command's status without it, which makes the launcher end the
+///   whole job, so no rank waits forever for one that stopped (MPI_Finalize would: it waits for all).
 extension TrainCommand {
     func run() throws -> Int32 {
         let backend = try LaunchEnvironment.backend()
@@ -35,7 +36,10 @@ extension TrainCommand {
             let failure = CommandFailure.report(error)
             fflush(nil)
             for line in failure.lines { printError(backend.isRoot ? line : "rank \(backend.rank): \(line)") }
-            backend.abort(status: failure.status)
+            // No MPI_Finalize here: it waits for every rank, and the others may be waiting in a collective
+            // for this one forever. Exiting without it makes the launcher end the job (Open MPI: "mpirun
+            // detected that one or more processes exited with non-zero status"), with this status.
+            exit(failure.status)
         }
     }
 
@@ -48,15 +52,22 @@ extension TrainCommand {
         return parallel.isRoot
     }
 
-    /// After training: says whether every rank ended with rank 0's parameters, bit for bit (a collective:
-    /// all ranks call it).
-    static func reportAgreement(_ parallel: DataParallel?, parameters: [Tensor]) {
+    /// After training on several ranks (a collective: all ranks call it): whether every rank ended with
+    /// rank 0's parameters, bit for bit, and what the gradient synchronisation cost: its seconds against
+    /// the training seconds of this run (`trainingSeconds`).
+    static func reportRanks(_ parallel: DataParallel?, parameters: [Tensor], trainingSeconds: Double) {
         guard let parallel, parallel.worldSize > 1 else { return }
         if parallel.parametersAgree(parameters) {
             print("Ranks agree: the parameters are bitwise identical on all \(parallel.worldSize) ranks")
         } else {
             printError("warning: the ranks' parameters differ after training (rank \(parallel.rank) differs from rank 0)")
         }
+        let steps = parallel.synchronizedSteps
+        guard steps > 0, trainingSeconds > 0 else { return }
+        let perStep = parallel.synchronizationSeconds / Double(steps) * 1e3, stepTime = trainingSeconds / Double(steps) * 1e3
+        let buckets = parallel.bucketsPerStep
+        print(String(format: "Gradient all-reduce: %.2f ms of %.2f ms a step (%.1f%%) on rank 0, ", perStep, stepTime,
+                     100 * perStep / stepTime) + "\(buckets) bucket\(buckets == 1 ? "" : "s") a step, \(steps) steps")
     }
 
     /// Points file descriptor 1 at /dev/null (print and FileHandle.standardOutput both write there).

@@ -166,8 +166,10 @@ extension TrainCommand {
         // Freed arrays stay in the process for the next step instead of being unmapped and faulted in again.
         MemoryReuse.keepFreedMemoryForReuse()
         do {
+            let secondsBefore = trainer.state.trainingSeconds
             let summary = try trainer.run()
-            Self.reportAgreement(trainer.dataParallel, parameters: trainer.optimizer.parameters)
+            Self.reportRanks(trainer.dataParallel, parameters: trainer.optimizer.parameters,
+                             trainingSeconds: summary.state.trainingSeconds - secondsBefore)
             return summary
         } catch let error as DivergenceError {
             throw divergenceFailure(error, trainer: trainer)

@@ -28,6 +28,12 @@ public final class DataParallel {
     public let bucketCapacity: Int
     /// The staging buffer of a bucket of several tensors (reused from step to step).
     private var bucket: [Float] = []
+    /// Wall-clock seconds spent in ``synchronizeGradients(_:loss:tokenCount:)`` (packing, all-reduces,
+    /// and waiting for the slowest rank), over ``synchronizedSteps`` steps.
+    public private(set) var synchronizationSeconds = 0.0
+    public private(set) var synchronizedSteps = 0
+    /// Gradient all-reduces of the last step (one per bucket).
+    public private(set) var bucketsPerStep = 0
 
     public init(backend: any DistributedBackend, bucketCapacity: Int = GradientBuckets.defaultCapacity) {
         precondition(bucketCapacity >= 1, "bucket capacity must be at least 1 float, got \(bucketCapacity)")
@@ -75,6 +81,11 @@ public final class DataParallel {
     /// process). A non-finite loss or gradient on any rank makes L or the gradients non-finite on all.
     public func synchronizeGradients(_ parameters: [Tensor], loss: Float, tokenCount: Int) -> (loss: Float, tokenCount: Int) {
         guard worldSize > 1 else { return (loss, tokenCount) }
+        let started = ProgressReporter.monotonicSeconds()
+        defer {
+            synchronizationSeconds += ProgressReporter.monotonicSeconds() - started
+            synchronizedSteps += 1
+        }
         // 1. [Σ n_r L_r, Σ n_r, then per parameter the ranks that have a gradient]
         let localSum = tokenCount == 0 ? 0 : Double(loss) * Double(tokenCount)
         var totals = [localSum, Double(tokenCount)] + parameters.map { $0.gradientScalars == nil ? 0 : 1 }
@@ -95,9 +106,9 @@ public final class DataParallel {
         }
         // 3. Σ over ranks, bucket by bucket.
         let tensors = synchronized.map { parameters[$0] }
-        for range in GradientBuckets.plan(counts: tensors.map(\.count), capacity: bucketCapacity) {
-            allReduce(Array(tensors[range]))
-        }
+        let buckets = GradientBuckets.plan(counts: tensors.map(\.count), capacity: bucketCapacity)
+        for range in buckets { allReduce(Array(tensors[range])) }
+        bucketsPerStep = buckets.count
         return (Float(totals[0] / max(total, 1)), Int(total))
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The collective operations data-parallel training needs from a group of processes ("ranks"), as MPI
 /// names them: every rank calls the same operations in the same order, and each call returns once all
 /// ranks have made it.
@@ -23,11 +21,8 @@ public protocol DistributedBackend: AnyObject {
     /// Returns once every rank has called it.
     func barrier()
     /// Ends the group (MPI_Finalize) before the process exits; further calls are not allowed. Calling it
-    /// twice does nothing.
+    /// twice does nothing. It waits for every rank to call it.
     func finalize()
-    /// Ends every rank of the group at once with `status` (MPI_Abort): for a failure on one rank while
-    /// the others may be waiting in a collective operation.
-    func abort(status: Int32) -> Never
 }
 
 extension DistributedBackend {
@@ -57,5 +52,4 @@ public final class LocalBackend: DistributedBackend {
     public func broadcast(_ values: UnsafeMutableBufferPointer<Double>, root: Int) {}
     public func barrier() {}
     public func finalize() {}
-    public func abort(status: Int32) -> Never { exit(status) }
 }

@@ -66,12 +66,6 @@ public final class MPIBackend: DistributedBackend {
         MPI_Finalize()
     }
 
-    public func abort(status: Int32) -> Never {
-        fflush(nil)
-        MPI_Abort(cmpi_comm_world(), status)
-        exit(status)   // MPI_Abort does not return; this satisfies the type checker
-    }
-
     /// MPI counts are Int32: a buffer is sent in pieces of at most 2^30 elements.
     private func forEachPiece(of count: Int, _ body: (Int, Int32) -> Void) {
         var start = 0

@@ -70,7 +70,6 @@ final class ThreadedBackend: DistributedBackend {
     }
 
     func finalize() { finalized = true }
-    func abort(status: Int32) -> Never { fatalError("rank \(rank) aborted with status \(status)") }
 
     /// Every rank posts its buffer; each sums all buffers in rank order into a private array; after a
     /// second barrier (nobody reads any more) each writes its result into its own buffer.
