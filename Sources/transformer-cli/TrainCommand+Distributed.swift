@@ -64,10 +64,13 @@ extension TrainCommand {
         }
         let steps = parallel.synchronizedSteps
         guard steps > 0, trainingSeconds > 0 else { return }
-        let perStep = parallel.synchronizationSeconds / Double(steps) * 1e3, stepTime = trainingSeconds / Double(steps) * 1e3
+        func perStep(_ seconds: Double) -> Double { seconds / Double(steps) * 1e3 }
+        let step = perStep(trainingSeconds), waiting = perStep(parallel.waitingSeconds)
+        let reducing = perStep(parallel.synchronizationSeconds - parallel.waitingSeconds)
         let buckets = parallel.bucketsPerStep
-        print(String(format: "Gradient all-reduce: %.2f ms of %.2f ms a step (%.1f%%) on rank 0, ", perStep, stepTime,
-                     100 * perStep / stepTime) + "\(buckets) bucket\(buckets == 1 ? "" : "s") a step, \(steps) steps")
+        print(String(format: "Gradient all-reduce on rank 0: %.2f ms of %.2f ms a step (%.1f%%), and %.2f ms (%.1f%%) waiting "
+                     + "for the other ranks' backward passes; ", reducing, step, 100 * reducing / step, waiting, 100 * waiting / step)
+              + "\(buckets) bucket\(buckets == 1 ? "" : "s") a step, \(steps) steps")
     }
 
     /// Points file descriptor 1 at /dev/null (print and FileHandle.standardOutput both write there).

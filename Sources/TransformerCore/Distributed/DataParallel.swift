@@ -28,9 +28,11 @@ public final class DataParallel {
     public let bucketCapacity: Int
     /// The staging buffer of a bucket of several tensors (reused from step to step).
     private var bucket: [Float] = []
-    /// Wall-clock seconds spent in ``synchronizeGradients(_:loss:tokenCount:)`` (packing, all-reduces,
-    /// and waiting for the slowest rank), over ``synchronizedSteps`` steps.
+    /// Wall-clock seconds spent in ``synchronizeGradients(_:loss:tokenCount:)`` over ``synchronizedSteps``
+    /// steps: ``waitingSeconds`` in its first, small all-reduce (which returns when the slowest rank has
+    /// finished its backward pass: mostly waiting) and the rest in scaling, packing and summing the gradients.
     public private(set) var synchronizationSeconds = 0.0
+    public private(set) var waitingSeconds = 0.0
     public private(set) var synchronizedSteps = 0
     /// Gradient all-reduces of the last step (one per bucket).
     public private(set) var bucketsPerStep = 0
@@ -90,6 +92,7 @@ public final class DataParallel {
         let localSum = tokenCount == 0 ? 0 : Double(loss) * Double(tokenCount)
         var totals = [localSum, Double(tokenCount)] + parameters.map { $0.gradientScalars == nil ? 0 : 1 }
         backend.allReduceSum(&totals)
+        waitingSeconds += ProgressReporter.monotonicSeconds() - started
         let total = totals[1]
         let weight = total > 0 ? Float(Double(tokenCount) / total) : 0
         // 2. g_r <- (n_r / n) g_r, zeros where this rank has no gradient but another has.
