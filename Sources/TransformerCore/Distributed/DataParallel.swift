@@ -95,31 +95,26 @@ public final class DataParallel {
         waitingSeconds += ProgressReporter.monotonicSeconds() - started
         let total = totals[1]
         let weight = total > 0 ? Float(Double(tokenCount) / total) : 0
-        // 2. g_r <- (n_r / n) g_r, zeros where this rank has no gradient but another has.
-        let synchronized = parameters.indices.filter { totals[2 + $0] > 0 }
-        for index in synchronized {
-            let parameter = parameters[index]
-            if parameter.gradientScalars == nil {
-                parameter.gradientScalars = [Float](repeating: 0, count: parameter.count)
-            } else if weight != 1 {
-                parameter.gradientScalars!.withUnsafeMutableBufferPointer { g in
-                    for i in g.indices { g[i] *= weight }
-                }
-            }
+        // 2. Zeros where this rank has no gradient but another has.
+        let synchronized = parameters.indices.filter { totals[2 + $0] > 0 }.map { parameters[$0] }
+        for parameter in synchronized where parameter.gradientScalars == nil {
+            parameter.gradientScalars = [Float](repeating: 0, count: parameter.count)
         }
-        // 3. Σ over ranks, bucket by bucket.
-        let tensors = synchronized.map { parameters[$0] }
-        let buckets = GradientBuckets.plan(counts: tensors.map(\.count), capacity: bucketCapacity)
-        for range in buckets { allReduce(Array(tensors[range])) }
+        // 3. Σ over ranks of (n_r / n) g_r, bucket by bucket.
+        let buckets = GradientBuckets.plan(counts: synchronized.map(\.count), capacity: bucketCapacity)
+        for range in buckets { allReduce(Array(synchronized[range]), weight: weight) }
         bucketsPerStep = buckets.count
         return (Float(totals[0] / max(total, 1)), Int(total))
     }
 
-    /// Sums the gradients of `tensors` over the ranks: in place for a single tensor, else packed into the
-    /// staging buffer and unpacked again.
-    private func allReduce(_ tensors: [Tensor]) {
+    /// g <- Σ over ranks of `weight` · g for the gradients of `tensors`: scaled and summed in place for a
+    /// single tensor, else scaled while packed into the staging buffer, summed, and unpacked.
+    private func allReduce(_ tensors: [Tensor], weight: Float) {
         if tensors.count == 1 {
-            tensors[0].gradientScalars!.withUnsafeMutableBufferPointer { backend.allReduceSum($0) }
+            tensors[0].gradientScalars!.withUnsafeMutableBufferPointer { g in
+                if weight != 1 { for i in g.indices { g[i] *= weight } }
+                backend.allReduceSum(g)
+            }
             return
         }
         let count = tensors.reduce(0) { $0 + $1.count }
@@ -128,7 +123,7 @@ public final class DataParallel {
             var offset = 0
             for tensor in tensors {
                 tensor.gradientScalars!.withUnsafeBufferPointer { g in
-                    _ = UnsafeMutableBufferPointer(rebasing: staging[offset..<(offset + g.count)]).initialize(from: g)
+                    for i in g.indices { staging[offset + i] = weight * g[i] }
                 }
                 offset += tensor.count
             }

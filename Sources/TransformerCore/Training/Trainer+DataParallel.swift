@@ -2,17 +2,13 @@ import Foundation
 
 /// What the ``Trainer`` does differently when several ranks train together (``DataParallel``).
 extension Trainer {
-    /// Before the first step: refuses a task that cannot split its batches, and gives every rank rank 0's
-    /// parameters and optimizer state.
-    func joinRanks() throws {
-        guard let dataParallel, dataParallel.worldSize > 1 else { return }
-        if task.batches(epoch: state.completedEpochs, rank: dataParallel.rank, of: dataParallel.worldSize) == nil {
-            throw DistributedError.taskCannotBeSplit(Task.name, ranks: dataParallel.worldSize)
-        }
-        dataParallel.broadcastParameters(of: optimizer)
+    /// Before the first step: gives every rank rank 0's parameters and optimizer state.
+    func joinRanks() {
+        dataParallel?.broadcastParameters(of: optimizer)
     }
 
-    /// Epoch `epoch`'s batches (one process), or this rank's shares of them (nil: an empty share).
+    /// Epoch `epoch`'s batches (one process), or this rank's shares of them (nil: an empty share). Throws
+    /// ``DistributedError/taskCannotBeSplit(_:ranks:)`` on several ranks for a task without shares.
     func epochBatches(_ epoch: Int) throws -> [Task.Batch?] {
         guard let dataParallel, dataParallel.worldSize > 1 else { return task.batches(epoch: epoch) }
         guard let shares = task.batches(epoch: epoch, rank: dataParallel.rank, of: dataParallel.worldSize) else {

@@ -70,7 +70,7 @@ public final class Trainer<Task: TrainingTask> {
     public func run() throws -> TrainingSummary {
         var lastReport: (any ValidationResult)?
         model.setTraining(true)
-        try joinRanks()
+        joinRanks()
         epochs: while state.completedEpochs < options.epochs, !reachedStepLimit {
             let epoch = state.completedEpochs
             let batches = try epochBatches(epoch)   // the whole batches, or this rank's shares of them
