@@ -38,7 +38,8 @@ public final class Trainer<Task: TrainingTask> {
     ///   - extraMetadata: more checkpoint metadata; keys must differ from ``TrainingRecord``'s and the
     ///     checkpoint format's.
     ///   - dataParallel: the ranks training together (every rank makes its own Trainer, with the same
-    ///     task and options; give only rank 0 a logger and a progress reporter); nil: one process.
+    ///     task and options; give only rank 0 a logger and a progress reporter; only rank 0's `say` is
+    ///     called); nil: one process.
     public init(task: Task, optimizer: Adam, options: TrainingOptions, state: TrainingState = TrainingState(),
                 generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
                 say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
@@ -51,7 +52,7 @@ public final class Trainer<Task: TrainingTask> {
         self.checkpointDirectory = checkpointDirectory
         self.logger = logger
         self.progress = progress
-        self.say = say
+        self.say = dataParallel?.isRoot ?? true ? say : { _ in }   // one voice: rank 0's
         self.shouldStop = shouldStop
         self.extraMetadata = extraMetadata
         self.dataParallel = dataParallel
