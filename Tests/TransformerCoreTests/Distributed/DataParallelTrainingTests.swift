@@ -138,7 +138,7 @@ import Testing
 
     /// A task that does not split its batches is refused on several ranks, with a message naming it.
     @Test func aTaskThatCannotBeSplitIsRefused() throws {
-        try TrainingFixtures.withTemporaryDirectory { directory in
+        _ = try TrainingFixtures.withTemporaryDirectory { directory in
             #expect(throws: DistributedError.taskCannotBeSplit("whole", ranks: 2)) {
                 _ = try F.train(ranks: 2, options: F.options(steps: 2), directory: directory) {
                     (WholeBatchTask(inner: try F.translationTask(generator: $0)), nil, TrainingState())
