@@ -10,7 +10,7 @@ enum CheckpointData {
     static func pairs(_ path: String, checkpoint: TrainedCheckpoint, skipInvalid: Bool) throws
         -> (pairs: [TextPair], skipped: [LineProblem], encoded: EncodedPairs) {
         let tokenizers = checkpoint.tokenizers
-        let maximumLength = checkpoint.configuration.maximumLength - 1
+        let maximumLength = checkpoint.model.maximumLength - 1
         var (pairs, skipped) = try PairReading.read(path, name: path, sourceKind: tokenizers.source.kind,
                                                     targetKind: tokenizers.target.kind, maximumLength: maximumLength,
                                                     skipInvalid: skipInvalid)

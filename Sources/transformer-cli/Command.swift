@@ -50,7 +50,7 @@ enum TransformerCLI {
 
     /// Every command, in help order. Add new commands here.
     static var commands: [any Command.Type] {
-        [ModelCommand.self, TrainCommand.self, TranslateCommand.self, ClassifyCommand.self, GenerateCommand.self,
+        [ModelCommand.self, TrainCommand.self, TranslateCommand.self, ClassifyCommand.self, ClassifyImageCommand.self, GenerateCommand.self,
          TokenizeCommand.self,
          EvaluateCommand.self, ScoreCommand.self, HeadsCommand.self, PruneCommand.self, BenchCommand.self,
          PlotAttentionCommand.self, PlotLossCommand.self, PlotPositionalEncodingCommand.self]

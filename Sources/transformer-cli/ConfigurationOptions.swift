@@ -127,6 +127,8 @@ enum ConfigurationOptions {
         case .modelSize: "d-model"
         // Not options of the encoder-decoder's commands: the epsilon, and fields of other model families.
         case .layerNormEpsilon, .specialTokens, .vocabularySize, .classCount, .prunedHeads: nil
+        // The image model's fields (train --task image-classify names its own options).
+        case .imageSize, .patchSize, .channelCount, .pixelNormalization: nil
         }
     }
 

@@ -1,21 +1,43 @@
 import Foundation
 import TransformerCore
 
-/// `evaluate` for a classifier and for a language model.
+/// `evaluate` for a text classifier, an image classifier and a language model.
 extension EvaluateCommand {
     func evaluateClassifier() throws -> Int32 {
         let classifier = try FamilyCheckpoint.classifier(checkpointPath)
         let examples = try CheckpointData.labeledExamples(dataPath, classifier: classifier)
         let report = ClassificationTask.evaluate(model: classifier.model, examples: examples, batchSize: .sentences(batchSize))
+        return try reportClassification(report, labels: classifier.labels, count: examples.count, noun: "texts")
+    }
+
+    /// `evaluate` for an image classifier: an image folder, or the t10k test split of an MNIST-layout directory.
+    func evaluateImageClassifier() throws -> Int32 {
+        let bundle = try FamilyCheckpoint.vision(checkpointPath)
+        let dataset = try TrainCommand.readImages(dataPath, split: .test)
+        var classIndex: [Int] = []
+        for name in dataset.classes {
+            guard let k = bundle.labels.firstIndex(of: name) else {
+                throw CommandFailure("\(dataPath): class '\(name)' is not a class of the model (\(bundle.labels.joined(separator: ", ")))",
+                                     status: ExitCode.dataError)
+            }
+            classIndex.append(k)
+        }
+        let preprocessor = ImagePreprocessor(bundle.model.configuration)
+        let examples = dataset.examples.map { ImageExample(image: preprocessor.prepared($0.image), label: classIndex[$0.label]) }
+        let report = ImageClassificationTask.evaluate(model: bundle.model, examples: examples, batchSize: batchSize)
+        return try reportClassification(report, labels: bundle.labels, count: examples.count, noun: "images")
+    }
+
+    /// Prints a classification evaluation (or its --json line) and writes --confusion-plot.
+    func reportClassification(_ report: ClassificationReport, labels: [String], count: Int, noun: String) throws -> Int32 {
         let m = report.metrics
-        let labels = classifier.labels
         if let path = confusionPlot {
             let figure = m.confusionFigure(labels: labels, title: "Confusion: \(URL(fileURLWithPath: dataPath).lastPathComponent)")
             try FigureFile.write(figure, to: path, option: "confusion-plot")
         }
         if json {
             print(JSONLine.render(.object([
-                ("texts", .integer(examples.count)), ("loss", JSONLine.number(report.loss)),
+                (noun, .integer(count)), ("loss", JSONLine.number(report.loss)),
                 ("accuracy", .number(m.accuracy)), ("macro_f1", .number(m.macroF1)),
                 ("classes", .array(labels.map { .string($0) })),
                 ("per_class", .object(labels.indices.map { k in
@@ -26,8 +48,9 @@ extension EvaluateCommand {
             ])))
             return ExitCode.success
         }
-        print("Texts: \(TextFormatting.grouped(examples.count)) from \(dataPath)")
-        print(String(format: "accuracy  %.2f%%\nmacro-F1  %.2f%%\nloss      %.4f nats/text", 100 * m.accuracy, 100 * m.macroF1, report.loss))
+        print("\(noun.prefix(1).uppercased() + noun.dropFirst()): \(TextFormatting.grouped(count)) from \(dataPath)")
+        print(String(format: "accuracy  %.2f%%\nmacro-F1  %.2f%%\nloss      %.4f nats/", 100 * m.accuracy, 100 * m.macroF1, report.loss)
+              + noun.dropLast())
         let width = max(5, labels.map(\.count).max() ?? 5)
         func pad(_ text: String) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
         print("\n\(pad("class"))  precision  recall     F1  support")

@@ -78,6 +78,7 @@ struct EvaluateCommand: Command {
         switch try FamilyCheckpoint.family(checkpointPath) {
         case .encoderClassifier: return try evaluateClassifier()
         case .decoderLanguageModel: return try evaluateLanguageModel()
+        case .visionTransformer: return try evaluateImageClassifier()
         case .encoderDecoder: break
         }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
@@ -89,7 +90,7 @@ struct EvaluateCommand: Command {
         let teacherForced = try teacherForcedMetrics(model: model, examples: encoded.examples, batchSize: .sentences(batchSize))
         let translations = try Translator(model: model, tokenizers: tokenizers)
             .translate(pairs.map(\.source), search: decoding.search,
-                       maximumLength: decoding.maximumLength ?? checkpoint.configuration.maximumLength, batchSize: batchSize)
+                       maximumLength: decoding.maximumLength ?? model.maximumLength, batchSize: batchSize)
         let target = tokenizers.target
         // A reference token the vocabulary lacks can never be matched (it is not the <unk> a model may output).
         let referenceIDs = pairs.map { target.encodeIDs($0.target).map { $0 == target.specialTokens.unknown ? -1 : $0 } }

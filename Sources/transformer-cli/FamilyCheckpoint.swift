@@ -1,8 +1,8 @@
 import Foundation
 import TransformerCore
 
-/// A classifier or language-model checkpoint written by `train --task classify|lm`, loaded with its
-/// tokenizer (and labels). A checkpoint of another family is a one-line error naming the file and both families.
+/// A classifier, language-model or image-classifier checkpoint written by `train --task classify|lm|image-classify`,
+/// loaded with its tokenizer and/or labels. A checkpoint of another family is a one-line error naming the file and both families.
 enum FamilyCheckpoint {
     struct Classifier {
         let model: EncoderClassifier
@@ -13,6 +13,11 @@ enum FamilyCheckpoint {
     struct LanguageModelBundle {
         let model: LanguageModel
         let tokenizer: AnyTokenizer
+    }
+
+    struct VisionBundle {
+        let model: VisionTransformer
+        let labels: [String]
     }
 
     /// The family stored in the checkpoint at `path` (reads the header only).
@@ -42,6 +47,17 @@ enum FamilyCheckpoint {
                                   detail: "the stored vocabulary (\(tokenizer.vocabularySize)) does not fit the model")
         }
         return LanguageModelBundle(model: model, tokenizer: tokenizer)
+    }
+
+    static func vision(_ path: String, loaded given: LoadedCheckpoint? = nil) throws -> VisionBundle {
+        let (loaded, metadata) = try given.map { ($0, $0.metadata) } ?? load(path)
+        let model = try named(path) { () throws(CheckpointError) in try loaded.model(VisionTransformer.self) }
+        let labels = try decode([String].self, ImageClassificationTask.labelsKey, metadata, path)
+        guard labels.count == model.configuration.classCount else {
+            throw CheckpointError(file: path, kind: .invalidMetadata,
+                                  detail: "the stored labels (\(labels.count)) do not fit the model's \(model.configuration.classCount) classes")
+        }
+        return VisionBundle(model: model, labels: labels)
     }
 
     private static func load(_ path: String) throws -> (LoadedCheckpoint, [String: String]) {

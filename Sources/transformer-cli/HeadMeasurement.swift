@@ -33,21 +33,15 @@ struct HeadMeasurement {
         switch try FamilyCheckpoint.family(path) {
         case .encoderDecoder:
             let checkpoint = try TrainedCheckpoint.load(path)
-            checkpoint.model.setTraining(false)
+            let transformer = try checkpoint.transformer(for: "measuring and pruning heads")
+            transformer.setTraining(false)
             let examples = try dataPath.map { try CheckpointData.pairs($0, checkpoint: checkpoint, skipInvalid: skipInvalid).encoded.examples }
-            func task(_ model: Transformer) throws -> TranslationTask {
+            func task(_ model: Transformer) throws -> TranslationTask<Transformer> {
                 _ = try needData()
                 return TranslationTask(model: model, tokenizers: checkpoint.tokenizers, training: examples ?? [], validation: examples ?? [],
                                        batchSize: .sentences(batchSize), seed: 0, maximumDecodeLength: model.configuration.maximumLength)
             }
-            return HeadMeasurement(path: path, model: checkpoint.model, headCount: checkpoint.configuration.headCount,
-                                   keptMetadata: metadata(checkpoint.loaded),
-                                   measure: { try HeadImportance.measure(try task(checkpoint.model), gradientBatches: $0, progress: $1) },
-                                   pruneIteratively: { fraction, step, onStep in
-                                       _ = try task(checkpoint.model)
-                                       return try checkpoint.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
-                                                                                      makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
-                                   })
+            return measuring(path, model: transformer, headCount: transformer.configuration.headCount, keptMetadata: metadata(checkpoint.loaded), task: task)
         case .encoderClassifier:
             let loaded = try loadedCheckpoint(path)
             let classifier = try FamilyCheckpoint.classifier(path, loaded: loaded)
@@ -57,14 +51,7 @@ struct HeadMeasurement {
                 return ClassificationTask(model: model, tokenizer: classifier.tokenizer, labels: classifier.labels, training: examples ?? [],
                                           validation: examples ?? [], batchSize: .sentences(batchSize), seed: 0)
             }
-            return HeadMeasurement(path: path, model: classifier.model, headCount: classifier.model.configuration.block.headCount,
-                                   keptMetadata: metadata(loaded),
-                                   measure: { try HeadImportance.measure(try task(classifier.model), gradientBatches: $0, progress: $1) },
-                                   pruneIteratively: { fraction, step, onStep in
-                                       _ = try task(classifier.model)
-                                       return try classifier.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
-                                                                                      makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
-                                   })
+            return measuring(path, model: classifier.model, headCount: classifier.model.configuration.block.headCount, keptMetadata: metadata(loaded), task: task)
         case .decoderLanguageModel:
             let loaded = try loadedCheckpoint(path)
             let bundle = try FamilyCheckpoint.languageModel(path, loaded: loaded)
@@ -77,15 +64,38 @@ struct HeadMeasurement {
                                          context: min(model.configuration.maximumLength, max(1, ids.count - 1)),
                                          batchSize: batchSize, seed: 0)
             }
-            return HeadMeasurement(path: path, model: bundle.model, headCount: bundle.model.configuration.block.headCount,
-                                   keptMetadata: metadata(loaded),
-                                   measure: { try HeadImportance.measure(try task(bundle.model), gradientBatches: $0, progress: $1) },
-                                   pruneIteratively: { fraction, step, onStep in
-                                       _ = try task(bundle.model)
-                                       return try bundle.model.pruningIteratively(keepFraction: fraction, stepHeads: step,
-                                                                                  makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
-                                   })
+            return measuring(path, model: bundle.model, headCount: bundle.model.configuration.block.headCount, keptMetadata: metadata(loaded), task: task)
+        case .visionTransformer:
+            let loaded = try loadedCheckpoint(path)
+            let bundle = try FamilyCheckpoint.vision(path, loaded: loaded)
+            let preprocessor = ImagePreprocessor(bundle.model.configuration)
+            let examples = try dataPath.map { path -> [ImageExample] in
+                let dataset = try TrainCommand.readImages(path, split: .test)
+                guard dataset.classes == bundle.labels else {
+                    throw CommandFailure("\(path): its classes (\(dataset.classes.joined(separator: ", "))) differ from the model's "
+                                         + "(\(bundle.labels.joined(separator: ", ")))", status: ExitCode.dataError)
+                }
+                return dataset.examples.map { ImageExample(image: preprocessor.prepared($0.image), label: $0.label) }
+            }
+            func task(_ model: VisionTransformer) throws -> ImageClassificationTask {
+                _ = try needData()
+                return ImageClassificationTask(model: model, labels: bundle.labels, training: examples ?? [], validation: examples ?? [],
+                                               batchSize: batchSize, seed: 0)
+            }
+            return measuring(path, model: bundle.model, headCount: bundle.model.configuration.block.headCount, keptMetadata: metadata(loaded), task: task)
         }
+    }
+
+    /// The measurement of `model` by the tasks `task` builds (for it and for each pruned intermediate).
+    static func measuring<T: TrainingTask>(_ path: String, model: T.Model, headCount: Int, keptMetadata: [String: String],
+                                           task: @escaping (T.Model) throws -> T) -> HeadMeasurement {
+        HeadMeasurement(path: path, model: model, headCount: headCount, keptMetadata: keptMetadata,
+                        measure: { try HeadImportance.measure(try task(model), gradientBatches: $0, progress: $1) },
+                        pruneIteratively: { fraction, step, onStep in
+                            _ = try task(model)   // fails before any work when there is no data
+                            return try model.pruningIteratively(keepFraction: fraction, stepHeads: step,
+                                                                makeTask: { try! task($0) }, onStep: { onStep($0, $1) })
+                        })
     }
 
     /// The checkpoint at `path` in evaluation mode; errors name the path as typed.

@@ -31,12 +31,18 @@ struct PlotAttentionCommand: Command {
         --text is translated greedily with transformers' generate and generation_config.json's other \
         settings, then one teacher-forced pass gives the maps; the source axis shows the SentencePiece \
         pieces and </s> (labelled <eos>), the decoder keys start with the decoder start token (<sos>).
+
+        An image model's checkpoint (train --task image-classify) takes --image instead of --text and \
+        draws, for every layer, the [CLS] query's attention to each patch as a heatmap over the image \
+        (one panel per head; the colour scale runs from 0 to the largest weight shown), with --rollout \
+        the rollout of all layers from [CLS] the same way; --format html puts them on one page.
         """
 
     static let options: [OptionSpec] = [
         .text("checkpoint", default: nil, help: "A checkpoint written by train (last or best.safetensors)."),
         ModelSource.modelOption,
-        .text("text", default: nil, required: true, help: "The text to translate and inspect."),
+        .text("text", default: nil, help: "The text to translate and inspect (required unless --image)."),
+        .text("image", default: nil, help: "An image (PNG, PGM, PPM) to inspect with a Vision Transformer checkpoint."),
         .text("out", default: nil, required: true, help: "Directory for the pictures; created if missing."),
         .choice("format", AttentionPictureFormat.self, default: .svg,
                 help: "Pictures (one per kind and layer) or one interactive page."),
@@ -50,6 +56,7 @@ struct PlotAttentionCommand: Command {
 
     let model: ModelSource
     let text: String
+    let imagePath: String?
     let out: OutputDirectory
     let format: AttentionPictureFormat
     let kind: AttentionKind?
@@ -60,7 +67,8 @@ struct PlotAttentionCommand: Command {
 
     init(parsing arguments: ParsedArguments) throws(UsageError) {
         model = try ModelSource(arguments)
-        text = arguments.text("text")!.trimmingCharacters(in: .whitespacesAndNewlines)
+        text = (arguments.text("text") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        imagePath = arguments.text("image")
         out = OutputDirectory(option: "out", path: arguments.text("out")!)
         format = arguments.choice("format", as: AttentionPictureFormat.self)
         kind = arguments.optionalChoice("kind", as: AttentionKind.self)
@@ -71,7 +79,11 @@ struct PlotAttentionCommand: Command {
     }
 
     func validate() throws(UsageError) {
-        if text.isEmpty { throw .invalidValue(option: "text", expected: "a text with at least one token", found: "an empty text") }
+        if imagePath != nil && !text.isEmpty { throw UsageError("--image: cannot be combined with --text; give one of them") }
+        if imagePath == "" { throw .invalidValue(option: "image", expected: "an image file", found: "an empty path") }
+        if imagePath == nil && text.isEmpty {
+            throw .invalidValue(option: "text", expected: "a text with at least one token", found: "an empty text")
+        }
         if out.path.isEmpty { throw .invalidValue(option: "out", expected: "a directory", found: "an empty path") }
     }
 
@@ -86,14 +98,30 @@ struct PlotAttentionCommand: Command {
         try out.check()
         if case .pretrained(let path) = model { return try plotPretrained(path) }
         let family = try FamilyCheckpoint.family(checkpointPath)
+        if family == .visionTransformer { return try plotImage() }
+        if let imagePath {
+            throw UsageError("--image: \(checkpointPath) holds \(family.description), not a Vision Transformer; "
+                             + "give --text instead of --image \(imagePath)")
+        }
         if family != .encoderDecoder { return try plotFamily(family) }
         let checkpoint = try TrainedCheckpoint.load(checkpointPath)
-        let c = checkpoint.configuration
-        if let layer, layer > c.layerCount {
-            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(c.layerCount) (the model's layers)", found: "\(layer)")
+        let sites = checkpoint.model.attentionSites
+        let layerCount = (sites.map(\.layer).max() ?? 0) + 1
+        let headCount = (sites.flatMap(\.keptHeads).max() ?? 0) + 1
+        // A recurrent model has only the decoder's attention over the encoder states (cross, one layer).
+        let kinds = AttentionKind.allCases.filter { kind in sites.contains { $0.kind == kind } }
+        if let kind, !kinds.contains(kind) {
+            throw UsageError.invalidValue(option: "kind", expected: "\(kinds.map(\.name).joined(separator: " or ")) (a "
+                                          + "\(checkpoint.model.architectureName) encoder-decoder has only that attention)", found: kind.name)
         }
-        if let head, head > c.headCount {
-            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(c.headCount) (the model's heads)", found: "\(head)")
+        if rollout && !kinds.contains(.encoderSelf) {
+            throw UsageError("--rollout: a \(checkpoint.model.architectureName) encoder-decoder has no encoder self-attention to roll out; leave --rollout out")
+        }
+        if let layer, layer > layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(layerCount) (the model's layers)", found: "\(layer)")
+        }
+        if let head, head > headCount {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(headCount) (the model's heads)", found: "\(head)")
         }
         let translator = Translator(model: checkpoint.model, tokenizers: checkpoint.tokenizers)
         let count = checkpoint.tokenizers.source.encodeIDs(text).count
@@ -103,13 +131,13 @@ struct PlotAttentionCommand: Command {
                                  status: ExitCode.dataError)
         }
         checkpoint.model.setTraining(false)
-        let report = try translator.attentionReport(for: text, maximumLength: maximumLength ?? c.maximumLength)
+        let report = try translator.attentionReport(for: text, maximumLength: maximumLength ?? checkpoint.model.maximumLength)
         if !report.unknownTokens.isEmpty {
             printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens)
                        + "; labelled with their text")
         }
         print("Translation: \(report.caption(limit: 80))")
-        try write(report, kinds: kind.map { [$0] } ?? AttentionKind.allCases, layerCount: c.layerCount)
+        try write(report, kinds: kind.map { [$0] } ?? kinds, layerCount: layerCount)
         return ExitCode.success
     }
 
@@ -144,6 +172,48 @@ struct PlotAttentionCommand: Command {
             printError("note: --text: " + TranslateCommand.unknownNote(report.unknownTokens) + "; labelled with their text")
         }
         try write(report, kinds: [available], layerCount: report.layerCount)
+        return ExitCode.success
+    }
+
+    /// An image model: the [CLS] attention of each layer and head over --image, and the rollout.
+    func plotImage() throws -> Int32 {
+        guard let imagePath else {
+            throw UsageError.invalidValue(option: "image", expected: "an image file (\(checkpointPath) holds a Vision Transformer)",
+                                          found: text.isEmpty ? "nothing" : "--text")
+        }
+        if let kind, kind != .encoderSelf {
+            throw UsageError.invalidValue(option: "kind", expected: "encoder (a Vision Transformer has only that attention)", found: kind.name)
+        }
+        if maximumLength != nil { throw UsageError("--max-len: not for an image model; leave it out") }
+        let bundle = try FamilyCheckpoint.vision(checkpointPath)
+        let image: PixelImage
+        do { image = try ImageDataset.image(at: URL(fileURLWithPath: imagePath)) }
+        catch { throw CommandFailure("\(error)", status: ExitCode.dataError) }
+        let report = ImageAttentionReport(model: bundle.model, labels: bundle.labels, image: image)
+        if let layer, layer > report.layerCount {
+            throw UsageError.invalidValue(option: "layer", expected: "an integer from 1 to \(report.layerCount) (the model's layers)", found: "\(layer)")
+        }
+        let layers = layer.map { [$0 - 1] } ?? Array(0..<report.layerCount)
+        if let head, let short = layers.first(where: { report.classRows[$0].count < head }) {
+            throw UsageError.invalidValue(option: "head", expected: "an integer from 1 to \(report.classRows[short].count) "
+                                          + "(the heads of layer \(short + 1))", found: "\(head)")
+        }
+        print("Classified: \(imagePath) -> \(report.label) " + String(format: "(%.1f%%)", 100 * report.probability))
+        var figures = layers.map { l in
+            ("encoder-layer\(l + 1)" + (head.map { "-head\($0)" } ?? ""), report.layerFigure(l, heads: head.map { [$0 - 1] }))
+        }
+        if rollout { figures.append(("encoder-rollout", report.rolloutFigure())) }
+        var files = PlotFiles(directory: out)
+        switch format {
+        case .html:
+            files.add("attention.html", text: ImageOverlayFigure.page(title: "Attention of \(checkpointPath) on \(imagePath)",
+                                                                     figures: figures.map { (name: $0.0, figure: $0.1) }))
+        case .svg, .png:
+            for (name, figure) in figures {
+                files.add(name + "." + format.rawValue, bytes: format == .svg ? Array(figure.svg().utf8) : figure.png())
+            }
+        }
+        try files.write()
         return ExitCode.success
     }
 

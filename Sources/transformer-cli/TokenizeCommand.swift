@@ -101,6 +101,8 @@ struct TokenizeCommand: Command {
         switch try FamilyCheckpoint.family(path) {
         case .encoderClassifier: return try FamilyCheckpoint.classifier(path).tokenizer
         case .decoderLanguageModel: return try FamilyCheckpoint.languageModel(path).tokenizer
+        case .visionTransformer:
+            throw CommandFailure("\(path): holds \(ModelFamily.visionTransformer.description), which has no tokenizer", status: ExitCode.usage)
         case .encoderDecoder:
             let tokenizers = try TrainedCheckpoint.load(path).tokenizers
             return side == .source ? tokenizers.source : tokenizers.target

@@ -23,13 +23,13 @@ extension TrainCommand {
         let backend = try LaunchEnvironment.backend()
         guard backend.worldSize > 1 else {
             defer { backend.finalize() }
-            return try train(nil)
+            return try runRank(nil)
         }
         let parallel = DataParallel(backend: backend)
         if !backend.isRoot { Self.silenceStandardOutput() }
         let threads = LaunchEnvironment.current?.threadsPerRank(cores: ProcessInfo.processInfo.activeProcessorCount)
         do {
-            let status = try ComputeThreads.$limit.withValue(threads) { try train(parallel) }
+            let status = try ComputeThreads.$limit.withValue(threads) { try runRank(parallel) }
             backend.finalize()
             return status
         } catch {

@@ -7,7 +7,7 @@ extension TrainCommand {
     static let largeModelParameters = 5_000_000
 
     func printSummary(settings: TrainSettings, data: TrainingData, tokenizers: TokenizerPair, training: EncodedPairs,
-                      validation: EncodedPairs, model: Transformer, batchesPerEpoch: Int,
+                      validation: EncodedPairs, model: any SequenceToSequenceModel, batchesPerEpoch: Int,
                       logDirectory: OutputDirectory, outDirectory: OutputDirectory) {
         let options = settings.options
         let grouped = TextFormatting.grouped
@@ -37,7 +37,7 @@ extension TrainCommand {
             printError("note: \(part): \(grouped(encoded.unknownTokens)) tokens in \(grouped(encoded.pairsWithUnknown)) "
                        + "pairs are not in the vocabulary; they map to <unk>")
         }
-        print("Model: " + TrainedCheckpoint.modelSummary(model.configuration, parameterCount: model.parameterCount))
+        print("Model: " + TrainedCheckpoint.modelSummary(model))
         if model.parameterCount > Self.largeModelParameters && settings.resumed == nil {
             printError("note: \(grouped(model.parameterCount)) parameters is a large model for a CPU; for a small task try "
                        + "--d-model 64 --heads 4 --layers 2 --d-ff 256")
@@ -66,6 +66,8 @@ extension TrainCommand {
             let peak = schedule.rate(at: warmup)
             return "Adam, lr = \(scale) * \(dimension)^-0.5 * min(step^-0.5, step * \(warmup)^-1.5)"
                 + " (peak \(String(format: "%.3g", peak)) at step \(warmup))"
+        case let .cosine(peak, warmup, total):
+            return "Adam, lr warms up linearly to \(peak) over \(warmup) steps, then falls as a half cosine to 0 at step \(total)"
         }
     }
 

@@ -58,15 +58,20 @@ extension TrainCommand {
 
     /// Throws for the first flag given explicitly whose setting differs from the checkpoint's.
     func checkConflicts(with checkpoint: TrainedCheckpoint, options: TrainingOptions) throws(UsageError) {
-        let c = checkpoint.configuration
+        if checkpoint.model is RecurrentEncoderDecoder {
+            for option in Self.transformerOnlyOptions where arguments.isGiven(option) {
+                throw UsageError("--\(option): the checkpoint holds a \(checkpoint.model.architectureName) encoder-decoder, "
+                                 + "which has no such setting; leave it out")
+            }
+        }
         let tokenizers = checkpoint.tokenizers
         let choices = checkpoint.tokenizerChoices
-        let stored = Self.settingText(configuration: c, options: options, sourceTokenizer: choices.source,
+        let models = modelSettingTexts(checkpoint.model)
+        let stored = Self.settingText(model: models.stored, options: options, sourceTokenizer: choices.source,
                                       targetTokenizer: choices.target,
                                       sharedVocabulary: checkpoint.dataOptions?.sharedVocabulary ?? tokenizers.isShared,
                                       data: checkpoint.dataOptions)
-        let given = Self.settingText(configuration: newConfiguration(sourceVocabularySize: c.sourceVocabularySize,
-                                                                     targetVocabularySize: c.targetVocabularySize),
+        let given = Self.settingText(model: models.given,
                                      options: newOptions(modelDimension: arguments.integer("d-model")),
                                      sourceTokenizer: sourceTokenizer, targetTokenizer: targetTokenizer,
                                      sharedVocabulary: arguments.flag("shared-vocab"), data: newDataOptions)
@@ -82,24 +87,18 @@ extension TrainCommand {
     }
 
     /// Each setting that --resume takes from the checkpoint, as text by flag name.
-    static func settingText(configuration c: TransformerConfiguration, options: TrainingOptions,
+    /// `model`: the model's settings (``settingText(_:)`` of its configuration).
+    static func settingText(model: [String: String], options: TrainingOptions,
                             sourceTokenizer: TokenizerChoice, targetTokenizer: TokenizerChoice, sharedVocabulary: Bool,
                             data: TrainDataOptions?) -> [String: String] {
-        var text: [String: String] = [
-            "d-model": "\(c.modelDimension)", "heads": "\(c.headCount)", "layers": "\(c.layerCount)",
-            "d-ff": "\(c.feedForwardDimension)", "dropout": "\(c.dropout)", "norm": c.normPlacement.rawValue,
-            "activation": c.activation.rawValue, "positional": c.positionalEncoding.rawValue,
-            "tie-embeddings": "\(c.tieTargetEmbedding)", "max-len": "\(c.maximumLength - 1)",
-            "self-attention": c.selfAttention.rawValue, "cross-attention": c.crossAttention.rawValue,
-            "attention": c.selfAttention == c.crossAttention ? c.selfAttention.rawValue
-                : "\(c.selfAttention.rawValue) self-attention and \(c.crossAttention.rawValue) cross-attention",
+        var text: [String: String] = model.merging([
             "src-tokenizer": sourceTokenizer.description, "tgt-tokenizer": targetTokenizer.description,
             "shared-vocab": "\(sharedVocabulary)",
             "batch-size": options.batchTokens == nil ? "\(options.batchSentences)" : "none (--batch-tokens)",
             "batch-tokens": options.batchTokens.map { "\($0)" } ?? "none (--batch-size)",
             "label-smoothing": "\(options.labelSmoothing)", "clip": "\(options.maximumGradientNorm ?? 0)",
             "seed": "\(options.seed)",
-        ]
+        ]) { model, _ in model }
         switch options.schedule {
         case let .constant(rate):
             text["lr"] = "\(rate)"
@@ -109,6 +108,10 @@ extension TrainCommand {
             text["lr"] = "none (the schedule)"
             text["warmup"] = "\(warmup)"
             text["lr-scale"] = "\(scale)"
+        case let .cosine(peak, warmup, _):
+            text["lr"] = "\(peak)"
+            text["warmup"] = "\(warmup)"
+            text["lr-scale"] = "none (--schedule cosine)"
         }
         if let data {
             text["min-freq"] = "\(data.minimumFrequency)"

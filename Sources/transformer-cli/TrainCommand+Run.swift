@@ -5,11 +5,12 @@ extension TrainCommand {
     /// The whole run (of this rank, with `parallel`; see `TrainCommand+Distributed.swift`). Everything that
     /// can be wrong with the command line, the data or the output directories is reported before the
     /// first training step.
-    func train(_ parallel: DataParallel?) throws -> Int32 {
+    func runRank(_ parallel: DataParallel?) throws -> Int32 {
         if let resumePath {   // the checkpoint says which task it continues
             switch try FamilyCheckpoint.family(resumePath) {
             case .encoderClassifier: return try runTask(.classify, parallel)
             case .decoderLanguageModel: return try runTask(.lm, parallel)
+            case .visionTransformer: return try runTask(.imageClassify, parallel)
             case .encoderDecoder: break
             }
         }
@@ -53,18 +54,14 @@ extension TrainCommand {
         }
 
         // 4. The model and the optimizer: new, or restored (the generator behind dropout too, above).
-        let model: Transformer
+        let model: any SequenceToSequenceModel
         let optimizer: Adam
         if let (checkpoint, resume) = settings.resumed {
             model = checkpoint.model
             optimizer = resume.optimizer
         } else {
             try tokenizers.requireSameSpecialTokens()
-            let configuration = newConfiguration(sourceVocabularySize: tokenizers.source.vocabularySize,
-                                                 targetVocabularySize: tokenizers.target.vocabularySize,
-                                                 specialTokens: tokenizers.target.specialTokens)
-            try ConfigurationOptions.validate(configuration)
-            model = try Transformer(configuration: configuration, generator: generator)
+            model = try newModel(tokenizers: tokenizers, generator: generator)
             optimizer = Adam(parameters: model.parameters, learningRate: settings.options.schedule.rate(at: 1),
                              beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
         }
@@ -81,8 +78,24 @@ extension TrainCommand {
         }
         let logger = isRoot ? try TrainingLogger(logDirectory: logDirectory.path) : nil
         defer { try? logger?.close() }
-        let trainer = Trainer(model: model, optimizer: optimizer, tokenizers: tokenizers,
-                              training: training.examples, validation: validation.examples, options: settings.options,
+        return try train(model, optimizer: optimizer, tokenizers: tokenizers, training: training.examples,
+                         validation: validation.examples, settings: settings, generator: generator,
+                         logger: logger, logDirectory: logDirectory, outDirectory: outDirectory, signals: signals,
+                         parallel: parallel)
+    }
+
+    /// Trains a translation task of either architecture (step 5 of ``runRank(_:)``, once everything is
+    /// checked); `logger` is rank 0's (nil on the other ranks).
+    func train<Model: SequenceToSequenceModel>(_ model: Model, optimizer: Adam, tokenizers: TokenizerPair,
+                                               training: [Example], validation: [Example], settings: TrainSettings,
+                                               generator: SeededGenerator, logger: TrainingLogger?, logDirectory: OutputDirectory,
+                                               outDirectory: OutputDirectory, signals: StopSignals,
+                                               parallel: DataParallel?) throws -> Int32 {
+        let isRoot = parallel?.isRoot ?? true
+        let task = TranslationTask(model: model, tokenizers: tokenizers, training: training, validation: validation,
+                                   batchSize: settings.options.batchSize, seed: settings.options.seed,
+                                   maximumDecodeLength: settings.options.maximumDecodeLength)
+        let trainer = Trainer(task: task, optimizer: optimizer, options: settings.options,
                               state: settings.resumed?.resume.state ?? TrainingState(), generator: generator,
                               checkpointDirectory: outDirectory.url, logger: logger,
                               progress: isRoot ? ProgressReporter(lineInterval: settings.options.logInterval) : nil,

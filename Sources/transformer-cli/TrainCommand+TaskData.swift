@@ -79,6 +79,11 @@ struct TaskDataOptions: Codable, Equatable {
     var seed: UInt64
     /// `--vocab-size` (learned BPE); nil in checkpoints written before it.
     var vocabularySize: Int?
+    /// `--image-size` (image-classify): the model input's side, resolved from the data when not given.
+    var imageSize: Int?
+    /// `--patch-size` and `--augment` (image-classify).
+    var patchSize: Int?
+    var augmentation: ImageAugmentation?
 
     func json() -> String {
         let encoder = JSONEncoder()

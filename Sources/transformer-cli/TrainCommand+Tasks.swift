@@ -1,7 +1,7 @@
 import Foundation
 import TransformerCore
 
-/// `train --task classify` and `train --task lm`: read the data, build the model and its task, and run the
+/// `train --task classify`, `lm` and `image-classify`: read the data, build the model and its task, and run the
 /// same ``Trainer`` (logs, checkpoints, stop signals) as translation.
 extension TrainCommand {
     func runTask(_ task: TrainTask, _ parallel: DataParallel?) throws -> Int32 {
@@ -51,13 +51,16 @@ extension TrainCommand {
             if arguments.isGiven("log-every") { options.logInterval = arguments.integer("log-every") }
             try checkWorkLeft(state: resume.state, options: options)
         }
+        let augmentation = try Self.augmentation(parsing: arguments.text("augment") ?? "none")
         let dataOptions = stored ?? TaskDataOptions(
             task: task.rawValue, data: Self.absolute(dataPath), validationData: validationDataPath.map(Self.absolute),
             validationFraction: Double(arguments.number("val-fraction")), tokenizer: sourceTokenizer,
             minimumFrequency: arguments.integer("min-freq"), lowercase: arguments.flag("lowercase"),
             maximumTokens: arguments.integer("max-len"),
             context: arguments.integer("context"), batchSize: arguments.integer("batch-size"), seed: arguments.unsignedInteger("seed"),
-            vocabularySize: arguments.integer("vocab-size"))
+            vocabularySize: arguments.integer("vocab-size"), imageSize: task == .imageClassify ? arguments.optionalInteger("image-size") : nil,
+            patchSize: task == .imageClassify ? arguments.integer("patch-size") : nil,
+            augmentation: task == .imageClassify ? augmentation : nil)
         let choice = dataOptions.tokenizer, vocabularySize = dataOptions.vocabularySize ?? TokenizerChoice.defaultVocabularySize
         let positional = arguments.choice("positional", as: TransformerConfiguration.PositionalEncodingKind.self)
         let layers = arguments.integer("layers")
@@ -92,7 +95,8 @@ extension TrainCommand {
                                                              beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
             return Trainer(task: task, optimizer: optimizer, options: options, state: resumed?.resume.state ?? TrainingState(),
                            generator: generator, checkpointDirectory: outDirectory.url, logger: logger,
-                           progress: isRoot ? ProgressReporter(lineInterval: options.logInterval) : nil,
+                           progress: isRoot ? ProgressReporter(lineInterval: options.logInterval,
+                                                               unit: T.self == ImageClassificationTask.self ? "img" : "tok") : nil,
                            shouldStop: { signals.received != nil },
                            extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()], dataParallel: parallel)
         }
@@ -188,6 +192,9 @@ extension TrainCommand {
                          + "validation tokens (\(validationName)), "
                          + "\(tokenizer.vocabularySize) \(tokenizer.name) tokens in the vocabulary, context \(context)"]
             return try train(try prepare(task, summary: lines))
+        case .imageClassify:
+            let (task, lines) = try imageTask(dataOptions, resumed: resumed?.loaded, block: block, layers: layers, generator: generator)
+            return try train(try prepare(task, summary: resumed == nil ? lines : []))
         case .translate:
             preconditionFailure("translation runs through run()")
         }

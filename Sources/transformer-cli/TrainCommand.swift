@@ -25,8 +25,18 @@ struct TrainCommand: Command {
         --task classify trains an encoder classifier on 'label<TAB>text' lines (the classes are the \
         training part's labels; texts longer than --max-len tokens are cut); --task lm trains a \
         decoder-only language model on a plain UTF-8 text in windows of --context tokens, validating on \
-        --val-data or else the last --val-fraction of the text. --resume continues a \
-        run of any task (the checkpoint says which).
+        --val-data or else the last --val-fraction of the text; --task image-classify trains a Vision \
+        Transformer on a directory of images: one sub-directory per class (PNG, PGM, PPM), or MNIST-layout \
+        IDX files (train-images-idx3-ubyte[.gz] with train-labels-idx1-ubyte[.gz]; --val-data and evaluate \
+        read the t10k-* test files of such a directory). --resume continues a run of any task (the \
+        checkpoint says which).
+
+        --architecture gru or lstm trains a recurrent encoder-decoder with attention instead of the \
+        Transformer (the baseline of Bahdanau et al. 2015): --d-model is its hidden and embedding size, \
+        --layers its recurrent layers (default 1), --attention its scoring (default additive) with \
+        --heads heads (default 1), --bidirectional reads the source both ways. The Transformer's \
+        --d-ff, --norm, --activation, --positional, --tie-embeddings and --self-attention do not apply. \
+        translate, evaluate and plot-attention (its one attention: cross) read its checkpoints alike.
 
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
@@ -76,6 +86,14 @@ struct TrainCommand: Command {
             .flag("lowercase", help: "--task classify or lm: lowercase texts before they are cut into tokens."),
             .choice("pooling", ClassifierConfiguration.Pooling.self, default: .classToken,
                     help: "--task classify: a learned [CLS] vector, or the mean of the encoder outputs."),
+            .integer("image-size", in: 1...4096, default: nil,
+                     help: "--task image-classify: the side of the square model input; other images are resized "
+                         + "(bilinear); default: the side of the first training image."),
+            .integer("patch-size", in: 1...4096, default: 4,
+                     help: "--task image-classify: the side of a square patch; must divide --image-size."),
+            .text("augment", default: "none",
+                  help: "--task image-classify: training-time changes, comma-separated: flip (horizontal, p = 1/2), "
+                      + "crop (shift by up to 2 pixels, padding with black) or crop:N (up to N); none: no change."),
         ]
         let training: [OptionSpec] = [
             .integer("epochs", in: 1...1_000_000, default: 100,
@@ -91,12 +109,24 @@ struct TrainCommand: Command {
                      help: "Warm-up steps of lr = d_model^-0.5 min(step^-0.5, step warmup^-1.5); default: 5% "
                          + "of the planned steps, from 100 to 4000."),
             .number("lr-scale", .positive, default: 1, help: "Factor on that learning rate."),
-            .number("lr", .positive, default: nil, help: "A constant learning rate instead of the schedule."),
+            .number("lr", .positive, default: nil,
+                    help: "A constant learning rate instead of the schedule; with --schedule cosine, its peak (default 0.001)."),
+            .choice("schedule", LearningRateScheduleChoice.self, default: .noam,
+                    help: "The learning-rate schedule: the paper's warm-up then 1/sqrt(step) (noam), or warm-up then a "
+                        + "half cosine to 0 at the last planned step (cosine)."),
             .number("label-smoothing", .probability, default: 0.1, help: "Label smoothing epsilon_ls."),
             .number("clip", .nonNegative, default: 1, help: "Clip gradients to this global norm; 0: no clipping."),
             .seed(default: 0, help: "Seed for the weights, the validation split, the batch order and dropout."),
         ]
-        let model = ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
+        let architecture: [OptionSpec] = [
+            .choice("architecture", ModelArchitecture.self, default: .transformer,
+                    help: "--task translate: the encoder-decoder to train: the Transformer, or a recurrent GRU or LSTM "
+                        + "encoder-decoder with attention (Bahdanau et al. 2015) whose hidden size is --d-model, with "
+                        + "--layers (default 1) layers, --attention (default additive) with --heads (default 1) heads, "
+                        + "and --dropout."),
+            .flag("bidirectional", help: "--architecture gru or lstm: read the source in both directions."),
+        ]
+        let model = architecture + ConfigurationOptions.all.filter { modelOptionNames.contains($0.name) }
         let output: [OptionSpec] = [
             .text("logdir", default: nil,
                   help: "Directory for TensorBoard events and metrics.csv; default: runs/<date-time>, "
@@ -136,7 +166,10 @@ struct TrainCommand: Command {
                                 found: "nothing")
         }
         let task = arguments.choice("task", as: TrainTask.self)
+        let text: [TrainTask] = [.translate, .classify, .lm]
         for (option, tasks) in [("lowercase", [TrainTask.classify, .lm]), ("pooling", [.classify]), ("context", [.lm]),
+                                ("image-size", [.imageClassify]), ("patch-size", [.imageClassify]), ("augment", [.imageClassify]),
+                                ("tokenizer", text), ("vocab-size", text), ("min-freq", text),
                                 ("batch-tokens", [.translate, .classify]), ("shared-vocab", [.translate]),
                                 ("src-tokenizer", [.translate]), ("tgt-tokenizer", [.translate]), ("skip-invalid", [.translate]),
                                 ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm]),
@@ -149,7 +182,10 @@ struct TrainCommand: Command {
             throw UsageError("--vocab-size: only with --tokenizer bpe (the size of the learned vocabulary), not "
                              + "\(sourceTokenizer == targetTokenizer ? sourceTokenizer.description : "\(sourceTokenizer) / \(targetTokenizer)")")
         }
-        for (option, other) in [("batch-tokens", "batch-size"), ("lr", "warmup"), ("lr", "lr-scale"),
+        if arguments.isGiven("augment") { _ = try Self.augmentation(parsing: arguments.text("augment") ?? "") }
+        let cosine = arguments.choice("schedule", as: LearningRateScheduleChoice.self) == .cosine
+        if cosine && arguments.isGiven("lr-scale") { throw UsageError("--lr-scale: not with --schedule cosine; give its peak with --lr") }
+        for (option, other) in (cosine ? [] : [("lr", "warmup"), ("lr", "lr-scale")]) + [("batch-tokens", "batch-size"),
                                 ("val-data", "val-fraction")]
         where arguments.isGiven(option) && arguments.isGiven(other) {
             throw UsageError("--\(option): cannot be combined with --\(other); give one of them")
@@ -160,7 +196,12 @@ struct TrainCommand: Command {
                 throw .invalidValue(option: path.0, expected: "a path", found: "''")
             }
         }
-        if resumePath == nil { try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10)) }
+        if resumePath == nil {
+            try validateArchitecture()
+            if architecture == .transformer {
+                try ConfigurationOptions.validate(newConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10))
+            }
+        }
     }
 
     // MARK: - Settings from the command line (a new run)
@@ -183,9 +224,18 @@ struct TrainCommand: Command {
 
     /// The training options the flags describe (epochs without --steps' adjustment, see `TrainCommand+Run`).
     func newOptions(modelDimension: Int) -> TrainingOptions {
+        if arguments.choice("schedule", as: LearningRateScheduleChoice.self) == .cosine {
+            // The total is the planned steps: filled in by sizingWarmup once the batches are known.
+            return options(schedule: .cosine(peak: arguments.optionalNumber("lr") ?? 1e-3,
+                                             warmupSteps: arguments.optionalInteger("warmup") ?? 4000, totalSteps: Int.max))
+        }
         let schedule: LearningRateSchedule = arguments.optionalNumber("lr").map { .constant($0) }
             ?? .inverseSquareRoot(modelDimension: modelDimension, warmupSteps: arguments.optionalInteger("warmup") ?? 4000,
                                   scale: arguments.number("lr-scale"))
+        return options(schedule: schedule)
+    }
+
+    func options(schedule: LearningRateSchedule) -> TrainingOptions {
         let clip = arguments.number("clip")
         return TrainingOptions(epochs: arguments.integer("epochs"), maximumSteps: arguments.optionalInteger("steps"),
                                batchSentences: arguments.integer("batch-size"),
@@ -200,8 +250,14 @@ struct TrainCommand: Command {
     /// Without --warmup (and --lr), the schedule's warm-up is sized from the steps the run plans
     /// (``TrainingOptions/defaultWarmup(plannedSteps:)``).
     func sizingWarmup(_ options: TrainingOptions, batchesPerEpoch: Int) -> TrainingOptions {
-        guard !arguments.isGiven("warmup"), case let .inverseSquareRoot(dimension, _, scale) = options.schedule else { return options }
         let planned = min(options.maximumSteps ?? Int.max, options.epochs * max(1, batchesPerEpoch))
+        if case let .cosine(peak, warmup, _) = options.schedule {
+            var sized = options
+            sized.schedule = .cosine(peak: peak, warmupSteps: arguments.isGiven("warmup") ? warmup : TrainingOptions.defaultWarmup(plannedSteps: planned),
+                                     totalSteps: planned)
+            return sized
+        }
+        guard !arguments.isGiven("warmup"), case let .inverseSquareRoot(dimension, _, scale) = options.schedule else { return options }
         var sized = options
         sized.schedule = .inverseSquareRoot(modelDimension: dimension, warmupSteps: TrainingOptions.defaultWarmup(plannedSteps: planned),
                                             scale: scale)
@@ -222,4 +278,12 @@ struct TrainCommand: Command {
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
+}
+
+/// `--schedule` of `train`.
+enum LearningRateScheduleChoice: String, CaseIterable {
+    /// The paper's: warm-up, then 1/sqrt(step) (``LearningRateSchedule/inverseSquareRoot(modelDimension:warmupSteps:scale:)``).
+    case noam
+    /// Warm-up, then a half cosine to 0 (``LearningRateSchedule/cosine(peak:warmupSteps:totalSteps:)``).
+    case cosine
 }

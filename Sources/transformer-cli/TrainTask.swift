@@ -6,4 +6,6 @@ enum TrainTask: String, CaseIterable {
     case classify
     /// A decoder-only language model on a plain text.
     case lm
+    /// A Vision Transformer on labelled images (an image folder or MNIST-layout IDX files).
+    case imageClassify = "image-classify"
 }

@@ -7,14 +7,25 @@ struct TrainedCheckpoint {
     /// The path as typed.
     let path: String
     let loaded: LoadedCheckpoint
-    let model: Transformer
+    /// The encoder-decoder: a ``Transformer`` or a recurrent ``RecurrentEncoderDecoder`` (`--architecture`).
+    let model: any SequenceToSequenceModel
     let record: TrainingRecord
     /// The CLI's data settings, when the checkpoint has them (`train` writes them).
     let dataOptions: TrainDataOptions?
     let tokenizers: TokenizerPair
 
-    var configuration: TransformerConfiguration { model.configuration }
     var url: URL { URL(fileURLWithPath: path) }
+
+    /// The model as a Transformer, for what only a Transformer has (heads to measure and prune); a
+    /// recurrent checkpoint is a one-line error naming the file, its architecture and `command`.
+    func transformer(for command: String) throws(CheckpointError) -> Transformer {
+        guard let transformer = model as? Transformer else {
+            throw CheckpointError(file: path, kind: .wrongFamily,
+                                  detail: "holds a \(model.architectureName) encoder-decoder; \(command) needs a Transformer "
+                                      + "(train --architecture transformer)")
+        }
+        return transformer
+    }
 
     /// Loads everything and checks that the tokenizers fit the model: each vocabulary's size is the
     /// model's vocabulary size on that side.
@@ -24,20 +35,23 @@ struct TrainedCheckpoint {
             CheckpointError(file: path, kind: error.kind, detail: error.detail)
         }
         let loaded: LoadedCheckpoint
-        let model: Transformer
+        let model: any SequenceToSequenceModel
         let record: TrainingRecord
         let tokenizers: TokenizerPair
-        do {
+        do throws(CheckpointError) {
             loaded = try Checkpoint.load(from: URL(fileURLWithPath: path), generator: generator)
-            model = try loaded.model(Transformer.self)
+            guard let encoderDecoder = loaded.sequenceToSequenceModel else {
+                throw CheckpointError(file: path, kind: .wrongFamily,
+                                      detail: "holds \(loaded.family.description), but \(ModelFamily.encoderDecoder.description) is needed")
+            }
+            model = encoderDecoder
             record = try TrainingRecord(metadata: loaded.metadata, file: path)
             tokenizers = try record.requireTokenizers(file: path)
         } catch {
             throw named(error)
         }
-        let c = model.configuration
-        for (side, tokenizer, size) in [("source", tokenizers.source, c.sourceVocabularySize),
-                                        ("target", tokenizers.target, c.targetVocabularySize)]
+        for (side, tokenizer, size) in [("source", tokenizers.source, model.sourceVocabularySize),
+                                        ("target", tokenizers.target, model.targetVocabularySize)]
         where tokenizer.vocabularySize != size {
             throw CheckpointError(file: path, kind: .invalidMetadata,
                                   detail: "the \(side) vocabulary has \(tokenizer.vocabularySize) tokens but the model's \(side) vocabulary size is \(size)")
@@ -57,7 +71,23 @@ struct TrainedCheckpoint {
 
     /// One line describing the model: "64 d_model, 4 heads, 2 layers, d_ff 256: 204,830 parameters".
     var modelSummary: String {
-        Self.modelSummary(configuration, parameterCount: model.parameterCount)
+        Self.modelSummary(model)
+    }
+
+    /// The summary line of either architecture.
+    static func modelSummary(_ model: any SequenceToSequenceModel) -> String {
+        if let recurrent = model as? RecurrentEncoderDecoder {
+            return recurrentSummary(recurrent.configuration, parameterCount: model.parameterCount)
+        }
+        return modelSummary((model as! Transformer).configuration, parameterCount: model.parameterCount)
+    }
+
+    /// "24,866 parameters (GRU, hidden 32, 1 layer, bidirectional encoder, additive attention with 1 head, ...)".
+    static func recurrentSummary(_ c: RecurrentConfiguration, parameterCount: Int) -> String {
+        "\(TextFormatting.grouped(parameterCount)) parameters (\(c.architecture.title), hidden \(c.hiddenSize), "
+            + "\(c.layerCount) layer\(c.layerCount == 1 ? "" : "s")\(c.bidirectional ? ", bidirectional encoder" : ""), "
+            + "\(c.attention.rawValue) attention with \(c.headCount) head\(c.headCount == 1 ? "" : "s"), dropout \(c.dropout), "
+            + "up to \(c.maximumLength - 1) tokens a side)"
     }
 
     static func modelSummary(_ c: TransformerConfiguration, parameterCount: Int) -> String {

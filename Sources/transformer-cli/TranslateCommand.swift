@@ -75,7 +75,7 @@ struct TranslateCommand: Command {
         // Empty inputs are answered without the model; the rest are decoded together.
         let nonEmpty = trimmed.indices.filter { !trimmed[$0].isEmpty }
         let decoded = try translator.translate(nonEmpty.map { trimmed[$0] }, search: decoding.search,
-                                               maximumLength: decoding.maximumLength ?? checkpoint.configuration.maximumLength)
+                                               maximumLength: decoding.maximumLength ?? checkpoint.model.maximumLength)
         var results = trimmed.map {
             Translator.Translation(input: $0, output: "", tokens: [], ids: [], logProbability: 0, isComplete: true,
                                    unknownTokens: [])

@@ -42,7 +42,7 @@ public enum BeamSearch {
 
     /// The best hypothesis (highest score) for one source. See
     /// ``nBest(model:sources:beamWidth:lengthPenalty:maximumLength:count:startToken:endToken:)``.
-    public static func decode(model: Transformer, source: [Int], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
+    public static func decode(model: any SequenceToSequenceModel, source: [Int], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
                               maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil,
                               finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> Hypothesis {
         try nBest(model: model, sources: [source], beamWidth: beamWidth, lengthPenalty: lengthPenalty,
@@ -51,7 +51,7 @@ public enum BeamSearch {
     }
 
     /// The best hypothesis for each source, in order.
-    public static func decode(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
+    public static func decode(model: any SequenceToSequenceModel, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
                               maximumLength: Int, startToken: Int? = nil, endToken: Int? = nil,
                               finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> [Hypothesis] {
         try nBest(model: model, sources: sources, beamWidth: beamWidth, lengthPenalty: lengthPenalty,
@@ -71,7 +71,7 @@ public enum BeamSearch {
     ///   - count: how many hypotheses to return per source (at least 1 comes back).
     ///   - finishedSlots: whether the beam narrows as hypotheses end (the default) or is refilled.
     /// - Throws: ``DecodingError`` for invalid ids, lengths or arguments, before any decoding.
-    public static func nBest(model: Transformer, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
+    public static func nBest(model: any SequenceToSequenceModel, sources: [[Int]], beamWidth: Int = 4, lengthPenalty: Float = 0.6,
                              maximumLength: Int, count: Int, startToken: Int? = nil,
                              endToken: Int? = nil, finishedSlots: FinishedSlots = .narrow) throws(DecodingError) -> [[Hypothesis]] {
         let settings = try DecodingSettings(model: model, maximumLength: maximumLength,
@@ -83,12 +83,12 @@ public enum BeamSearch {
         }
         let penalty = LengthPenalty(alpha: lengthPenalty)
         guard settings.maximumLength > 0 else {
-            _ = try SourceBatch(sources, configuration: model.configuration)
+            _ = try SourceBatch(sources, model: model)
             return sources.map { _ in [.empty] }
         }
-        let decoder = try IncrementalDecoder(model: model, sources: sources)
+        let decoder = try model.stepDecoder(sources: sources)
         var beams = sources.indices.map { _ in BeamState(penalty: penalty) }
-        let vocabulary = model.configuration.targetVocabularySize
+        let vocabulary = model.targetVocabularySize
         for step in 0..<settings.maximumLength {
             // Rows of the decoder: the alive hypotheses of each unfinished source, source by source.
             let tokens = beams.flatMap { $0.isDone ? [] : $0.alive.map { $0.tokens.last ?? settings.startToken } }

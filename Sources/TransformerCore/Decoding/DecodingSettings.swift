@@ -7,9 +7,9 @@ struct DecodingSettings {
     /// Whether each target id may be emitted: everything but padding and `<sos>`.
     let emittable: [Bool]
 
-    init(model: Transformer, maximumLength: Int, startToken: Int?, endToken: Int?) throws(DecodingError) {
+    init(model: any SequenceToSequenceModel, maximumLength: Int, startToken: Int?, endToken: Int?) throws(DecodingError) {
         let startToken = startToken ?? model.specialTokens.start, endToken = endToken ?? model.specialTokens.end
-        let vocabulary = model.configuration.targetVocabularySize
+        let vocabulary = model.targetVocabularySize
         guard maximumLength >= 0 else {
             throw .invalidArgument(name: "maximumLength", expected: "a number of tokens >= 0", found: "\(maximumLength)")
         }
@@ -20,6 +20,6 @@ struct DecodingSettings {
         guard emittable.contains(true) else { throw .nothingToEmit(vocabularySize: vocabulary) }
         self.startToken = startToken
         self.endToken = endToken
-        self.maximumLength = min(maximumLength, model.configuration.maximumLength)
+        self.maximumLength = min(maximumLength, model.maximumLength)
     }
 }

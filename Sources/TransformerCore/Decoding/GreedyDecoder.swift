@@ -31,14 +31,14 @@ public enum GreedyDecoder {
     ///   - batchSize: how many sources share one batched decoder.
     /// - Returns: one ``Hypothesis`` per source, in order.
     /// - Throws: ``DecodingError`` for invalid ids, lengths or arguments, before any decoding.
-    public static func decode(model: Transformer, sources: [[Int]], maximumLength: Int,
+    public static func decode(model: any SequenceToSequenceModel, sources: [[Int]], maximumLength: Int,
                               startToken: Int? = nil, endToken: Int? = nil, batchSize: Int = 64) throws(DecodingError) -> [Hypothesis] {
         let settings = try DecodingSettings(model: model, maximumLength: maximumLength,
                                             startToken: startToken, endToken: endToken)
         guard batchSize >= 1 else {
             throw .invalidArgument(name: "batchSize", expected: "at least 1", found: "\(batchSize)")
         }
-        _ = try SourceBatch(sources, configuration: model.configuration)   // validate everything up front
+        _ = try SourceBatch(sources, model: model)   // validate everything up front
         // Longest first, ties in input order, so each batch holds similar lengths.
         let order = sources.indices.sorted { (sources[$0].count, $1) > (sources[$1].count, $0) }
         var results = [Hypothesis](repeating: .empty, count: sources.count)
@@ -51,18 +51,18 @@ public enum GreedyDecoder {
     }
 
     /// Decodes one source; see ``decode(model:sources:maximumLength:startToken:endToken:batchSize:)``.
-    public static func decode(model: Transformer, source: [Int], maximumLength: Int,
+    public static func decode(model: any SequenceToSequenceModel, source: [Int], maximumLength: Int,
                               startToken: Int? = nil, endToken: Int? = nil) throws(DecodingError) -> Hypothesis {
         try decode(model: model, sources: [source], maximumLength: maximumLength,
                    startToken: startToken, endToken: endToken)[0]
     }
 
     /// One batch: every row steps together; a row that emits `<eos>` leaves the batch.
-    static func decodeBatch(model: Transformer, sources: [[Int]], settings: DecodingSettings) throws(DecodingError) -> [Hypothesis] {
+    static func decodeBatch(model: any SequenceToSequenceModel, sources: [[Int]], settings: DecodingSettings) throws(DecodingError) -> [Hypothesis] {
         var hypotheses = [Hypothesis](repeating: .empty, count: sources.count)
         guard settings.maximumLength > 0, !sources.isEmpty else { return hypotheses }
-        let decoder = try IncrementalDecoder(model: model, sources: sources)
-        let vocabulary = model.configuration.targetVocabularySize
+        let decoder = try model.stepDecoder(sources: sources)
+        let vocabulary = model.targetVocabularySize
         var active = Array(sources.indices)                          // row r decodes source active[r]
         var tokens = [Int](repeating: settings.startToken, count: sources.count)
         for _ in 0..<settings.maximumLength {

@@ -14,16 +14,27 @@ struct SourceBatch {
     let padded: [[Int]]
 
     init(_ sources: [[Int]], configuration: TransformerConfiguration) throws(DecodingError) {
+        try self.init(sources, maximumLength: configuration.maximumLength,
+                      vocabularySize: configuration.sourceVocabularySize, padding: configuration.specialTokens.padding)
+    }
+
+    /// The same checks for any sequence-to-sequence model (its longest source and source vocabulary).
+    init(_ sources: [[Int]], model: any SequenceToSequenceModel) throws(DecodingError) {
+        try self.init(sources, maximumLength: model.maximumLength, vocabularySize: model.sourceVocabularySize,
+                      padding: model.specialTokens.padding)
+    }
+
+    init(_ sources: [[Int]], maximumLength: Int, vocabularySize: Int, padding: Int) throws(DecodingError) {
         for (index, source) in sources.enumerated() {
-            guard source.count <= configuration.maximumLength else {
-                throw .sourceTooLong(source: index, length: source.count, maximum: configuration.maximumLength)
+            guard source.count <= maximumLength else {
+                throw .sourceTooLong(source: index, length: source.count, maximum: maximumLength)
             }
-            if let position = source.firstIndex(where: { $0 < 0 || $0 >= configuration.sourceVocabularySize }) {
+            if let position = source.firstIndex(where: { $0 < 0 || $0 >= vocabularySize }) {
                 throw .sourceTokenOutOfVocabulary(source: index, position: position, token: source[position],
-                                                  vocabularySize: configuration.sourceVocabularySize)
+                                                  vocabularySize: vocabularySize)
             }
         }
         let length = max(1, sources.map(\.count).max() ?? 1)
-        padded = sources.map { $0 + Array(repeating: configuration.specialTokens.padding, count: length - $0.count) }
+        padded = sources.map { $0 + Array(repeating: padding, count: length - $0.count) }
     }
 }

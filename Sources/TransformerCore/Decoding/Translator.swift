@@ -51,16 +51,17 @@ public struct Translator {
         }
     }
 
-    public let model: Transformer
+    /// A ``Transformer`` or a ``RecurrentEncoderDecoder``.
+    public let model: any SequenceToSequenceModel
     public let tokenizers: TokenizerPair
 
-    public init(model: Transformer, tokenizers: TokenizerPair) {
+    public init(model: any SequenceToSequenceModel, tokenizers: TokenizerPair) {
         self.model = model
         self.tokenizers = tokenizers
     }
 
     /// The longest source text, in tokens, the model can encode: its `maximumLength` minus the `<eos>`.
-    public var maximumSourceTokens: Int { model.configuration.maximumLength - 1 }
+    public var maximumSourceTokens: Int { model.maximumLength - 1 }
 
     /// The source ids of `text` followed by `<eos>`, and the tokens that became `<unk>`.
     public func sourceIDs(_ text: String) -> (ids: [Int], unknownTokens: [String]) {

@@ -16,6 +16,16 @@ extension TranslationTask {
     }
 }
 
+extension ImageClassificationTask {
+    /// The images of each share keep their augmentation draws, which depend only on (epoch, image).
+    public func batches(epoch: Int, rank: Int, of ranks: Int) -> [ImageBatch?]? {
+        batches(epoch: epoch).map { batch in
+            let mine = DataParallel.share(of: batch.members, rank: rank, ranks: ranks)
+            return mine.isEmpty ? nil : ImageBatch(members: mine, epoch: epoch)
+        }
+    }
+}
+
 extension ClassificationTask {
     public func batches(epoch: Int, rank: Int, of ranks: Int) -> [ClassificationBatch?]? {
         planner.plan(epoch: epoch).map { members in

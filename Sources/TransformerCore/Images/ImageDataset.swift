@@ -6,16 +6,38 @@ import Foundation
 ///   class, holding its images (PNG, binary PGM / PPM, recognised by their first bytes); classes sorted by
 ///   name, files by name within a class; hidden files (starting with ".") skipped;
 /// - an MNIST-layout directory: `train-images-idx3-ubyte` with `train-labels-idx1-ubyte` (and `t10k-*` for
-///   the test split), each optionally gzipped (`.gz`); classes are the label values "0" ... "9" (or up to
-///   the largest label).
+///   the test split), each optionally gzipped (`.gz`); classes are the lines of its `classes.txt` when it
+///   has one, else the label values "0" ... "9" (or up to the largest label).
 public struct ImageDataset: Sendable {
     /// Class names, in label order.
     public let classes: [String]
     /// The images with their labels (indices into ``classes``), in file order.
     public let examples: [(image: PixelImage, label: Int)]
 
+    /// In an MNIST-layout directory, an optional file naming the classes, one a line in label order
+    /// (Fashion-MNIST's "T-shirt/top", "Trouser", ...); without it the classes are "0", "1", ...
+    public static let classNamesFile = "classes.txt"
+
     /// The MNIST file prefix of each split.
     public enum Split: String, Sendable { case train, test }
+
+    /// Whether `directory` holds MNIST-layout files (any `train-` or `t10k-images-idx3-ubyte[.gz]`).
+    public static func isMNISTLayout(_ directory: URL) -> Bool {
+        ["train", "t10k"].contains { prefix in
+            ["", ".gz"].contains { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte\($0)").path) }
+        }
+    }
+
+    /// Reads `directory` in whichever layout it has: the `split` of an MNIST-layout directory, or else an
+    /// image folder (which has no splits; `split` is then ignored).
+    public static func read(_ directory: URL, split: Split) throws(ImageDatasetError) -> ImageDataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ImageDatasetError("\(directory.path): expected a directory of images (one sub-directory per class, or MNIST "
+                                    + "IDX files), found \(FileManager.default.fileExists(atPath: directory.path) ? "a file" : "nothing")")
+        }
+        return isMNISTLayout(directory) ? try mnist(directory, split: split) : try imageFolder(directory)
+    }
 
     /// Reads an image folder. Errors name the file: "DIR/cat/3.png: IDAT chunk at byte 33: CRC mismatch ...".
     public static func imageFolder(_ directory: URL) throws(ImageDatasetError) -> ImageDataset {
@@ -58,7 +80,18 @@ public struct ImageDataset: Sendable {
             throw ImageDatasetError("\(labelsURL.path): \(labels.count) labels for the \(images.count) images of \(imagesURL.lastPathComponent)")
         }
         let classCount = max(10, (labels.max() ?? 0) + 1)
-        return ImageDataset(classes: (0..<classCount).map(String.init),
+        var classes = (0..<classCount).map(String.init)
+        let namesURL = directory.appendingPathComponent(classNamesFile)
+        if let data = FileManager.default.contents(atPath: namesURL.path) {
+            let names = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            guard names.count >= (labels.max() ?? 0) + 1, Set(names).count == names.count else {
+                throw ImageDatasetError("\(namesURL.path): expected \(classCount) distinct class names, one a line, found "
+                                        + "\(names.count)\(Set(names).count == names.count ? "" : " with repeats")")
+            }
+            classes = names
+        }
+        return ImageDataset(classes: classes,
                             examples: (0..<images.count).map { (images.image($0), labels[$0]) })
     }
 

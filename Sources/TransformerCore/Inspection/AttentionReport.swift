@@ -50,8 +50,9 @@ public struct AttentionReport: Equatable, Sendable {
             + Self.split(attention.decoderSelf, .decoderSelf, queries: queryLabels, keys: decoderKeys)
             + Self.split(attention.decoderCross, .decoderCross, queries: queryLabels, keys: sourceLabels)
         self.init(input: input, sourceTokens: sourceTokens, output: output, outputTokens: outputTokens,
-                  isComplete: isComplete, unknownTokens: unknownTokens, layerCount: attention.encoderSelf.count,
-                  headCount: attention.encoderSelf.first?.shape[1] ?? 0, maps: maps, axisNoun: nil)
+                  isComplete: isComplete, unknownTokens: unknownTokens,
+                  layerCount: max(attention.encoderSelf.count, attention.decoderSelf.count, attention.decoderCross.count),
+                  headCount: (attention.encoderSelf + attention.decoderCross).first?.shape[1] ?? 0, maps: maps, axisNoun: nil)
     }
 
     /// A report of the given maps (the other families' reports, see `AttentionReport+Families.swift`).

@@ -30,6 +30,8 @@ public final class ProgressReporter {
     public let isTerminal: Bool
     public let lineInterval: Int
     public let minimumRedrawInterval: Double
+    /// What the throughput counts, e.g. "tok" (tokens, printed "tok/s") or "img" (images).
+    public let unit: String
     private let output: (String) -> Void
     private let terminalWidth: () -> Int
     private let clock: () -> Double
@@ -44,11 +46,12 @@ public final class ProgressReporter {
     ///   - isTerminal: draw a live bar; default: whether standard output is a terminal (isatty).
     ///   - lineInterval: steps between plain lines when not a terminal, at least 1.
     ///   - minimumRedrawInterval: seconds between bar redraws (0.1: at most 10 a second).
+    ///   - unit: what the step's count counts, shown as "<unit>/s" ("tok": target tokens; "img": images).
     ///   - terminalWidth: columns available; default: the terminal's (TIOCGWINSZ), or 80.
     ///   - clock: monotonic seconds.
     ///   - output: where text goes; default: standard output, flushed after each piece.
     public init(isTerminal: Bool = ProgressReporter.standardOutputIsTerminal(), lineInterval: Int = 50,
-                minimumRedrawInterval: Double = 0.1,
+                minimumRedrawInterval: Double = 0.1, unit: String = "tok",
                 terminalWidth: @escaping () -> Int = ProgressReporter.standardOutputWidth,
                 clock: @escaping () -> Double = ProgressReporter.monotonicSeconds,
                 output: @escaping (String) -> Void = ProgressReporter.writeToStandardOutput) {
@@ -56,6 +59,7 @@ public final class ProgressReporter {
         self.isTerminal = isTerminal
         self.lineInterval = lineInterval
         self.minimumRedrawInterval = minimumRedrawInterval
+        self.unit = unit
         self.terminalWidth = terminalWidth
         self.clock = clock
         self.output = output
@@ -103,7 +107,7 @@ public final class ProgressReporter {
         let elapsed = clock() - epochStart
         let meanLoss = lossCount > 0 ? Self.formatLoss(Float(lossSum / Double(lossCount))) : "n/a"
         var summary = "\(epochLabel) done: \(Self.grouped(completedSteps)) step\(completedSteps == 1 ? "" : "s"), mean loss \(meanLoss), "
-            + "\(Self.rate(tokenCount, elapsed)) tok/s, \(Self.formatDuration(elapsed))"
+            + "\(Self.rate(tokenCount, elapsed)) \(unit)/s, \(Self.formatDuration(elapsed))"
         if !extra.isEmpty { summary += ", " + extra }
         emitLine(summary)
     }
@@ -153,7 +157,7 @@ public final class ProgressReporter {
     /// Room for "400/400 loss 0.1234 123,456 tok/s ETA 1:02:05": both step counts at full width, a
     /// 6-character loss, 7-character tok/s, 7-character ETA.
     static func reservedSuffixLength(stepCount: Int) -> Int {
-        2 * String(stepCount).count + "/ loss  tok/s ETA ".count + 6 + 7 + 7
+        2 * String(stepCount).count + "/ loss  tok/s ETA ".count + 6 + 7 + 7   // "img" is as long as "tok"
     }
 
     /// "120/400 loss 1.234 5,321 tok/s ETA 0:42".
@@ -164,7 +168,7 @@ public final class ProgressReporter {
         let steps = String(completedSteps), total = String(stepCount)
         let padding = isTerminal ? String(repeating: " ", count: max(0, total.count - steps.count)) : ""
         return "\(padding)\(steps)/\(total) loss \(Self.formatLoss(lastLoss)) "
-            + "\(Self.rate(tokenCount, elapsed)) tok/s ETA \(Self.formatDuration(remaining))"
+            + "\(Self.rate(tokenCount, elapsed)) \(unit)/s ETA \(Self.formatDuration(remaining))"
     }
 
     // MARK: - Formatting

@@ -53,3 +53,11 @@ extension LanguageModel {
                                headCount: configuration.block.headCount)
     }
 }
+
+extension VisionTransformer {
+    /// The encoder's self-attentions.
+    public var attentionSites: [AttentionSite] {
+        encoder.attentionSites(selfKind: .encoderSelf, prunedHeads: configuration.prunedHeads ?? PrunedHeads(),
+                               headCount: configuration.block.headCount)
+    }
+}

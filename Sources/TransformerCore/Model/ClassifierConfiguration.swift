@@ -1,6 +1,6 @@
 /// Every hyperparameter of the ``EncoderClassifier``, in one validated value: the shared
 /// ``BlockConfiguration``, the number of encoder blocks, the vocabulary, the classes and the pooling.
-public struct ClassifierConfiguration: Equatable, Sendable, Codable {
+public struct ClassifierConfiguration: Equatable, Sendable, Codable, PrunableConfiguration {
     /// How the encoder's outputs become one vector per text.
     public enum Pooling: String, Sendable, Codable, CaseIterable {
         /// A learned `[CLS]` vector is put before the tokens; its encoder output is the text's vector

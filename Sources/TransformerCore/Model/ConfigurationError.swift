@@ -5,6 +5,8 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
         case sourceVocabularySize, targetVocabularySize, modelDimension, headCount, layerCount
         case feedForwardDimension, dropout, maximumLength, layerNormEpsilon
         case vocabularySize, classCount, specialTokens
+        /// The image models' sizes and pixel normalisation (``VisionConfiguration``).
+        case imageSize, patchSize, channelCount, pixelNormalization
         /// The heads pruning removed (``PrunedHeads``).
         case prunedHeads
         /// The sizes together describe a model too large to allocate.

@@ -14,7 +14,7 @@
 ///     generator: SeededGenerator(seed: 0))
 /// let logits = model([[4, 5, 6], [7, 8, 0]])   // [2, 2]
 /// ```
-public final class EncoderClassifier: TransformerModel {
+public final class EncoderClassifier: ConfiguredModel {
     public static let family = ModelFamily.encoderClassifier
 
     public let configuration: ClassifierConfiguration
@@ -45,15 +45,7 @@ public final class EncoderClassifier: TransformerModel {
         [("embedding", embedding), ("positionalEncoding", positionalEncoding), ("encoder", encoder), ("head", head)]
     }
     public var specialTokens: SpecialTokens { configuration.specialTokens }
-    public var configurationJSON: String { sortedJSON(configuration) }
 
-    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
-
-    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
-        var c = configuration
-        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
-        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
-    }
 
     /// The longest text, in tokens, the model takes (one position goes to `[CLS]`).
     public var maximumTokens: Int { configuration.maximumLength - (classToken == nil ? 0 : 1) }

@@ -14,7 +14,7 @@
 ///     generator: SeededGenerator(seed: 0))
 /// let logits = model([[5, 6, 7, 8]])   // [1, 4, 30]
 /// ```
-public final class LanguageModel: TransformerModel {
+public final class LanguageModel: ConfiguredModel {
     public static let family = ModelFamily.decoderLanguageModel
 
     public let configuration: LanguageModelConfiguration
@@ -46,15 +46,7 @@ public final class LanguageModel: TransformerModel {
         [("embedding", embedding), ("positionalEncoding", positionalEncoding), ("decoder", decoder), ("projection", projection)]
     }
     public var specialTokens: SpecialTokens { configuration.specialTokens }
-    public var configurationJSON: String { sortedJSON(configuration) }
 
-    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
-
-    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
-        var c = configuration
-        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
-        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
-    }
 
     /// Logits `[B, T, V]` and each block's causal self-attention weights `[B, H, T, T]`. With a `cache`,
     /// `ids` holds one new token per row at position `cache.length` and no weights are returned.

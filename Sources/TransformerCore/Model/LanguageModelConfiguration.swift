@@ -1,5 +1,5 @@
 /// Every hyperparameter of the decoder-only ``LanguageModel``, in one validated value.
-public struct LanguageModelConfiguration: Equatable, Sendable, Codable {
+public struct LanguageModelConfiguration: Equatable, Sendable, Codable, PrunableConfiguration {
     /// V, the vocabulary size (special tokens included).
     public var vocabularySize: Int
     public var block: BlockConfiguration

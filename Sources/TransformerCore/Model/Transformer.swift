@@ -17,7 +17,7 @@
 ///                             generator: SeededGenerator(seed: 0))
 /// let logits = model(source: [[3, 4, 5]], targetInput: [[1, 3, 4]])   // [1, 3, 10]
 /// ```
-public final class Transformer: TransformerModel {
+public final class Transformer: ConfiguredModel {
     public static let family = ModelFamily.encoderDecoder
 
     public let configuration: TransformerConfiguration
@@ -68,15 +68,7 @@ public final class Transformer: TransformerModel {
 
     /// The padding, start, end and unknown ids (from the configuration).
     public var specialTokens: SpecialTokens { configuration.specialTokens }
-    public var configurationJSON: String { sortedJSON(configuration) }
 
-    public var prunedHeads: PrunedHeads { configuration.prunedHeads ?? PrunedHeads() }
-
-    public func rebuilt(prunedHeads: PrunedHeads) throws(ConfigurationError) -> Self {
-        var c = configuration
-        c.prunedHeads = prunedHeads.isEmpty ? nil : prunedHeads
-        return try Self(configuration: c, generator: SeededGenerator(seed: 0))
-    }
 
     /// Encodes source ids `[B, S]` into memory `[B, S, C]`; also returns the source mask `[B, 1, 1, S]`
     /// and each encoder layer's self-attention weights `[B, H, S, S]`.

@@ -4,7 +4,7 @@
 /// d_ff 2048, P_drop 0.1. Two deviations from the paper are the defaults here and are configurable:
 /// pre-norm residuals (`normPlacement = .pre`, more stable to train; the paper is `.post`) and
 /// untied target embedding / projection weights (the paper ties them: `tieTargetEmbedding = true`).
-public struct TransformerConfiguration: Equatable, Sendable, Codable {
+public struct TransformerConfiguration: Equatable, Sendable, Codable, PrunableConfiguration {
     /// Where LayerNorm sits in each residual connection (see ``BlockConfiguration/NormPlacement``).
     public typealias NormPlacement = BlockConfiguration.NormPlacement
     /// The feed-forward non-linearity.

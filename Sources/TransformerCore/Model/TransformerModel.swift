@@ -8,6 +8,8 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case encoderClassifier = "encoder-classifier"
     /// ``LanguageModel``: a decoder-only stack of causal blocks (next-token prediction, generation).
     case decoderLanguageModel = "decoder-lm"
+    /// ``VisionTransformer``: image patches through an encoder and a classification head.
+    case visionTransformer = "vision-transformer"
 
     /// What the family is for, for messages ("holds a decoder-only language model").
     public var description: String {
@@ -15,20 +17,19 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
         case .encoderDecoder: "an encoder-decoder (translation) model"
         case .encoderClassifier: "an encoder classifier"
         case .decoderLanguageModel: "a decoder-only language model"
+        case .visionTransformer: "a Vision Transformer (image classifier)"
         }
     }
 }
 
-/// What every model family shares: parameters by name (``Layer``), special tokens, an encoding of its
-/// configuration for checkpoints, and inference mode. The three families are ``Transformer``,
-/// ``EncoderClassifier`` and ``LanguageModel``; they share ``TransformerBlock`` and ``TransformerStack``.
+/// What every model family shares: parameters by name (``Layer``), an encoding of its configuration for
+/// checkpoints, its attention sites, and inference mode. (Special tokens belong to the text families'
+/// configurations, not to this protocol: an image model has none.) The families are ``Transformer`` (or,
+/// for the same encoder-decoder family, the recurrent ``RecurrentEncoderDecoder``), ``EncoderClassifier``,
+/// ``LanguageModel`` and ``VisionTransformer``; the Transformers share ``TransformerBlock`` and ``TransformerStack``.
 public protocol TransformerModel: Layer {
     /// The family, as stored in checkpoints.
     static var family: ModelFamily { get }
-    /// The padding, start, end and unknown ids.
-    var specialTokens: SpecialTokens { get }
-    /// Every model embeds positions; its dropout tells whether the model is in training mode.
-    var positionalEncoding: PositionalEncoding { get }
     /// The configuration as JSON with sorted keys (the checkpoint's `configuration` metadata).
     var configurationJSON: String { get }
     /// Every attention layer with its place in the model (see ``AttentionSite``).
@@ -44,9 +45,17 @@ extension TransformerModel {
     /// The family of this model.
     public var family: ModelFamily { Self.family }
 
-    /// Whether the model is in training mode (dropout on), read from its positional-encoding dropout, which
-    /// every model has. ``Layer/setTraining(_:)`` always switches the whole tree, so one layer tells.
-    var isInTrainingMode: Bool { positionalEncoding.dropout.isTraining }
+    /// Whether the model is in training mode (dropout on), read from its first ``Dropout`` layer (every
+    /// model has one: the positional encoding's in a Transformer, the embeddings' in a recurrent model).
+    /// ``Layer/setTraining(_:)`` always switches the whole tree, so one layer tells.
+    var isInTrainingMode: Bool {
+        func firstDropout(_ layer: any Layer) -> Dropout? {
+            if let dropout = layer as? Dropout { return dropout }
+            for child in layer.children { if let found = firstDropout(child.layer) { return found } }
+            return nil
+        }
+        return firstDropout(self)?.isTraining ?? false
+    }
 
     /// Runs `body` as inference: dropout off (``Layer/setTraining(_:)`` false) and no graph recorded
     /// (``Tensor/withoutGradients(_:)``). The training flag is restored afterwards, so decoding a

@@ -237,6 +237,11 @@ public enum Checkpoint {
             return configuration
         }
         switch family {
+        case .encoderDecoder where architecture(of: json) != nil:   // a recurrent encoder-decoder (gru, lstm)
+            let c = try decoded(RecurrentConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try RecurrentEncoderDecoder(configuration: c, generator: g)
+            }
         case .encoderDecoder:
             let c = try decoded(TransformerConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
             return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
@@ -252,7 +257,22 @@ public enum Checkpoint {
             return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
                 try LanguageModel(configuration: c, generator: g)
             }
+        case .visionTransformer:
+            let c = try decoded(VisionConfiguration.self) { (c) throws(ConfigurationError) in try c.validate() }
+            return StoredConfiguration(family: family, json: sortedJSON(c), parameterCount: c.parameterCount) { g throws(ConfigurationError) in
+                try VisionTransformer(configuration: c, generator: g)
+            }
         }
+    }
+
+    /// The `architecture` field of an encoder-decoder's configuration JSON other than "transformer" (a
+    /// ``RecurrentConfiguration``'s `gru` or `lstm`, or an unknown name, which its decoding then reports);
+    /// nil for a Transformer, whose configuration has no such field.
+    static func architecture(of json: String) -> String? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        guard let value = object?["architecture"] else { return nil }
+        let name = value as? String
+        return name == "transformer" ? nil : name ?? "\(value)"
     }
 
     /// One line for a `Swift.DecodingError`, naming the field.

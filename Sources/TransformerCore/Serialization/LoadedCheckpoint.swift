@@ -26,13 +26,22 @@ public struct LoadedCheckpoint {
     /// ``CheckpointError/Kind/wrongFamily`` naming both families.
     public func model<M: TransformerModel>(_ type: M.Type) throws(CheckpointError) -> M {
         guard let typed = model as? M else {
+            // The same family in another architecture (a recurrent encoder-decoder asked for as a Transformer)
+            // names both architectures; otherwise both families.
+            if model.family == M.family, let held = model as? any SequenceToSequenceModel {
+                throw CheckpointError(file: file, kind: .wrongFamily,
+                                      detail: "holds a \(held.architectureName) encoder-decoder, but a \(M.self) encoder-decoder is needed")
+            }
             throw CheckpointError(file: file, kind: .wrongFamily,
                                   detail: "holds \(model.family.description), but \(M.family.description) is needed")
         }
         return typed
     }
 
-    /// The encoder-decoder's configuration, for checkpoints of that family (nil otherwise).
+    /// The encoder-decoder model (a ``Transformer`` or ``RecurrentEncoderDecoder``), nil for other families.
+    public var sequenceToSequenceModel: (any SequenceToSequenceModel)? { model as? any SequenceToSequenceModel }
+
+    /// The Transformer encoder-decoder's configuration (nil for other families and recurrent models).
     public var configuration: TransformerConfiguration? { (model as? Transformer)?.configuration }
 }
 

@@ -82,6 +82,8 @@ extension Tensor {
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s) }
     public static func + (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: s) }
     public static func - (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: -s) }
+    /// s - a, as in the gates' 1 - z.
+    public static func - (s: Float, a: Tensor) -> Tensor { a.affine(scale: -1, shift: s) }
     public static func / (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1 / s) }
     public static prefix func - (a: Tensor) -> Tensor { a.affine(scale: -1) }
 }

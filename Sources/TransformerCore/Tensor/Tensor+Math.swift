@@ -29,6 +29,14 @@ extension Tensor {
     /// y = tanh x; dy/dx = 1 - y^2.
     public func tanh() -> Tensor { unary(Foundation.tanh, derivative: { _, y in 1 - y * y }) }
 
+    /// y = sigmoid(x) = 1 / (1 + e^-x); dy/dx = y (1 - y). The gate non-linearity of the GRU and LSTM
+    /// cells (see ``GRUCell``, ``LSTMCell``). Written as e^x / (1 + e^x) for x < 0 so that e^-x never
+    /// overflows.
+    public func sigmoid() -> Tensor {
+        unary({ x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
+              derivative: { _, y in y * (1 - y) })
+    }
+
     /// y = max(0, x); dy/dx = 1 for x > 0, else 0.
     /// (Written out rather than through ``unary(_:derivative:)``: plain loops that vectorize.)
     public func relu() -> Tensor {

@@ -21,7 +21,7 @@ extension SeededGenerator {
 
 extension Array {
     /// Fisher-Yates from the back: for i = n-1 ... 1, swap element i with element j, j uniform in 0...i.
-    mutating func seededShuffle(using generator: SeededGenerator) {
+    public mutating func seededShuffle(using generator: SeededGenerator) {
         guard count > 1 else { return }
         for i in stride(from: count - 1, to: 0, by: -1) {
             swapAt(i, generator.nextIndex(below: i + 1))
@@ -29,7 +29,7 @@ extension Array {
     }
 
     /// A shuffled copy (see ``seededShuffle(using:)``).
-    func seededShuffled(using generator: SeededGenerator) -> [Element] {
+    public func seededShuffled(using generator: SeededGenerator) -> [Element] {
         var copy = self
         copy.seededShuffle(using: generator)
         return copy

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The learning rate as a function of the training step (counted from 1).
 public enum LearningRateSchedule: Equatable, Sendable, Codable {
     /// The paper's schedule (§5.3), with an extra scale factor:
@@ -9,6 +11,13 @@ public enum LearningRateSchedule: Equatable, Sendable, Codable {
     case inverseSquareRoot(modelDimension: Int, warmupSteps: Int, scale: Float)
     /// A fixed rate.
     case constant(Float)
+    /// Linear warm-up to `peak`, then a half cosine down to 0 at `totalSteps` (Loshchilov & Hutter 2017,
+    /// without restarts; the schedule ViT and most image models train with):
+    ///
+    ///     lr(step) = peak * step / warmup                                              step <= warmup
+    ///     lr(step) = peak * (1 + cos(pi * (step - warmup) / (total - warmup))) / 2      warmup < step <= total
+    ///     lr(step) = 0                                                                 step > total
+    case cosine(peak: Float, warmupSteps: Int, totalSteps: Int)
 
     /// The rate for `step` >= 1.
     public func rate(at step: Int) -> Float {
@@ -20,6 +29,12 @@ public enum LearningRateSchedule: Equatable, Sendable, Codable {
             let warmup = Double(Swift.max(warmupSteps, 1))
             let rate = Double(scale) / Double(modelDimension).squareRoot() * Swift.min(1 / s.squareRoot(), s / (warmup * warmup.squareRoot()))
             return Float(rate)
+        case let .cosine(peak, warmupSteps, totalSteps):
+            let warmup = Swift.max(warmupSteps, 1)
+            if step <= warmup { return peak * Float(Swift.max(step, 1)) / Float(warmup) }
+            guard step <= totalSteps, totalSteps > warmup else { return 0 }
+            let progress = Double(step - warmup) / Double(totalSteps - warmup)
+            return Float(Double(peak) * (1 + cos(Double.pi * progress)) / 2)
         }
     }
 }

@@ -194,7 +194,7 @@ public struct TrainingSummary {
     }
 }
 
-extension Trainer where Task == TranslationTask {
+extension Trainer where Task == TranslationTask<Transformer> {
     /// A trainer of the encoder-decoder on translation pairs (a ``TranslationTask`` made from the arguments).
     public convenience init(model: Transformer, optimizer: Adam, tokenizers: TokenizerPair,
                             training: [Example], validation: [Example], options: TrainingOptions, state: TrainingState = TrainingState(),

@@ -1,10 +1,11 @@
-/// Sequence-to-sequence training of the encoder-decoder ``Transformer`` on tokenized pairs: batches of
-/// similar lengths (``BatchPlanner``), teacher-forced cross-entropy, and validation by loss, token
-/// accuracy, and greedy decoding's exact match and character error rate.
-public final class TranslationTask: TrainingTask {
-    public static let name = "translate"
+/// Sequence-to-sequence training of an encoder-decoder (the ``Transformer``, or the recurrent
+/// ``RecurrentEncoderDecoder``: any ``SequenceToSequenceModel``) on tokenized pairs: batches of similar
+/// lengths (``BatchPlanner``), teacher-forced cross-entropy, and validation by loss, token accuracy, and
+/// greedy decoding's exact match and character error rate.
+public final class TranslationTask<Model: SequenceToSequenceModel>: TrainingTask {
+    public static var name: String { "translate" }
 
-    public let model: Transformer
+    public let model: Model
     public let tokenizers: TokenizerPair
     public let training: [Example]
     public let validation: [Example]
@@ -13,7 +14,7 @@ public final class TranslationTask: TrainingTask {
     public let maximumDecodeLength: Int
     let planner: BatchPlanner
 
-    public init(model: Transformer, tokenizers: TokenizerPair, training: [Example], validation: [Example],
+    public init(model: Model, tokenizers: TokenizerPair, training: [Example], validation: [Example],
                 batchSize: BatchPlanner.Size, seed: UInt64, maximumDecodeLength: Int) {
         self.model = model
         self.tokenizers = tokenizers
@@ -30,7 +31,7 @@ public final class TranslationTask: TrainingTask {
 
     /// CE(model(source, targetInput), targetOutput), padding ignored.
     public func loss(on batch: Batch, labelSmoothing: Float) -> (loss: Tensor, tokenCount: Int) {
-        let logits = model(source: batch.source, targetInput: batch.targetInput)                   // [B, T, V]
+        let logits = model.logits(source: batch.source, targetInput: batch.targetInput)            // [B, T, V]
         return (crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding,
                              labelSmoothing: labelSmoothing), batch.tokenCount)
     }

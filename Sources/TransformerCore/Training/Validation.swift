@@ -24,14 +24,14 @@ public struct TeacherForcedReport: Equatable, Sendable {
 /// Runs the model over `examples` in batches of `batchSize` (planned with seed 0, so the result does not
 /// depend on the caller's seed) and returns the loss per token and the token accuracy. The model's
 /// training flag is restored afterwards.
-public func teacherForcedMetrics(model: Transformer, examples: [Example],
+public func teacherForcedMetrics(model: any SequenceToSequenceModel, examples: [Example],
                                  batchSize: BatchPlanner.Size) throws -> TeacherForcedReport {
     try model.inferring { () throws -> TeacherForcedReport in
         var lossSum: Double = 0, tokens = 0, correct = 0
         guard !examples.isEmpty else { return TeacherForcedReport(loss: 0, tokenAccuracy: Accuracy(correct: 0, total: 0)) }
         let planner = BatchPlanner(examples: examples, size: batchSize, seed: 0)
         for batch in planner.batches(of: examples, epoch: 0, specialTokens: model.specialTokens) {
-            let logits = model(source: batch.source, targetInput: batch.targetInput)             // [B, T, V]
+            let logits = model.logits(source: batch.source, targetInput: batch.targetInput)      // [B, T, V]
             let loss = crossEntropy(logits: logits, targets: batch.targetOutput, ignoreIndex: model.specialTokens.padding)
             lossSum += Double(loss.item) * Double(batch.tokenCount)
             tokens += batch.tokenCount
@@ -45,7 +45,7 @@ public func teacherForcedMetrics(model: Transformer, examples: [Example],
 /// Evaluates `model` on `examples` in evaluation mode without gradients: teacher-forced loss and token
 /// accuracy over batches, then greedy decoding of every source for exact match and CER. The model's
 /// training flag is restored afterwards.
-public func validate(model: Transformer, examples: [Example], tokenizers: TokenizerPair,
+public func validate(model: any SequenceToSequenceModel, examples: [Example], tokenizers: TokenizerPair,
                      batchSize: BatchPlanner.Size, maximumDecodeLength: Int, sampleCount: Int) throws -> ValidationReport {
     let teacherForced = try teacherForcedMetrics(model: model, examples: examples, batchSize: batchSize)
     let hypotheses = try GreedyDecoder.decode(model: model, sources: examples.map { $0.source + [model.specialTokens.end] },

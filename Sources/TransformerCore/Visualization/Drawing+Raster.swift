@@ -27,6 +27,10 @@ extension Drawing {
                     let t = height > 1 ? Float(height - 1 - band) / Float(height - 1) : 0
                     image.fill(x: x, y: y + band, width: width, height: 1, scale.color(for: lower + (upper - lower) * t))
                 }
+            case let .image(x, y, picture):
+                for row in 0..<picture.height {
+                    for column in 0..<picture.width { image.plot(x: x + column, y: y + row, picture[column, row]) }
+                }
             case let .text(placement):
                 Self.draw(placement, into: &image)
             case .beginGroup, .endGroup:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SVG output of a ``Drawing``.
 ///
 /// One element per line, integer coordinates (polyline points with one decimal), a white background
@@ -46,6 +48,10 @@ extension Drawing {
             }
             return "<defs><linearGradient id=\"\(id)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\(stops.joined())</linearGradient></defs>"
                 + "<rect class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" fill=\"url(#\(id))\"/>"
+        case let .image(x, y, picture):
+            let data = Data(PNGEncoder.encode(picture)).base64EncodedString()
+            return "<image x=\"\(x)\" y=\"\(y)\" width=\"\(picture.width)\" height=\"\(picture.height)\" "
+                + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(data)\"/>"
         case let .text(placement):
             return textElement(placement)
         case let .beginGroup(className, title):

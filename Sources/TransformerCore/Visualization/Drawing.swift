@@ -38,6 +38,8 @@ enum DrawingCommand: Sendable {
     case polyline(points: [(x: Double, y: Double)], color: RGB, name: String)
     /// A vertical colour bar: `scale`'s upper end at the top, lower end at the bottom.
     case colorRamp(x: Int, y: Int, width: Int, height: Int, scale: ColorScale)
+    /// A picture drawn at (x, y), one image pixel per picture pixel (SVG: an embedded PNG).
+    case image(x: Int, y: Int, RasterImage)
     /// A short text run.
     case text(TextPlacement)
     /// Opens an SVG `<g class="...">` group with a `data-title`; ignored by the raster renderer.

@@ -17,6 +17,7 @@ struct CLIHelpTests {
           train                   Train a translator, a classifier or a language model.
           translate               Translate texts with a checkpoint or an opus-mt model.
           classify                Label texts with a trained classifier.
+          classify-image          Classify images with a trained Vision Transformer.
           generate                Continue a prompt with a trained language model.
           tokenize                Show the token ids or pieces of texts.
           evaluate                Score a checkpoint on held-out data.
@@ -93,7 +94,7 @@ struct CLIHelpTests {
     @Test func trainHelpListsModelFlagsButNotVocabularySizes() {
         let names = TrainCommand.options.map(\.name)
         for name in ["d-model", "heads", "layers", "d-ff", "dropout", "norm", "activation", "positional", "tie-embeddings",
-                     "attention", "self-attention", "cross-attention"] {
+                     "attention", "self-attention", "cross-attention", "architecture", "bidirectional"] {
             #expect(names.contains(name), "--\(name) missing")
         }
         #expect(!names.contains("src-vocab") && !names.contains("tgt-vocab"))

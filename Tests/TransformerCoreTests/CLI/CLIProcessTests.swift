@@ -117,7 +117,7 @@ struct CLIProcessTests {
     @Test func unknownCommandIsUsageError() throws {
         let run = try CLITool.run(["modle"])
         #expect(run.status == 64, "\(run)")
-        #expect(run.errorLines == ["error: unknown command 'modle'; expected one of: model, train, translate, classify, generate, tokenize, evaluate, score, heads, prune, bench, plot-attention, plot-loss, "
+        #expect(run.errorLines == ["error: unknown command 'modle'; expected one of: model, train, translate, classify, classify-image, generate, tokenize, evaluate, score, heads, prune, bench, plot-attention, plot-loss, "
                                  + "plot-positional-encoding; did you mean 'model'?"])
     }
 

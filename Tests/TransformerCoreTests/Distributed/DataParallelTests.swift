@@ -58,6 +58,16 @@ import Testing
         }
     }
 
+    @Test func imageSharesAreTheGlobalBatchesDealtOut() throws {
+        let task = try DistributedFixtures.imageTask()
+        for (index, batch) in task.batches(epoch: 1).enumerated() {
+            let parts = (0..<2).map { task.batches(epoch: 1, rank: $0, of: 2)![index]! }
+            #expect(parts.map(\.members) == [DataParallel.share(of: batch.members, rank: 0, ranks: 2),
+                                              DataParallel.share(of: batch.members, rank: 1, ranks: 2)])
+            #expect(parts.allSatisfy { $0.epoch == 1 })
+        }
+    }
+
     @Test func aBatchSmallerThanTheRanksLeavesEmptyShares() throws {
         let task = try DistributedFixtures.translationTask(batchSentences: 2)
         let shares = task.batches(epoch: 0, rank: 2, of: 3)!

@@ -82,6 +82,16 @@ import Testing
         }
     }
 
+    @Test func imageClassificationRanksTrainLikeOneProcess() throws {
+        try TrainingFixtures.withTemporaryDirectory { directory in
+            let make = { (g: SeededGenerator) in (try F.imageTask(generator: g), Adam?.none, TrainingState()) }
+            let one = try F.train(ranks: 1, options: F.options(steps: 4), directory: directory.appendingPathComponent("1"), makeTask: make)[0]
+            let three = try F.train(ranks: 3, options: F.options(steps: 4), directory: directory.appendingPathComponent("3"), makeTask: make)
+            #expect(F.bitwiseEqual(three))
+            #expect(F.largestDifference(three[0], one) <= F.sameComputation)
+        }
+    }
+
     /// 3 steps on 2 ranks, saved, then resumed on 3 ranks to step 6: the run of one process for 6 steps.
     @Test func aRunResumesOnAnotherNumberOfRanks() throws {
         try TrainingFixtures.withTemporaryDirectory { directory in
@@ -151,8 +161,8 @@ import Testing
 /// A task that keeps the protocol's default (no shares).
 final class WholeBatchTask: TrainingTask {
     static let name = "whole"
-    let inner: TranslationTask
-    init(inner: TranslationTask) { self.inner = inner }
+    let inner: TranslationTask<Transformer>
+    init(inner: TranslationTask<Transformer>) { self.inner = inner }
     var model: Transformer { inner.model }
     func batches(epoch: Int) -> [Batch] { inner.batches(epoch: epoch) }
     func loss(on batch: Batch, labelSmoothing: Float) -> (loss: Tensor, tokenCount: Int) { inner.loss(on: batch, labelSmoothing: labelSmoothing) }

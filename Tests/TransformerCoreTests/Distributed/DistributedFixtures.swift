@@ -10,7 +10,7 @@ enum DistributedFixtures {
     /// The Training tests' word-reversal data on a model like theirs, with `dropout` (0: deterministic,
     /// so that N ranks and one process draw no masks at all).
     static func translationTask(batchSentences: Int = 4, dropout: Float = 0, seed: UInt64 = 3,
-                                generator: SeededGenerator? = nil) throws -> TranslationTask {
+                                generator: SeededGenerator? = nil) throws -> TranslationTask<Transformer> {
         let (training, validation, tokenizers) = try TrainingFixtures.data()
         var configuration = TrainingFixtures.configuration(vocabulary: tokenizers.source.vocabularySize)
         configuration.dropout = dropout
@@ -35,6 +35,16 @@ enum DistributedFixtures {
         let model = try TaskTests.languageModel(vocabulary: tokenizer.vocabularySize, maximumLength: 8, generator: generator)
         return LanguageModelTask(model: model, tokenizer: tokenizer, trainingIDs: Array(ids.prefix(96)),
                                  validationIDs: Array(ids.suffix(16)), validationCharacters: 16, context: 8, batchSize: 5, seed: 3)
+    }
+
+    /// The Vision Transformer tests' bright-square images on their tiny ViT, augmented (random crops:
+    /// each image's draws depend only on the epoch and the image, so a share sees the same pixels).
+    static func imageTask(generator: SeededGenerator = SeededGenerator(seed: 3)) throws -> ImageClassificationTask {
+        let vit = try VisionTransformer(configuration: VisionTransformerTests.configuration(), generator: generator)
+        return ImageClassificationTask(model: vit, labels: ["left", "right", "bottom"],
+                                       training: VisionTransformerTests.squares(count: 30, seed: 11),
+                                       validation: VisionTransformerTests.squares(count: 6, seed: 12), batchSize: 7,
+                                       augmentation: ImageAugmentation(cropPadding: 1), seed: 3)
     }
 
     /// Options with clipping on (so the global norm matters) and label smoothing.
@@ -80,7 +90,7 @@ enum DistributedFixtures {
     }
 
     /// A translation run continued from `checkpoint`: its model, Adam and state (and generator state).
-    static func resumed(from checkpoint: URL, generator: SeededGenerator) throws -> (task: TranslationTask, optimizer: Adam?, state: TrainingState) {
+    static func resumed(from checkpoint: URL, generator: SeededGenerator) throws -> (task: TranslationTask<Transformer>, optimizer: Adam?, state: TrainingState) {
         let loaded = try Checkpoint.load(from: checkpoint, generator: generator)
         let resume = try TrainingResume(checkpoint: loaded, generator: generator)
         let (training, validation, tokenizers) = try TrainingFixtures.data()

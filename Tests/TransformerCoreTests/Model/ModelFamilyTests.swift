@@ -182,6 +182,7 @@ import Testing
             case let m as EncoderClassifier: return m([[4, 5, 6], [7, 8, 0]])
             case let m as LanguageModel: return m([[4, 5, 6], [7, 8, 9]])
             case let m as Transformer: return m(source: [[3, 4, 5]], targetInput: [[1, 3, 4]])
+            case let m as VisionTransformer: return m(randomTensor([2, m.configuration.channelCount, 8, 8], seed: 4))
             default: fatalError("unknown family")
             }
         }.scalars.map(\.bitPattern)
@@ -193,6 +194,10 @@ import Testing
         case .encoderDecoder: return F.model(F.tiedConfiguration, seed: 11)
         case .encoderClassifier: return try classifier(.classToken, dropout: 0.1, seed: 11)
         case .decoderLanguageModel: return try languageModel(tied: true, dropout: 0.1, seed: 11)
+        case .visionTransformer:
+            var c = VisionTransformerTests.configuration(channels: 3, dropout: 0.1)
+            c.pixelMean = [0.4, 0.5, 0.6]
+            return try VisionTransformer(configuration: c, generator: SeededGenerator(seed: 11))
         }
     }
 

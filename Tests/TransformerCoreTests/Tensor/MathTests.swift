@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TransformerCore
 
-/// Elementwise functions: exp, log, sqrt, tanh, relu, gelu.
+/// Elementwise functions: exp, log, sqrt, tanh, sigmoid, relu, gelu.
 @Suite struct MathTests {
     @Test func forwardValues() {
         let x = Tensor(shape: [4], scalars: [-2, -0.5, 0, 1])
@@ -37,6 +37,15 @@ import Testing
         expectGradientsMatch([(x * 2).detached()]) { weightedSum($0[0].tanh()) }
         expectGradientsMatch([awayFromZero]) { weightedSum($0[0].relu()) }
         expectGradientsMatch([(x * 3).detached()]) { weightedSum($0[0].gelu()) }
+        expectGradientsMatch([(x * 3).detached()]) { weightedSum($0[0].sigmoid()) }
+        expectGradientsMatch([x]) { weightedSum(1 - $0[0]) }   // s - x, the gates' 1 - z
+    }
+
+    @Test func sigmoidValuesAndSaturation() {
+        let x = Tensor(shape: [5], scalars: [-2, 0, 1, -200, 200])
+        // 1 / (1 + e^2), 1/2, 1 / (1 + e^-1); far out it saturates to 0 and 1 without NaN or overflow.
+        expectClose(x.sigmoid(), Tensor(shape: [5], scalars: [0.11920292, 0.5, 0.7310586, 0, 1]),
+                    tolerance: Tolerance.exact)
     }
 
     @Test func reluGradientIsTheStepFunction() {

@@ -39,8 +39,19 @@ import Testing
         #expect([1, 10, 1_000_000].map(constant.rate(at:)) == [3e-4, 3e-4, 3e-4])
     }
 
+    /// Warm-up 10 to 1e-3, then a half cosine to 0 at step 110: half way (step 60) is half the peak.
+    @Test func cosineWarmsUpThenFallsToZero() {
+        let cosine = LearningRateSchedule.cosine(peak: 1e-3, warmupSteps: 10, totalSteps: 110)
+        #expect(abs(cosine.rate(at: 1) - 1e-4) < 1e-9 && abs(cosine.rate(at: 10) - 1e-3) < 1e-9)
+        #expect(abs(cosine.rate(at: 60) - 5e-4) < 1e-8)
+        #expect(abs(cosine.rate(at: 35) - Float(1e-3 * (1 + cos(Double.pi / 4)) / 2)) < 1e-8)
+        #expect(cosine.rate(at: 110) == 0 && cosine.rate(at: 500) == 0)
+        let rates = (10...110).map(cosine.rate(at:))
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
     @Test func roundTripsThroughJSON() throws {
-        for schedule in [paper, .constant(0.5)] {
+        for schedule in [paper, .constant(0.5), .cosine(peak: 0.01, warmupSteps: 3, totalSteps: 40)] {
             let data = try JSONEncoder().encode(schedule)
             #expect(try JSONDecoder().decode(LearningRateSchedule.self, from: data) == schedule)
         }

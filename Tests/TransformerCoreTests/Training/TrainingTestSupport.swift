@@ -35,7 +35,7 @@ enum TrainingFixtures {
 
     /// A fresh run: model and Adam from `seed`, a Trainer writing into `directory`.
     static func newTrainer(options: TrainingOptions, directory: URL, logger: TrainingLogger? = nil,
-                           shouldStop: @escaping () -> Bool = { false }) throws -> Trainer<TranslationTask> {
+                           shouldStop: @escaping () -> Bool = { false }) throws -> Trainer<TranslationTask<Transformer>> {
         let (training, validation, tokenizers) = try data()
         let generator = SeededGenerator(seed: options.seed)
         let model = try Transformer(configuration: configuration(vocabulary: tokenizers.source.vocabularySize),
@@ -49,7 +49,7 @@ enum TrainingFixtures {
 
     /// A Trainer continuing the run saved in `checkpoint`, with `epochs` / `maximumSteps` changed.
     static func resumedTrainer(from checkpoint: URL, epochs: Int, maximumSteps: Int? = nil,
-                               directory: URL) throws -> Trainer<TranslationTask> {
+                               directory: URL) throws -> Trainer<TranslationTask<Transformer>> {
         let (training, validation, tokenizers) = try data()
         let generator = SeededGenerator(seed: 12345)   // its state is restored from the checkpoint
         let loaded = try Checkpoint.load(from: checkpoint, generator: generator)
