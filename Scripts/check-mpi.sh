@@ -6,7 +6,8 @@
 #      ends with the same bits ("Ranks agree"), and mpirun exits 0;
 #   2. only rank 0 writes files: the ranks run in different working directories (mpirun's
 #      colon-separated app contexts, one --wdir each) with a relative --logdir; rank 1's stays empty;
-#   3. lm on 3 ranks (--oversubscribe on 2 cores) and classify on 2 ranks, each against 1 process;
+#   3. lm on 3 ranks (--oversubscribe on 2 cores), classify on 2 ranks, image-classify (a folder of
+#      generated PGM images, augmented) on 3 ranks and a GRU translator on 2 ranks, each against 1 process;
 #   4. resume on another number of ranks: 3 steps on 2 ranks, resumed on 3 ranks to step 6, against
 #      1 process for 6 steps;
 #   5. resume on the same number of ranks with dropout 0.1: 3 + 3 steps on 2 ranks end bitwise equal
@@ -41,6 +42,21 @@ trap 'rm -rf "$work"' EXIT
 head -240 Data/pig-latin-small.tsv > "$work/pairs.tsv"
 head -200 Data/sentiment-train.tsv > "$work/texts.tsv"
 head -c 6000 Data/shakespeare-train.txt > "$work/play.txt"
+python3 - "$work/images" <<'PY'
+# 3 classes of 8x8 grey images (where a bright square sits), 10 each, as binary PGM files.
+import os, random, sys
+rng = random.Random(5)
+for label, name in enumerate(["left", "right", "bottom"]):
+    os.makedirs(os.path.join(sys.argv[1], name))
+    for i in range(10):
+        pixels = bytearray(rng.randrange(60) for _ in range(64))
+        for y in range(8):
+            for x in range(8):
+                if (label == 0 and y < 4 and x < 4) or (label == 1 and y < 4 and x >= 4) or (label == 2 and y >= 4):
+                    pixels[y * 8 + x] = 180 + rng.randrange(70)
+        with open(os.path.join(sys.argv[1], name, f"{i}.pgm"), "wb") as f:
+            f.write(b"P5 8 8 255\n" + bytes(pixels))
+PY
 model=(--d-model 32 --heads 4 --layers 1 --d-ff 64)
 translate=(train --data "$work/pairs.tsv" "${model[@]}" --batch-size 16 --log-every 2 --dropout 0)
 compare=(python3 "$root/Scripts/compare-checkpoints.py")
@@ -91,7 +107,7 @@ else
 fi
 if [ -z "$(ls -A "$work/rank1")" ]; then echo "ok: rank 1 wrote nothing"; else fail "rank 1 wrote $(ls -A "$work/rank1")"; fi
 
-echo "== 3. lm on 3 ranks, classify on 2 ranks"
+echo "== 3. lm on 3 ranks, classify on 2, image-classify on 3, a GRU translator on 2"
 lm=(train --task lm --data "$work/play.txt" "${model[@]}" --context 32 --batch-size 8 --dropout 0 --steps 5 --log-every 1)
 run lm-one "$cli" "${lm[@]}" --logdir "$work/lm1"
 run lm-three "${mpirun[@]}" -np 3 --oversubscribe "$cli" "${lm[@]}" --logdir "$work/lm3"
@@ -102,6 +118,18 @@ run classify-one "$cli" "${classify[@]}" --logdir "$work/c1"
 run classify-two "${mpirun[@]}" -np 2 "$cli" "${classify[@]}" --logdir "$work/c2"
 agreed classify-two 2
 same "classify: 2 ranks = 1 process" "$work/c1/last.safetensors" "$work/c2/last.safetensors" --skip-key-bias
+
+image=(train --task image-classify --data "$work/images" --d-model 16 --heads 2 --layers 1 --d-ff 32 --patch-size 4
+       --batch-size 7 --dropout 0 --steps 4 --log-every 1 --val-fraction 0.2 --augment crop:1)
+run image-one "$cli" "${image[@]}" --logdir "$work/i1"
+run image-three "${mpirun[@]}" -np 3 --oversubscribe "$cli" "${image[@]}" --logdir "$work/i3"
+agreed image-three 3
+same "image-classify: 3 ranks = 1 process" "$work/i1/last.safetensors" "$work/i3/last.safetensors" --skip-key-bias
+gru=(train --data "$work/pairs.tsv" --architecture gru --d-model 32 --layers 1 --batch-size 16 --dropout 0 --steps 4 --log-every 1)
+run gru-one "$cli" "${gru[@]}" --logdir "$work/g1"
+run gru-two "${mpirun[@]}" -np 2 "$cli" "${gru[@]}" --logdir "$work/g2"
+agreed gru-two 2
+same "GRU translator: 2 ranks = 1 process" "$work/g1/last.safetensors" "$work/g2/last.safetensors"
 
 echo "== 4. resume on another number of ranks (2 -> 3)"
 run resume-first "${mpirun[@]}" -np 2 "$cli" "${translate[@]}" --steps 3 --logdir "$work/r"
