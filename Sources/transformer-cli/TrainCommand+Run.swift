@@ -2,19 +2,20 @@ import Foundation
 import TransformerCore
 
 extension TrainCommand {
-    /// The whole run. Everything that can be wrong with the command line, the data or the output
-    /// directories is reported before the first training step.
-    func run() throws -> Int32 {
+    /// The whole run (of this rank, with `parallel`; see `TrainCommand+Distributed.swift`). Everything that
+    /// can be wrong with the command line, the data or the output directories is reported before the
+    /// first training step.
+    func runRank(_ parallel: DataParallel?) throws -> Int32 {
         if let resumePath {   // the checkpoint says which task it continues
             switch try FamilyCheckpoint.family(resumePath) {
-            case .encoderClassifier: return try runTask(.classify)
-            case .decoderLanguageModel: return try runTask(.lm)
-            case .visionTransformer: return try runTask(.imageClassify)
+            case .encoderClassifier: return try runTask(.classify, parallel)
+            case .decoderLanguageModel: return try runTask(.lm, parallel)
+            case .visionTransformer: return try runTask(.imageClassify, parallel)
             case .encoderDecoder: break
             }
         }
         let task = arguments.choice("task", as: TrainTask.self)
-        if task != .translate { return try runTask(task) }
+        if task != .translate { return try runTask(task, parallel) }
         let signals = StopSignals { number in
             printError("\n\(StopSignals.name(number)): finishing the current step, then saving last.safetensors "
                        + "(send it again to quit at once without saving)")
@@ -70,32 +71,39 @@ extension TrainCommand {
                      model: model, batchesPerEpoch: planner.plan(epoch: settings.resumed?.resume.state.completedEpochs ?? 0).count,
                      logDirectory: logDirectory, outDirectory: outDirectory)
         if let number = signals.received { return stoppedBeforeTraining(number) }
-        try logDirectory.create()
-        try outDirectory.create()
-        let logger = try TrainingLogger(logDirectory: logDirectory.path)
-        defer { try? logger.close() }
+        let isRoot = Self.beforeWriting(parallel)
+        if isRoot {
+            try logDirectory.create()
+            try outDirectory.create()
+        }
+        let logger = isRoot ? try TrainingLogger(logDirectory: logDirectory.path) : nil
+        defer { try? logger?.close() }
         return try train(model, optimizer: optimizer, tokenizers: tokenizers, training: training.examples,
                          validation: validation.examples, settings: settings, generator: generator,
-                         logger: logger, logDirectory: logDirectory, outDirectory: outDirectory, signals: signals)
+                         logger: logger, logDirectory: logDirectory, outDirectory: outDirectory, signals: signals,
+                         parallel: parallel)
     }
 
-    /// Trains a translation task of either architecture (step 5 of ``run()``, once everything is checked).
+    /// Trains a translation task of either architecture (step 5 of ``runRank(_:)``, once everything is
+    /// checked); `logger` is rank 0's (nil on the other ranks).
     func train<Model: SequenceToSequenceModel>(_ model: Model, optimizer: Adam, tokenizers: TokenizerPair,
                                                training: [Example], validation: [Example], settings: TrainSettings,
-                                               generator: SeededGenerator, logger: TrainingLogger, logDirectory: OutputDirectory,
-                                               outDirectory: OutputDirectory, signals: StopSignals) throws -> Int32 {
+                                               generator: SeededGenerator, logger: TrainingLogger?, logDirectory: OutputDirectory,
+                                               outDirectory: OutputDirectory, signals: StopSignals,
+                                               parallel: DataParallel?) throws -> Int32 {
+        let isRoot = parallel?.isRoot ?? true
         let task = TranslationTask(model: model, tokenizers: tokenizers, training: training, validation: validation,
                                    batchSize: settings.options.batchSize, seed: settings.options.seed,
                                    maximumDecodeLength: settings.options.maximumDecodeLength)
         let trainer = Trainer(task: task, optimizer: optimizer, options: settings.options,
                               state: settings.resumed?.resume.state ?? TrainingState(), generator: generator,
                               checkpointDirectory: outDirectory.url, logger: logger,
-                              progress: ProgressReporter(lineInterval: settings.options.logInterval),
+                              progress: isRoot ? ProgressReporter(lineInterval: settings.options.logInterval) : nil,
                               shouldStop: { signals.received != nil },
-                              extraMetadata: [TrainDataOptions.metadataKey: settings.data.json()])
+                              extraMetadata: [TrainDataOptions.metadataKey: settings.data.json()], dataParallel: parallel)
         let summary = try runTrainer(trainer)
-        try logger.close()
-        writeLossPlot(logDirectory: logDirectory)
+        try logger?.close()
+        if isRoot { writeLossPlot(logDirectory: logDirectory) }
         return finish(summary, trainer: trainer, settings: settings, signal: signals.received)
     }
 
@@ -171,7 +179,11 @@ extension TrainCommand {
         // Freed arrays stay in the process for the next step instead of being unmapped and faulted in again.
         MemoryReuse.keepFreedMemoryForReuse()
         do {
-            return try trainer.run()
+            let secondsBefore = trainer.state.trainingSeconds
+            let summary = try trainer.run()
+            Self.reportRanks(trainer.dataParallel, parameters: trainer.optimizer.parameters,
+                             trainingSeconds: summary.state.trainingSeconds - secondsBefore)
+            return summary
         } catch let error as DivergenceError {
             throw divergenceFailure(error, trainer: trainer)
         }

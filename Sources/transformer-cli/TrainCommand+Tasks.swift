@@ -4,7 +4,7 @@ import TransformerCore
 /// `train --task classify`, `lm` and `image-classify`: read the data, build the model and its task, and run the
 /// same ``Trainer`` (logs, checkpoints, stop signals) as translation.
 extension TrainCommand {
-    func runTask(_ task: TrainTask) throws -> Int32 {
+    func runTask(_ task: TrainTask, _ parallel: DataParallel?) throws -> Int32 {
         let signals = StopSignals { number in
             printError("\n\(StopSignals.name(number)): finishing the current step, then saving last.safetensors")
         }
@@ -84,21 +84,25 @@ extension TrainCommand {
                 print("Resuming after \(state.completedEpochs) epochs (step \(state.step)) from \(resumePath ?? "")")
             }
             print("Writing checkpoints to \(outDirectory.path), logs to \(logDirectory.path)")
-            try logDirectory.create()
-            try outDirectory.create()
-            let logger = try TrainingLogger(logDirectory: logDirectory.path)
+            let isRoot = Self.beforeWriting(parallel)
+            if isRoot {
+                try logDirectory.create()
+                try outDirectory.create()
+            }
+            let logger = isRoot ? try TrainingLogger(logDirectory: logDirectory.path) : nil
             let optimizer = resumed?.resume.optimizer ?? Adam(parameters: task.model.parameters,
                                                              learningRate: options.schedule.rate(at: 1),
                                                              beta1: 0.9, beta2: 0.98, epsilon: 1e-9)
             return Trainer(task: task, optimizer: optimizer, options: options, state: resumed?.resume.state ?? TrainingState(),
                            generator: generator, checkpointDirectory: outDirectory.url, logger: logger,
-                           progress: ProgressReporter(lineInterval: options.logInterval, unit: T.self == ImageClassificationTask.self ? "img" : "tok"),
+                           progress: isRoot ? ProgressReporter(lineInterval: options.logInterval,
+                                                               unit: T.self == ImageClassificationTask.self ? "img" : "tok") : nil,
                            shouldStop: { signals.received != nil },
-                           extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()])
+                           extraMetadata: [TaskDataOptions.metadataKey: dataOptions.json()], dataParallel: parallel)
         }
         func train<T: TrainingTask>(_ trainer: Trainer<T>) throws -> Int32 {
             let summary = try runTrainer(trainer)
-            writeLossPlot(logDirectory: OutputDirectory(option: "logdir", path: logDirectory.path))
+            if parallel?.isRoot ?? true { writeLossPlot(logDirectory: OutputDirectory(option: "logdir", path: logDirectory.path)) }
             let best = summary.state.bestValidationLoss.map { String(format: ", best validation loss %.4f", $0) } ?? ""
             print("Trained \(summary.state.step) steps in \(summary.state.completedEpochs) epochs "
                   + String(format: "(%.1f s)", summary.state.trainingSeconds) + best

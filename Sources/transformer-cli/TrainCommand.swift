@@ -41,6 +41,11 @@ struct TrainCommand: Command {
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
 
+        Under an MPI launcher ('mpirun -np N .build/release/transformer-cli train ...', built with \
+        'swift build -c release --traits MPI') the N processes train one model, each on its share of \
+        every batch: --batch-size and --batch-tokens are the global batch, rank 0 prints and writes the \
+        files, and --resume works on any number of ranks (docs/distributed.md).
+
         The model defaults are the paper's base model (d_model 512, 6 layers: 44M parameters plus \
         embeddings), slow on a CPU. For small character-level tasks try --d-model 64 --heads 4 --layers 2 \
         --d-ff 256.

@@ -1,13 +1,17 @@
 import Foundation
 
 /// The training loop, for any ``TrainingTask``: epochs of the task's batches ->
-/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:loss:)``, logging, the task's validation
+/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:synchronize:loss:)``, logging, the task's validation
 /// after each epoch, and checkpoints (`last.safetensors` every epoch, `best.safetensors` when the
 /// validation loss improves).
 ///
 /// Reproducibility: the batch order of epoch e depends only on (seed, e), and dropout draws from the
 /// model's generator, whose state is saved in each checkpoint with the optimizer's moments and step, so
 /// a run stopped and resumed ends with the same weights, bit for bit, as one that never stopped.
+///
+/// With a ``DataParallel`` of several ranks (`mpirun -np N transformer-cli train`), each rank trains on
+/// its share of every batch and the gradients are synchronised in each step (`Trainer+DataParallel.swift`);
+/// only rank 0 saves checkpoints.
 public final class Trainer<Task: TrainingTask> {
     public let task: Task
     public let optimizer: Adam
@@ -21,6 +25,8 @@ public final class Trainer<Task: TrainingTask> {
     let shouldStop: () -> Bool
     /// Extra `__metadata__` entries written into every checkpoint (e.g. the CLI's data options).
     let extraMetadata: [String: String]
+    /// The ranks training together, or nil for one process.
+    public let dataParallel: DataParallel?
 
     /// - Parameters:
     ///   - generator: the generator the model was built with (its dropout source); its state is saved.
@@ -31,10 +37,13 @@ public final class Trainer<Task: TrainingTask> {
     ///     it to SIGINT / SIGTERM).
     ///   - extraMetadata: more checkpoint metadata; keys must differ from ``TrainingRecord``'s and the
     ///     checkpoint format's.
+    ///   - dataParallel: the ranks training together (every rank makes its own Trainer, with the same
+    ///     task and options; give only rank 0 a logger and a progress reporter; only rank 0's `say` is
+    ///     called); nil: one process.
     public init(task: Task, optimizer: Adam, options: TrainingOptions, state: TrainingState = TrainingState(),
                 generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
                 say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
-                extraMetadata: [String: String] = [:]) {
+                extraMetadata: [String: String] = [:], dataParallel: DataParallel? = nil) {
         self.task = task
         self.optimizer = optimizer
         self.options = options
@@ -43,9 +52,10 @@ public final class Trainer<Task: TrainingTask> {
         self.checkpointDirectory = checkpointDirectory
         self.logger = logger
         self.progress = progress
-        self.say = say
+        self.say = dataParallel?.isRoot ?? true ? say : { _ in }   // one voice: rank 0's
         self.shouldStop = shouldStop
         self.extraMetadata = extraMetadata
+        self.dataParallel = dataParallel
     }
 
     /// The model trained (the task's).
@@ -61,17 +71,20 @@ public final class Trainer<Task: TrainingTask> {
     public func run() throws -> TrainingSummary {
         var lastReport: (any ValidationResult)?
         model.setTraining(true)
+        joinRanks()
         epochs: while state.completedEpochs < options.epochs, !reachedStepLimit {
             let epoch = state.completedEpochs
-            let batches = task.batches(epoch: epoch)
+            let batches = try epochBatches(epoch)   // the whole batches, or this rank's shares of them
             progress?.beginEpoch(epoch + 1, of: options.epochs, stepCount: batches.count)
             var interval = (loss: 0.0, steps: 0, tokens: 0, started: ProgressReporter.monotonicSeconds())
             let epochStarted = ProgressReporter.monotonicSeconds()
             for batch in batches.dropFirst(state.batchesIntoEpoch) {
                 if reachedStepLimit { break }
+                dataParallel?.beginStep(state.step + 1, generator: generator, seed: options.seed)
                 let result = try trainingStep(optimizer: optimizer, step: state.step + 1, schedule: options.schedule,
-                                              maximumGradientNorm: options.maximumGradientNorm) {
-                    task.loss(on: batch, labelSmoothing: options.labelSmoothing)
+                                              maximumGradientNorm: options.maximumGradientNorm,
+                                              synchronize: dataParallel?.synchronizeGradients) {
+                    batch.map { task.loss(on: $0, labelSmoothing: options.labelSmoothing) } ?? DataParallel.emptyShareLoss()
                 }
                 state.step += 1
                 state.batchesIntoEpoch += 1
@@ -88,7 +101,7 @@ public final class Trainer<Task: TrainingTask> {
                                     step: state.step)
                     interval = (0, 0, 0, now)
                 }
-                if shouldStop() {
+                if stopRequested() {
                     state.trainingSeconds += ProgressReporter.monotonicSeconds() - epochStarted
                     progress?.endEpoch(extra: "interrupted")
                     try saveCheckpoint(to: lastCheckpoint)
@@ -110,7 +123,7 @@ public final class Trainer<Task: TrainingTask> {
                 return TrainingSummary(state: state, lastReport: lastReport, interrupted: false, stoppedEarly: true)
             }
             // A stop asked for during validation: the epoch's checkpoint is saved, nothing more to do.
-            if shouldStop() && (state.completedEpochs < options.epochs && !reachedStepLimit) {
+            if stopRequested() && (state.completedEpochs < options.epochs && !reachedStepLimit) {
                 return TrainingSummary(state: state, lastReport: lastReport, interrupted: true)
             }
         }
@@ -126,19 +139,20 @@ public final class Trainer<Task: TrainingTask> {
     /// Validation, logging, samples and checkpoints after an epoch (or at the step limit).
     func endOfEpoch() throws -> (any ValidationResult)? {
         let report = try task.validate(sampleCount: options.sampleCount)
-        if let r = report {
+        let validationLoss = report.map { dataParallel?.rootValue($0.loss) ?? $0.loss }   // all ranks decide alike
+        if let r = report, let validationLoss {
             try logger?.log(r.scalars.map { ($0.tag, $0.value) }, step: state.step)
             say(r.summary)
             // Finite steps can still leave weights whose validation loss is NaN or infinite (e.g. a huge
             // learning rate): stop before such weights are saved, so the checkpoints on disk stay good.
-            guard r.loss.isFinite else {
-                throw DivergenceError(step: state.step, loss: r.loss, gradientNorm: .nan, duringValidation: true)
+            guard validationLoss.isFinite else {
+                throw DivergenceError(step: state.step, loss: validationLoss, gradientNorm: .nan, duringValidation: true)
             }
             for line in r.sampleLines { say(line) }
         }
-        let improved = report.map { r in state.bestValidationLoss.map { r.loss < $0 } ?? true } ?? false
+        let improved = validationLoss.map { loss in state.bestValidationLoss.map { loss < $0 } ?? true } ?? false
         if improved {
-            state.bestValidationLoss = report!.loss
+            state.bestValidationLoss = validationLoss
             state.bestEpoch = state.completedEpochs
         }
         try saveCheckpoint(to: lastCheckpoint)
@@ -151,6 +165,7 @@ public final class Trainer<Task: TrainingTask> {
 
     /// Writes the model, the optimizer's moments, the task's metadata (tokenizers, ...), the options and the state.
     public func saveCheckpoint(to url: URL) throws {
+        guard dataParallel?.isRoot ?? true else { return }   // one writer: rank 0
         state.generatorState = generator.currentState
         let record = TrainingRecord(tokenizers: nil, options: options, state: state, optimizerStep: optimizer.stepCount)
         let metadata = try record.metadata().merging(task.checkpointMetadata()) { recordValue, _ in recordValue }
@@ -185,13 +200,13 @@ extension Trainer where Task == TranslationTask<Transformer> {
                             training: [Example], validation: [Example], options: TrainingOptions, state: TrainingState = TrainingState(),
                             generator: SeededGenerator, checkpointDirectory: URL, logger: TrainingLogger?, progress: ProgressReporter?,
                             say: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
-                            extraMetadata: [String: String] = [:]) {
+                            extraMetadata: [String: String] = [:], dataParallel: DataParallel? = nil) {
         let task = TranslationTask(model: model, tokenizers: tokenizers,
                                    training: training, validation: validation, batchSize: options.batchSize,
                                    seed: options.seed, maximumDecodeLength: options.maximumDecodeLength)
         self.init(task: task, optimizer: optimizer, options: options, state: state, generator: generator,
                   checkpointDirectory: checkpointDirectory, logger: logger, progress: progress, say: say,
-                  shouldStop: shouldStop, extraMetadata: extraMetadata)
+                  shouldStop: shouldStop, extraMetadata: extraMetadata, dataParallel: dataParallel)
     }
 
     /// The tokenizers of the translation task.

@@ -29,30 +29,35 @@ public struct DivergenceError: Error, CustomStringConvertible {
 
 /// One optimization step on one batch, the unit of training, for any model and task:
 ///
-///     zero gradients -> (loss, tokens) = loss() -> backward -> clip by global norm
+///     zero gradients -> (loss, tokens) = loss() -> backward -> [synchronize] -> clip by global norm
 ///     -> optimizer step with lr(step)
 ///
 /// `loss` runs the model's forward on the batch and returns the differentiable loss and the number of
 /// targets it averages over (a ``TrainingTask``'s ``TrainingTask/loss(on:labelSmoothing:)``).
-/// Throws ``DivergenceError`` and leaves the parameters untouched when the loss or a gradient is not finite.
+/// `synchronize`, in data-parallel training (``DataParallel/synchronizeGradients(_:loss:tokenCount:)``),
+/// turns this process's gradients, loss and count into those of the global batch of all processes;
+/// clipping then sees the global norm. Throws ``DivergenceError`` and leaves the parameters untouched
+/// when the loss or a gradient is not finite.
 public func trainingStep(optimizer: any Optimizer, step: Int, schedule: LearningRateSchedule,
                          maximumGradientNorm: Float?,
+                         synchronize: ((_ parameters: [Tensor], _ loss: Float, _ tokenCount: Int) -> (loss: Float, tokenCount: Int))? = nil,
                          loss: () -> (loss: Tensor, tokenCount: Int)) throws(DivergenceError) -> StepResult {
     optimizer.zeroGradients()
-    let (loss, tokens) = loss()
-    loss.backward()
+    let (localLoss, localTokens) = loss()
+    localLoss.backward()
+    let (loss, tokens) = synchronize?(optimizer.parameters, localLoss.item, localTokens) ?? (localLoss.item, localTokens)
     let norm = clipGradientNorm(optimizer.parameters, maximumNorm: maximumGradientNorm ?? .infinity)
-    guard loss.item.isFinite, norm.isFinite else {
+    guard loss.isFinite, norm.isFinite else {
         optimizer.zeroGradients()
-        throw DivergenceError(step: step, loss: loss.item, gradientNorm: norm)
+        throw DivergenceError(step: step, loss: loss, gradientNorm: norm)
     }
     let rate = schedule.rate(at: step)
     optimizer.learningRate = rate
     optimizer.step()
-    return StepResult(loss: loss.item, gradientNorm: norm, learningRate: rate, tokenCount: tokens)
+    return StepResult(loss: loss, gradientNorm: norm, learningRate: rate, tokenCount: tokens)
 }
 
-/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:loss:)`` for the encoder-decoder on one
+/// ``trainingStep(optimizer:step:schedule:maximumGradientNorm:synchronize:loss:)`` for the encoder-decoder on one
 /// padded batch: loss = CE(model(source, targetInput), targetOutput). Shapes: source `[B, S]`,
 /// targetInput `[B, T]` (starting with the start token), targetOutput `B * T` labels (the target shifted
 /// left, the model's padding id ignored).

@@ -17,6 +17,11 @@ public protocol TrainingTask: AnyObject {
     /// Epoch `epoch`'s batches in training order; they depend only on the task's seed and `epoch`, so a
     /// resumed run sees the same batches.
     func batches(epoch: Int) -> [Batch]
+    /// Data parallelism (``DataParallel``): rank `rank`'s shares of epoch `epoch`'s batches when `ranks`
+    /// processes train together. For each batch of ``batches(epoch:)``, in order, the batch of its members
+    /// rank, rank + ranks, ... (``DataParallel/share(of:rank:ranks:)``), nil where that share is empty.
+    /// Returns nil when the task cannot split its batches (the default, in `TrainingTask+Shares.swift`).
+    func batches(epoch: Int, rank: Int, of ranks: Int) -> [Batch?]?
     /// The differentiable training loss of `batch` (label-smoothed where the task has labels) and the
     /// number of targets it averages over.
     func loss(on batch: Batch, labelSmoothing: Float) -> (loss: Tensor, tokenCount: Int)
