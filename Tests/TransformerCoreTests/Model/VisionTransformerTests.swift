@@ -163,4 +163,21 @@ import Testing
         #expect(augmented.inputs(of: batch).pixels.scalars == augmented.inputs(of: batch).pixels.scalars)
         #expect(augmented.inputs(of: batch).labels == batch.members.map { examples[$0].label })
     }
+
+    /// The Swift snippet of docs/vision-transformer.md, with the image written first.
+    @Test func documentationSnippetRuns() throws {
+        try SerializationFixtures.withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("boot.pgm").path
+            try (Data("P5\n28 28\n255\n".utf8) + Data((0..<784).map { UInt8($0 % 256) })).write(to: URL(fileURLWithPath: path))
+            let c = VisionConfiguration(imageSize: 28, patchSize: 4, channelCount: 1, classCount: 10,
+                                        block: BlockConfiguration(modelDimension: 64, headCount: 4, feedForwardDimension: 128,
+                                                                  dropout: 0, activation: .gelu),
+                                        layerCount: 4, pixelMean: [0.2860], pixelStandardDeviation: [0.3530])
+            let vit = try VisionTransformer(configuration: c, generator: SeededGenerator(seed: 0))
+            let preprocessor = ImagePreprocessor(c)
+            let image = try ImageDataset.image(at: URL(fileURLWithPath: path))
+            let logits = vit.inferring { vit(preprocessor.pixels([image])) }   // [1, 10]
+            #expect(logits.shape == [1, 10] && logits.scalars.allSatisfy(\.isFinite))
+        }
+    }
 }
