@@ -30,7 +30,9 @@ struct PlotAttentionCommand: Command {
         --model DIR draws a pretrained Hugging Face MarianMT directory's (opus-mt) attention instead: \
         --text is translated greedily with transformers' generate and generation_config.json's other \
         settings, then one teacher-forced pass gives the maps; the source axis shows the SentencePiece \
-        pieces and </s> (labelled <eos>), the decoder keys start with the decoder start token (<sos>).
+        pieces and </s> (labelled <eos>), the decoder keys start with the decoder start token (<sos>). \
+        With a Hugging Face ViTForImageClassification directory, --model DIR --image FILE draws the \
+        image pictures below (the image preprocessed as ViTImageProcessor does).
 
         An image model's checkpoint (train --task image-classify) takes --image instead of --text and \
         draws, for every layer, the [CLS] query's attention to each patch as a heatmap over the image \
@@ -40,7 +42,7 @@ struct PlotAttentionCommand: Command {
 
     static let options: [OptionSpec] = [
         .text("checkpoint", default: nil, help: "A checkpoint written by train (last or best.safetensors)."),
-        ModelSource.modelOption,
+        ModelSource.evaluateModelOption,
         .text("text", default: nil, help: "The text to translate and inspect (required unless --image)."),
         .text("image", default: nil, help: "An image (PNG, PGM, PPM) to inspect with a Vision Transformer checkpoint."),
         .text("out", default: nil, required: true, help: "Directory for the pictures; created if missing."),
@@ -96,9 +98,16 @@ struct PlotAttentionCommand: Command {
 
     func run() throws -> Int32 {
         try out.check()
-        if case .pretrained(let path) = model { return try plotPretrained(path) }
+        if case .pretrained(let path) = model {
+            if PretrainedVision.isViT(path) { return try plotImage(PretrainedVision.bundle(path)) }
+            if let imagePath {
+                throw UsageError("--image: \(path) is not a ViTForImageClassification directory (config.json with "
+                                 + "model_type \"vit\"); give --text instead of --image \(imagePath)")
+            }
+            return try plotPretrained(path)
+        }
         let family = try FamilyCheckpoint.family(checkpointPath)
-        if family == .visionTransformer { return try plotImage() }
+        if family == .visionTransformer { return try plotImage(FamilyCheckpoint.vision(checkpointPath)) }
         if let imagePath {
             throw UsageError("--image: \(checkpointPath) holds \(family.description), not a Vision Transformer; "
                              + "give --text instead of --image \(imagePath)")
@@ -176,7 +185,9 @@ struct PlotAttentionCommand: Command {
     }
 
     /// An image model: the [CLS] attention of each layer and head over --image, and the rollout.
-    func plotImage() throws -> Int32 {
+    /// The [CLS] attention pictures of a Vision Transformer, trained here (--checkpoint) or a Hugging Face
+    /// ViT (--model).
+    func plotImage(_ bundle: @autoclosure () throws -> FamilyCheckpoint.VisionBundle) throws -> Int32 {
         guard let imagePath else {
             throw UsageError.invalidValue(option: "image", expected: "an image file (\(checkpointPath) holds a Vision Transformer)",
                                           found: text.isEmpty ? "nothing" : "--text")
@@ -185,7 +196,7 @@ struct PlotAttentionCommand: Command {
             throw UsageError.invalidValue(option: "kind", expected: "encoder (a Vision Transformer has only that attention)", found: kind.name)
         }
         if maximumLength != nil { throw UsageError("--max-len: not for an image model; leave it out") }
-        let bundle = try FamilyCheckpoint.vision(checkpointPath)
+        let bundle = try bundle()
         let image: PixelImage
         do { image = try ImageDataset.image(at: URL(fileURLWithPath: imagePath)) }
         catch { throw CommandFailure("\(error)", status: ExitCode.dataError) }

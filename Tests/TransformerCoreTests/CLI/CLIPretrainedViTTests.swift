@@ -63,6 +63,29 @@ struct CLIPretrainedViTTests {
         #expect(plain.status == 0 && plain.standardOutput.split(separator: "\n").count == 6, "\(plain)")
     }
 
+    /// `plot-attention --model DIR --image`: the [CLS] pictures of every layer and the rollout, after
+    /// classifying the image as transformers does.
+    @Test func plotAttentionDrawsAPretrainedViT() throws {
+        let directory = try CLITraining.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let expected = try ViTFixtures.expected(ViTFixtures.rgb)
+        let png = directory.appendingPathComponent("first.png")
+        try Self.writePNG(expected.images[0], to: png)
+        let out = directory.appendingPathComponent("plots")
+        let run = try CLITool.run(["plot-attention", "--model", Self.rgb, "--image", png.path, "--rollout", "--out", out.path])
+        #expect(run.status == 0, "\(run)")
+        let logits = Array(expected.logits.scalars[0..<5])
+        let top = ["cat", "dog", "ship", "truck", "frog"][logits.firstIndex(of: logits.max()!)!]
+        #expect(run.standardOutput.contains("Classified: \(png.path) -> \(top) ("), "\(run)")
+        #expect(CLIPlotAttentionTests.files(out) == ["encoder-layer1.svg", "encoder-layer2.svg", "encoder-rollout.svg"])
+
+        let text = try CLITool.run(["plot-attention", "--model", Self.rgb, "--text", "a cat", "--out", out.path])
+        #expect(text.status == 64 && text.standardError.hasPrefix("error: --image: expected an image file"), "\(text)")
+        let marian = MarianFixtures.directory(MarianFixtures.gelu).path
+        let notViT = try CLITool.run(["plot-attention", "--model", marian, "--image", png.path, "--out", out.path])
+        #expect(notViT.status == 64 && notViT.standardError.contains("is not a ViTForImageClassification directory"), "\(notViT)")
+    }
+
     @Test func evaluateMatchesClassesByName() throws {
         let directory = try CLITraining.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
