@@ -34,7 +34,9 @@ struct CLIBenchTests {
         let step = try #require(object["step_ms_median"] as? Double) / 1e3
         let gflops = try #require(object["train_gflops_per_s"] as? Double)
         let expected = 6 * Double(BenchArch.translate.forwardMultiplyAdds(.tiny)) / step / 1e9
-        #expect(abs(gflops - expected) <= 0.01 * expected, "\(gflops) vs \(expected)")
+        // 1% for the step time's rounding to 1 us, plus the JSON's rounding of GFLOP/s to 0.01 (under load
+        // tiny runs at a few GFLOP/s, where that rounding alone is more than 0.1%).
+        #expect(abs(gflops - expected) <= 0.01 * expected + 0.005, "\(gflops) vs \(expected)")
         let peak = try #require(object["fma_peak_gflops_per_s"] as? Double)
         let fraction = try #require(object["peak_fraction"] as? Double)
         // (Within the JSON's rounding: GFLOP/s to 0.01, the fraction to 1e-4, the peak to 0.1.)
