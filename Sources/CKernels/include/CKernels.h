@@ -101,5 +101,6 @@ int ck_keep_freed_memory(long mmapThreshold, long trimThreshold, long topPad);
 #include "ck_softmax.h"
 #include "ck_reductions.h"
 #include "ck_gelu.h"
+#include "ck_activations.h"
 
 #endif

@@ -26,15 +26,29 @@ extension Tensor {
     /// y = sqrt(x); dy/dx = 1 / (2 y).
     public func sqrt() -> Tensor { unary(Foundation.sqrt, derivative: { _, y in 0.5 / y }) }
 
-    /// y = tanh x; dy/dx = 1 - y^2.
-    public func tanh() -> Tensor { unary(Foundation.tanh, derivative: { _, y in 1 - y * y }) }
+    /// y = tanh x; dy/dx = 1 - y^2. Computed by ``Kernels/activation(_:count:x:y:backend:)`` (vectorised,
+    /// threaded; Kernels+Activations.swift has the steps and the error bounds).
+    public func tanh() -> Tensor {
+        activation(.tanh) { g, y, d, n in for i in 0..<n { d[i] = g[i] * (1 - y[i] * y[i]) } }
+    }
 
     /// y = sigmoid(x) = 1 / (1 + e^-x); dy/dx = y (1 - y). The gate non-linearity of the GRU and LSTM
     /// cells (see ``GRUCell``, ``LSTMCell``). Written as e^x / (1 + e^x) for x < 0 so that e^-x never
     /// overflows.
+    /// Computed by ``Kernels/activation(_:count:x:y:backend:)``, which evaluates it the same way.
     public func sigmoid() -> Tensor {
-        unary({ x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
-              derivative: { _, y in y * (1 - y) })
+        activation(.sigmoid) { g, y, d, n in for i in 0..<n { d[i] = g[i] * (y[i] * (1 - y[i])) } }
+    }
+
+    /// y = f(x) by the activation kernel; the backward computes dx from g and y with `derivative(g, y, dx, n)`.
+    private func activation(_ function: Kernels.Activation,
+                            derivative: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        let x = scalars
+        let backend = KernelBackend.current
+        let y = Kernels.uninitializedArray(x.count) { y in
+            x.withUnsafeBufferPointer { x in Kernels.activation(function, count: x.count, x: x.baseAddress!, y: y, backend: backend) }
+        }
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in [Tensor.elementwise(g, y, derivative)] }
     }
 
     /// y = max(0, x); dy/dx = 1 for x > 0, else 0.
@@ -67,10 +81,16 @@ extension Tensor {
 
     /// SiLU, also called swish (Elfwing et al. 2017; Ramachandran et al. 2017): y = x * s, s = sigmoid(x) =
     /// 1 / (1 + e^-x); dy/dx = s + x s (1 - s) = s (1 + x (1 - s)).
+    /// Computed by ``Kernels/activation(_:count:x:y:backend:)`` and ``Kernels/siluBackward(count:x:g:dx:backend:)``.
     public func silu() -> Tensor {
-        unary({ x in x / (1 + Foundation.exp(-x)) }, derivative: { x, _ in
-            let s = 1 / (1 + Foundation.exp(-x))
-            return s * (1 + x * (1 - s))
-        })
+        let x = scalars
+        let backend = KernelBackend.current
+        let y = Kernels.uninitializedArray(x.count) { y in
+            x.withUnsafeBufferPointer { x in Kernels.activation(.silu, count: x.count, x: x.baseAddress!, y: y, backend: backend) }
+        }
+        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
+            let backend = KernelBackend.current
+            return [Tensor.elementwise(g, x) { g, x, d, n in Kernels.siluBackward(count: n, x: x, g: g, dx: d, backend: backend) }]
+        }
     }
 }
