@@ -23,7 +23,7 @@ extension Kernels {
     /// y[i] = f(x[i]) for i < count. `y` may be `x`.
     static func activation(_ function: Activation, count: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                            backend: KernelBackend = .current) {
-        let buffers = GELUBuffers(x: x, g: nil, out: y)
+        let buffers = ElementwiseBuffers(x: x, g: nil, out: y)
         forEachElementShare(count: count) { start, n in
             let x = buffers.x + start, y = buffers.out + start
             switch (backend, function) {
@@ -41,7 +41,7 @@ extension Kernels {
     /// dx[i] = g[i] * silu'(x[i]) for i < count. `dx` may be `g`.
     static func siluBackward(count: Int, x: UnsafePointer<Float>, g: UnsafePointer<Float>,
                              dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
-        let buffers = GELUBuffers(x: x, g: g, out: dx)
+        let buffers = ElementwiseBuffers(x: x, g: g, out: dx)
         forEachElementShare(count: count) { start, n in
             let x = buffers.x + start, g = buffers.g! + start, dx = buffers.out + start
             switch backend {

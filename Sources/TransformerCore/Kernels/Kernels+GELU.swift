@@ -23,7 +23,7 @@ extension Kernels {
     /// y[i] = gelu(x[i]) for i < count. `y` may be `x`.
     static func gelu(count: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                      backend: KernelBackend = .current) {
-        let buffers = GELUBuffers(x: x, g: nil, out: y)
+        let buffers = ElementwiseBuffers(x: x, g: nil, out: y)
         forEachElementShare(count: count) { start, n in
             switch backend {
             case .avx512: ck_gelu_avx512(n, buffers.x + start, buffers.out + start)
@@ -37,7 +37,7 @@ extension Kernels {
     /// from its input x. `dx` may be `g`.
     static func geluBackward(count: Int, x: UnsafePointer<Float>, g: UnsafePointer<Float>,
                              dx: UnsafeMutablePointer<Float>, backend: KernelBackend = .current) {
-        let buffers = GELUBuffers(x: x, g: g, out: dx)
+        let buffers = ElementwiseBuffers(x: x, g: g, out: dx)
         forEachElementShare(count: count) { start, n in
             let g = buffers.g! + start
             switch backend {
@@ -46,29 +46,6 @@ extension Kernels {
             case .portable: geluBackwardSIMD8(count: n, x: buffers.x + start, g: g, dx: buffers.out + start)
             }
         }
-    }
-
-    /// Elements one thread must get before a GELU is split over threads (about 20 us of the AVX2 loop).
-    static let geluElementsPerThread = 1 << 15
-
-    /// Runs `body(start, count)` over 0..<count, in chunks of whole 16-element blocks on up to
-    /// ``ComputeThreads`` threads when `count` is large enough.
-    static func forEachElementShare(count: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
-        let threads = ComputeThreads.count(work: count, workPerThread: geluElementsPerThread)
-        guard threads > 1 else {
-            body(0, count)
-            return
-        }
-        forEachPairShare(pairs: (count + 15) / 16, threads: threads) { blocks in
-            let start = blocks.lowerBound * 16
-            body(start, Swift.min(count, blocks.upperBound * 16) - start)
-        }
-    }
-
-    /// The input, the incoming gradient (backward only) and the output of one GELU, handed to the workers
-    /// (each writes its own range).
-    struct GELUBuffers: @unchecked Sendable {
-        let x: UnsafePointer<Float>, g: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
     }
 
     /// 2 Phi(x) on 8 lanes, the steps of the C kernels (see the top), without fused multiply-adds.
@@ -99,25 +76,6 @@ extension Kernels {
             storePartial8(v * 0.5 * twicePhi8(v), y + i, count - i)
             i += 8
         }
-    }
-
-    /// Lanes j < min(8, n) of p (the rest 0).
-    @inline(__always)
-    static func loadPadded8(_ p: UnsafePointer<Float>, _ n: Int) -> SIMD8<Float> {
-        if n >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-        var v = SIMD8<Float>(repeating: 0)
-        for j in 0..<n { v[j] = p[j] }
-        return v
-    }
-
-    /// Stores lanes j < min(8, n) of v to p.
-    @inline(__always)
-    static func storePartial8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        if n >= 8 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-            return
-        }
-        for j in 0..<n { p[j] = v[j] }
     }
 
     /// ``geluBackward(count:x:g:dx:backend:)`` in Swift's 8 lanes.

@@ -88,7 +88,7 @@ import Testing
     /// Large inputs are split over threads; elementwise, so every result equals the one-thread result.
     @Test(arguments: KernelBackend.supported)
     func threadedEqualsOneThread(backend: KernelBackend) {
-        let count = 4 * Kernels.geluElementsPerThread + 5
+        let count = 4 * Kernels.elementsPerThread + 5
         let x = randomTensor([count], seed: 9).scalars.map { $0 * 6 }
         for function in Kernels.Activation.allCases {
             let one = ComputeThreads.$limit.withValue(1) { Self.run(function, x, backend) }

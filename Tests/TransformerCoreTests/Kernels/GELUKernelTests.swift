@@ -87,7 +87,7 @@ import Testing
     /// Large inputs are split over threads; elementwise, so every result equals the one-thread result.
     @Test(arguments: KernelBackend.supported)
     func threadedEqualsOneThreadAndWorksInPlace(backend: KernelBackend) {
-        let count = 4 * Kernels.geluElementsPerThread + 13
+        let count = 4 * Kernels.elementsPerThread + 13
         let x = randomTensor([count], seed: 5).scalars.map { $0 * 4 }
         func run() -> ([Float], [Float]) {
             var y = x   // in place: y is both input and output
