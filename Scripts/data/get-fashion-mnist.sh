@@ -9,7 +9,11 @@ here="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$here/Data/fashion-mnist}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download dataset-fashion-mnist >/dev/null)
+if ! (cd "$work" && apt-get download dataset-fashion-mnist >/dev/null 2>"$work/apt.err"); then
+  echo "error: apt-get download dataset-fashion-mnist failed: $(tail -n 1 "$work/apt.err")" >&2
+  echo "  (a fresh machine's package lists may be empty: run 'apt-get update' as root once, then this again)" >&2
+  exit 1
+fi
 dpkg-deb -x "$work"/dataset-fashion-mnist_*.deb "$work/x"
 mkdir -p "$out"
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
