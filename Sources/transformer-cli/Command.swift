@@ -53,7 +53,7 @@ enum TransformerCLI {
         [ModelCommand.self, TrainCommand.self, TranslateCommand.self, ClassifyCommand.self, ClassifyImageCommand.self, GenerateCommand.self,
          TokenizeCommand.self,
          EvaluateCommand.self, ScoreCommand.self, HeadsCommand.self, PruneCommand.self, BenchCommand.self,
-         PlotAttentionCommand.self, PlotLossCommand.self, PlotPositionalEncodingCommand.self]
+         PlotAttentionCommand.self, PlotLossCommand.self, PlotLinesCommand.self, PlotPositionalEncodingCommand.self]
     }
 
     /// Decides what `arguments` (without the program name) ask for.

@@ -30,7 +30,9 @@ enum ConfigurationOptions {
                     help: "Feed-forward non-linearity."),
             .choice("positional", TransformerConfiguration.PositionalEncodingKind.self,
                     default: base.positionalEncoding,
-                    help: "Fixed sinusoids (the paper's) or a learned table."),
+                    help: "Positions: fixed sinusoids added to the embeddings (the paper's), a learned table, "
+                        + "the sinusoids in Marian's layout, rope (rotary query/key rotations, Su et al. 2021) or "
+                        + "alibi (linear attention biases, Press et al. 2022) in every self-attention."),
             .flag("tie-embeddings",
                   help: "Share one matrix between the target embedding and the output projection (paper section 3.4)."),
         ] + attention
@@ -107,6 +109,9 @@ enum ConfigurationOptions {
             return .invalidValue(option: "heads", expected: "a divisor of --d-model (\(c.modelDimension))",
                                  found: "\(c.headCount)")
         }
+        if error.field == .positionalEncoding {   // error: --positional rope: expected an even head dimension, got 5 (...)
+            return UsageError("--positional \(c.positionalEncoding.rawValue): expected \(error.expected), got \(error.found)")
+        }
         guard let option = option(for: error.field) else {
             return UsageError("configuration: \(error)")
         }
@@ -125,6 +130,7 @@ enum ConfigurationOptions {
         case .dropout: "dropout"
         case .maximumLength: "max-len"
         case .modelSize: "d-model"
+        case .positionalEncoding: "positional"
         // Not options of the encoder-decoder's commands: the epsilon, and fields of other model families.
         case .layerNormEpsilon, .specialTokens, .vocabularySize, .classCount, .prunedHeads: nil
         // The image model's fields (train --task image-classify names its own options).

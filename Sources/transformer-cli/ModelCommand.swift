@@ -9,7 +9,8 @@ struct ModelCommand: Command {
         Builds a Transformer with weights drawn from --seed, feeds it --batch random source and target \
         sequences of --seq-len token ids, and prints the output size [batch, seq-len, tgt-vocab], the \
         configuration and the number of parameters in each component. The defaults are the base model \
-        of "Attention Is All You Need".
+        of "Attention Is All You Need". --positional rope or alibi builds no position table: every \
+        self-attention rotates its queries and keys (RoPE) or adds linear distance biases (ALiBi).
         """
 
     static let options: [OptionSpec] = ConfigurationOptions.all + [

@@ -38,6 +38,11 @@ struct TrainCommand: Command {
         --d-ff, --norm, --activation, --positional, --tie-embeddings and --self-attention do not apply. \
         translate, evaluate and plot-attention (its one attention: cross) read its checkpoints alike.
 
+        --positional rope or alibi encodes positions inside every self-attention instead of adding a \
+        table to the embeddings (RoPE, Su et al. 2021: queries and keys rotated by their positions; \
+        ALiBi, Press et al. 2022: -m_h |i - j| added to head h's scores); cross-attention gets none. \
+        docs/positions-and-length.md compares them on words longer than any seen in training.
+
         By default a run ends when the validation loss has not improved for --patience (10) epochs, \
         --epochs (100) at most, and the learning rate warms up over 5% of the planned steps.
 

@@ -18,7 +18,9 @@
 ///
 /// which equals row t of ``Transformer/decode(_:memory:sourceMask:)`` on the whole prefix y_0...y_t (see
 /// ``singleQueryAttention(queries:rowCount:headCount:headDimension:keys:values:keyCount:keyStride:keyOffset:mask:maskOffset:)``;
-/// tests check it for pre- and post-norm, both positional encodings, and padded batches).
+/// tests check it for pre- and post-norm, every positional encoding, and padded batches). With RoPE or
+/// ALiBi (``AttentionPositions``) the self-attentions place the new token at position t themselves: RoPE
+/// rotates its query and key by t (the cache holds rotated keys), ALiBi adds -m_h (t - j) to key j's score.
 /// A step costs O(t) attention work per row and layer instead of O(t^2) for re-decoding the prefix.
 ///
 /// Rows start as one per source; ``selectRows(_:)`` reorders, duplicates or drops them (beam search,

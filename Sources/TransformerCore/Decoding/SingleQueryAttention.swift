@@ -1,12 +1,12 @@
 /// Scaled dot-product attention (paper §3.2.1) for one query position per row and head, reading keys
 /// and values in place from a cache instead of building `[B, H, T, D]` tensors:
 ///
-///     out[r, h] = softmax(q[r, h] K_rh^T / sqrt(D) + m_r) V_rh
+///     out[r, h] = softmax(q[r, h] K_rh^T / sqrt(D) + m_rh) V_rh
 ///
 /// q `[R, H, D]`; K_rh and V_rh are `keyCount` rows of D floats, row j at `keyOffset(r, h) + j * keyStride`
-/// in `keys` / `values`; m_r is an optional additive mask of `keyCount` floats at `maskOffset(r)` in `mask`
-/// (0 or -inf, see ``AttentionMask``). Returns out `[R, H, D]`, which is also the `[R, 1, C]` layout of the
-/// merged heads.
+/// in `keys` / `values`; m_rh is an optional additive mask of `keyCount` floats at `maskOffset(r, h)` in
+/// `mask` (0 or -inf, see ``AttentionMask``; or ALiBi's per-head biases, see ``LinearBiases``). Returns
+/// out `[R, H, D]`, which is also the `[R, 1, C]` layout of the merged heads.
 ///
 /// The row loops are ``Kernels/singleQueryAttention(query:keys:values:keyCount:keyStride:d:scale:mask:scratch:into:)``:
 /// dot products and the weighted sum of values in place, with the softmax step of
@@ -19,7 +19,7 @@
 func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headDimension: Int,
                           keys: [Float], values: [Float], keyCount: Int, keyStride: Int,
                           keyOffset: (_ row: Int, _ head: Int) -> Int,
-                          mask: [Float]?, maskOffset: (_ row: Int) -> Int) -> [Float] {
+                          mask: [Float]?, maskOffset: (_ row: Int, _ head: Int) -> Int) -> [Float] {
     let d = headDimension
     precondition(queries.count == rowCount * headCount * d,
                  "singleQueryAttention needs queries [R, H, D] = [\(rowCount), \(headCount), \(d)], got \(queries.count) floats")
@@ -28,7 +28,7 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
     let pairs = rowCount * headCount
     // The offsets up front, so that the (row, head) pairs can be split over threads.
     let keyOffsets = (0..<pairs).map { keyOffset($0 / headCount, $0 % headCount) }
-    let maskOffsets = mask == nil ? [] : (0..<rowCount).map(maskOffset)
+    let maskOffsets = mask == nil ? [] : (0..<pairs).map { maskOffset($0 / headCount, $0 % headCount) }
     let threads = Kernels.singleQueryThreads(work: 2 * pairs * keyCount * d, pairs: pairs)
     return Kernels.uninitializedArray(queries.count) { out in   // [R, H, D]
         queries.withUnsafeBufferPointer { q in keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
@@ -42,7 +42,7 @@ func singleQueryAttention(queries: [Float], rowCount: Int, headCount: Int, headD
                         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g.keyCount) { scratch in
                             for pair in pairs {
                                 let position = pair * g.d
-                                let maskRow = g.mask.map { $0 + g.maskOffsets![pair / g.headCount] }
+                                let maskRow = g.mask.map { $0 + g.maskOffsets![pair] }
                                 Kernels.singleQueryAttention(query: g.q + position, keys: g.k + g.keyOffsets[pair],
                                                              values: g.v + g.keyOffsets[pair], keyCount: g.keyCount,
                                                              keyStride: g.keyStride, d: g.d, scale: g.scale,

@@ -39,14 +39,20 @@ extension MultiHeadAttention: AttentionLayer {
 }
 
 /// Builds a block's attention of kind `scoring` with all sizes C = d_model and D = C / H (see each
-/// layer's convenience initializer). Throws when H does not divide C.
+/// layer's convenience initializer), with RoPE or ALiBi `positions` when given. Throws when H does not
+/// divide C, or when positions are asked of an additive attention (RoPE and ALiBi act on dot products).
 func makeAttention(_ scoring: AttentionScoring, modelDimension: Int, headCount: Int, dropout: Float,
-                   generator: SeededGenerator) throws(ConfigurationError) -> any AttentionLayer {
+                   positions: AttentionPositions? = nil, generator: SeededGenerator) throws(ConfigurationError) -> any AttentionLayer {
     switch scoring {
     case .dotProduct:
-        try MultiHeadAttention(modelDimension: modelDimension, headCount: headCount, dropout: dropout, generator: generator)
+        return try MultiHeadAttention(modelDimension: modelDimension, headCount: headCount, dropout: dropout,
+                                      positions: positions, generator: generator)
     case .additive:
-        try AdditiveAttention(modelDimension: modelDimension, headCount: headCount, dropout: dropout, generator: generator)
+        guard positions == nil else {
+            throw ConfigurationError(field: .positionalEncoding, expected: "dot-product self-attention",
+                                     found: "additive self-attention")
+        }
+        return try AdditiveAttention(modelDimension: modelDimension, headCount: headCount, dropout: dropout, generator: generator)
     }
 }
 

@@ -11,6 +11,10 @@
 /// ``headGate``, when set, multiplies each head's output by its gate g_h before W^O
 /// (Concat(g_1 head_1, ..., g_h head_h) W^O; Michel et al. 2019's ξ_h): 0 masks a head, and the gradient
 /// of the loss with respect to the gates is the head-importance proxy.
+///
+/// ``positions``, when set (the self-attentions of a model with RoPE or ALiBi positions), encodes the
+/// positions inside the attention: RoPE rotates the projected queries and keys, ALiBi adds its biases to
+/// the mask (see ``AttentionPositions``).
 public final class MultiHeadAttention: Layer {
     public let headCount: Int
     /// D, the width of each head.
@@ -23,28 +27,38 @@ public final class MultiHeadAttention: Layer {
     /// g `[H]`, one gate per head; nil means every gate is 1 (and costs nothing). Not a parameter: it is
     /// neither trained nor saved. A gate tensor that requires a gradient receives dL/dg in backward.
     public var headGate: Tensor? { willSet { Self.checkGate(newValue, headCount: headCount) } }
+    /// RoPE or ALiBi applied by this attention to its queries' and keys' positions; nil: none (positions, if
+    /// any, came with the embeddings). Not a parameter.
+    public let positions: AttentionPositions?
 
-    /// Throws when `modelDimension` is not divisible by `headCount`.
-    public convenience init(modelDimension: Int, headCount: Int, dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+    /// Throws when `modelDimension` is not divisible by `headCount`, or `positions` does not fit the heads.
+    public convenience init(modelDimension: Int, headCount: Int, dropout: Float, positions: AttentionPositions? = nil,
+                            generator: SeededGenerator) throws(ConfigurationError) {
         guard headCount > 0, modelDimension % headCount == 0 else {
             throw ConfigurationError(field: .headCount, expected: "a divisor of d_model \(modelDimension)",
                                      found: "\(headCount)")
         }
         try self.init(querySize: modelDimension, keySize: modelDimension, valueSize: modelDimension,
                       headCount: headCount, headDimension: modelDimension / headCount, outputSize: modelDimension,
-                      dropout: dropout, generator: generator)
+                      dropout: dropout, positions: positions, generator: generator)
     }
 
     /// The general layer: queries of `querySize` features, keys of `keySize`, values of `valueSize`, H =
     /// `headCount` heads of D = `headDimension` (W^Q [H D, d_q], W^K [H D, d_k], W^V [H D, d_v], with
-    /// biases) and W^O [`outputSize`, H D]. Throws when a size is not positive. A pruned attention of a block
-    /// is one of these with H' heads of the unpruned D = C / H.
+    /// biases) and W^O [`outputSize`, H D]. Throws when a size is not positive, or when `positions` does not
+    /// fit H heads of D (RoPE's D, ALiBi's H slopes). A pruned attention of a block is one of these with H'
+    /// heads of the unpruned D = C / H.
     public init(querySize: Int, keySize: Int, valueSize: Int, headCount: Int, headDimension: Int, outputSize: Int,
-                dropout: Float, generator: SeededGenerator) throws(ConfigurationError) {
+                dropout: Float, positions: AttentionPositions? = nil, generator: SeededGenerator) throws(ConfigurationError) {
         try ConfigurationError.checkSize(headCount, .headCount)
         for size in [querySize, keySize, valueSize, headDimension, outputSize] {
             try ConfigurationError.checkSize(size, .modelDimension)
         }
+        if let positions, !positions.fits(headCount: headCount, headDimension: headDimension) {
+            throw ConfigurationError(field: .positionalEncoding, expected: "positions for \(headCount) heads of \(headDimension)",
+                                     found: "\(positions)")
+        }
+        self.positions = positions
         let inner = headCount * headDimension
         self.headCount = headCount
         self.headDimension = headDimension
@@ -70,7 +84,15 @@ public final class MultiHeadAttention: Layer {
     public func callAsFunction(_ queryInput: Tensor, key keyInput: Tensor, value valueInput: Tensor,
                                mask: Tensor?) -> (output: Tensor, weights: Tensor) {
         // 1. Project: [B, T, H D] and [B, S, H D]; head h is columns h*D..<(h+1)*D of each.
-        let q = query(queryInput), k = key(keyInput), v = value(valueInput)
+        var q = query(queryInput), k = key(keyInput), mask = mask
+        let v = value(valueInput)
+        // 1b. Positions inside the attention, when this layer has them (query t and key s at positions t, s):
+        //     RoPE rotates q and k in place of shape; ALiBi adds -m_h |t - s| to the mask -> [B or 1, H, T, S].
+        switch positions {
+        case .rotary(let rotary)?: (q, k) = (rotary(q), rotary(k))
+        case .linearBiases(let biases)?: mask = biases.adding(to: mask, queryCount: q.shape[1], keyCount: k.shape[1])
+        case nil: break
+        }
         // 2. Attend in every head at once, reading the heads in place and writing them concatenated:
         //    [B, T, H D], weights [B, H, T, S] (see Tensor.multiHeadAttention).
         let (heads, weights) = q.multiHeadAttention(key: k, value: v, headCount: headCount, mask: mask,
@@ -87,6 +109,9 @@ public final class MultiHeadAttention: Layer {
     ///   mask is implicit and `mask` is ignored.
     /// - Cross-attention cache: on first use the memory `keyValueInput` `[B, S, C]` is projected once; every
     ///   call attends to row r's memory row with `mask` (the memory's key-padding mask `[B, 1, 1, S]`).
+    /// - ``positions`` (self-attention only): the new query and key are at position t = the cache's length
+    ///   before the append; RoPE rotates both by t before the key is stored (the cache holds rotated keys),
+    ///   ALiBi's mask is -m_h (t - j) for the cached keys j = 0...t, one row per head.
     ///
     /// Equals the row of the full computation to Float32 rounding (see ``singleQueryAttention``).
     public func callAsFunction(_ queryInput: Tensor, _ keyValueInput: Tensor, mask: Tensor?,
@@ -94,21 +119,31 @@ public final class MultiHeadAttention: Layer {
         let (rows, h, d) = (queryInput.shape[0], headCount, headDimension)
         precondition(queryInput.rank == 3 && queryInput.shape[1] == 1 && rows == cache.rowCount,
                      "cached attention takes one position per row [\(cache.rowCount), 1, C], got \(queryInput.shape)")
-        let maskScalars: [Float]?
+        var queries = query(queryInput)                                                              // [R, 1, H D]
+        let maskScalars: [Float]?, perHeadMask: Bool
         switch cache.role {
         case .selfAttention:
-            cache.append(keys: key(keyValueInput).scalars, values: value(keyValueInput).scalars)   // [R, H, D] each
-            maskScalars = nil
+            let t = cache.length                                                                     // the new position
+            var keys = key(keyValueInput)                                                            // [R, 1, H D]
+            if case .rotary(let rotary)? = positions { (queries, keys) = (rotary(queries, offset: t), rotary(keys, offset: t)) }
+            cache.append(keys: keys.scalars, values: value(keyValueInput).scalars)                   // [R, H, D] each
+            if case .linearBiases(let biases)? = positions {
+                maskScalars = biases.bias(queryCount: 1, keyCount: t + 1, queryOffset: t).scalars   // [H, t + 1]
+            } else {
+                maskScalars = nil
+            }
+            perHeadMask = true
         case .crossAttention:
             if !cache.isFilled { cache.fill(keys: key(keyValueInput), values: value(keyValueInput)) }
             maskScalars = mask?.scalars                                                              // [B, S]
+            perHeadMask = false
         }
         let (keyCount, capacity, memoryRows) = (cache.length, cache.capacity, cache.memoryRows)
         let heads = singleQueryAttention(                                                            // [R, H, D]
-            queries: query(queryInput).scalars, rowCount: rows, headCount: h, headDimension: d,
+            queries: queries.scalars, rowCount: rows, headCount: h, headDimension: d,
             keys: cache.keyStorage, values: cache.valueStorage, keyCount: keyCount, keyStride: d,
             keyOffset: { r, head in (memoryRows[r] * h + head) * capacity * d },
-            mask: maskScalars, maskOffset: { r in memoryRows[r] * keyCount })
+            mask: maskScalars, maskOffset: { r, head in perHeadMask ? head * keyCount : memoryRows[r] * keyCount })
         return output(gated(Tensor(shape: [rows, 1, h * d], scalars: heads)))                       // [R, 1, C]
     }
 }

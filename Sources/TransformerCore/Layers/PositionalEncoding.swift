@@ -13,14 +13,21 @@ import Foundation
 ///
 ///     PE(pos, i) = sin(pos / 10000^(2i / d_model)),  PE(pos, ceil(C/2) + i) = cos(pos / 10000^(2i / d_model))
 ///
-/// or, with `.learned`, a trained `[maxLen, C]` table. The sqrt(d_model) scaling of the embeddings is
+/// or, with `.learned`, a trained `[maxLen, C]` table. With `.rotary` (RoPE) and `.linearBiases` (ALiBi)
+/// there is no table, the positions enter the self-attentions instead (``AttentionPositions``), and this
+/// layer is only
+///
+///     y = dropout(x * sqrt(d_model))
+///
+/// (the same scaling as with a table, so a model differs only in where its positions go; without a table
+/// there is also no length limit here). The sqrt(d_model) scaling of the embeddings is
 /// from paper §3.4; with `scalesEmbedding` false it is left out (y = dropout(x + PE), Hugging Face's
 /// `scale_embedding = false`). Shapes: x `[B, T, C]` -> y `[B, T, C]`; T + offset must not exceed maxLen.
 public final class PositionalEncoding: Layer {
     public let kind: TransformerConfiguration.PositionalEncodingKind
     public let maximumLength: Int
     public let dimension: Int
-    /// The fixed sinusoidal table `[maxLen, C]` (not a parameter); nil for learned encodings.
+    /// The fixed sinusoidal table `[maxLen, C]` (not a parameter); nil for learned encodings, RoPE and ALiBi.
     public let sinusoidTable: Tensor?
     /// The learned table, for `.learned`.
     public let learned: Embedding?
@@ -44,6 +51,8 @@ public final class PositionalEncoding: Layer {
         case .learned:
             sinusoidTable = nil
             learned = Embedding(vocabularySize: maximumLength, dimension: dimension, generator: generator)
+        case .rotary, .linearBiases:
+            (sinusoidTable, learned) = (nil, nil)
         }
         self.dropout = Dropout(probability: dropout, generator: generator)
     }
@@ -88,6 +97,8 @@ public final class PositionalEncoding: Layer {
     public func callAsFunction(_ x: Tensor, offset: Int = 0) -> Tensor {
         let length = x.shape[1]
         precondition(x.rank == 3 && x.shape[2] == dimension, "PositionalEncoding needs [B, T, \(dimension)], got \(x.shape)")
+        let scaled = scalesEmbedding ? x * Float(dimension).squareRoot() : x
+        guard kind.addsTable else { return dropout(scaled) }   // RoPE, ALiBi: positions act in the attentions
         precondition(offset + length <= maximumLength,
                      "sequence of \(offset + length) positions exceeds the maximum length \(maximumLength)")
         let positions: Tensor   // [1, T, C]
@@ -97,6 +108,6 @@ public final class PositionalEncoding: Layer {
             let rows = sinusoidTable!.scalars[(offset * dimension)..<((offset + length) * dimension)]
             positions = Tensor(shape: [1, length, dimension], scalars: Array(rows))
         }
-        return dropout((scalesEmbedding ? x * Float(dimension).squareRoot() : x) + positions)
+        return dropout(scaled + positions)
     }
 }

@@ -29,18 +29,21 @@ public final class TransformerBlock: Layer {
 
     /// Builds the block's layers from `generator`, in the order self-attention, cross-attention, FFN.
     /// `selfAttentionHeads` / `crossAttentionHeads` are the heads a pruned attention keeps (each of width
-    /// D = C / H); nil: all H.
+    /// D = C / H); nil: all H. `selfAttentionPositions` (RoPE or ALiBi, for the kept heads) goes to the
+    /// self-attention only; the cross-attention never has positions (see ``AttentionPositions``).
     public init(configuration c: BlockConfiguration, causal: Bool, crossAttention hasCrossAttention: Bool,
                 selfAttentionHeads: Int? = nil, crossAttentionHeads: Int? = nil,
+                selfAttentionPositions: AttentionPositions? = nil,
                 generator: SeededGenerator) throws(ConfigurationError) {
         func residual() -> ResidualConnection {
             ResidualConnection(dimension: c.modelDimension, placement: c.normPlacement, dropout: c.dropout,
                                epsilon: c.layerNormEpsilon, generator: generator)
         }
-        func attention(_ scoring: AttentionScoring, heads: Int?) throws(ConfigurationError) -> any AttentionLayer {
+        func attention(_ scoring: AttentionScoring, heads: Int?,
+                       positions: AttentionPositions? = nil) throws(ConfigurationError) -> any AttentionLayer {
             guard let heads, heads != c.headCount else {
                 return try makeAttention(scoring, modelDimension: c.modelDimension, headCount: c.headCount,
-                                         dropout: c.dropout, generator: generator)
+                                         dropout: c.dropout, positions: positions, generator: generator)
             }
             try c.validate()
             guard scoring == .dotProduct else {
@@ -52,10 +55,10 @@ public final class TransformerBlock: Layer {
             }
             return try MultiHeadAttention(querySize: c.modelDimension, keySize: c.modelDimension, valueSize: c.modelDimension,
                                           headCount: heads, headDimension: c.headDimension, outputSize: c.modelDimension,
-                                          dropout: c.dropout, generator: generator)
+                                          dropout: c.dropout, positions: positions, generator: generator)
         }
         isCausal = causal
-        selfAttention = try attention(c.selfAttention, heads: selfAttentionHeads)
+        selfAttention = try attention(c.selfAttention, heads: selfAttentionHeads, positions: selfAttentionPositions)
         selfAttentionResidual = residual()
         if hasCrossAttention {
             crossAttention = try attention(c.crossAttention, heads: crossAttentionHeads)

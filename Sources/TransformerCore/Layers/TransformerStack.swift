@@ -11,19 +11,31 @@ public final class TransformerStack: Layer {
     /// N blocks of configuration `c`. `prunedHeads` names the heads each block's attentions no longer have:
     /// the self-attentions are `selfAttentionKind`'s entries (``AttentionKind/encoderSelf`` for an encoder,
     /// ``AttentionKind/decoderSelf`` for a decoder), the cross-attentions ``AttentionKind/decoderCross``'s.
+    /// `positions` is the model's positional encoding: with `.rotary` or `.linearBiases` every block's
+    /// self-attention gets RoPE or ALiBi (the slopes of its kept heads); other kinds (and nil) add nothing
+    /// inside the blocks.
     public init(configuration c: BlockConfiguration, layerCount: Int, causal: Bool, crossAttention: Bool,
                 prunedHeads: PrunedHeads = PrunedHeads(), selfAttentionKind: AttentionKind = .encoderSelf,
+                positions: TransformerConfiguration.PositionalEncodingKind? = nil,
                 generator: SeededGenerator) throws(ConfigurationError) {
+        if let positions, positions.entersAttention {
+            try c.validate()
+            try positions.validate(block: c)
+        }
         var layers: [TransformerBlock] = []
         for index in 0..<layerCount {
             func kept(_ kind: AttentionKind) -> Int? {
                 let removed = prunedHeads.removedHeads(kind, layer: index).count
                 return removed == 0 ? nil : c.headCount - removed
             }
+            let selfPositions = positions.flatMap {
+                AttentionPositions($0, headCount: c.headCount, headDimension: c.headDimension,
+                                   keptHeads: prunedHeads.keptHeads(selfAttentionKind, layer: index, of: c.headCount))
+            }
             layers.append(try TransformerBlock(configuration: c, causal: causal, crossAttention: crossAttention,
                                                selfAttentionHeads: kept(selfAttentionKind),
                                                crossAttentionHeads: crossAttention ? kept(.decoderCross) : nil,
-                                               generator: generator))
+                                               selfAttentionPositions: selfPositions, generator: generator))
         }
         self.layers = layers
         norm = c.normPlacement == .pre ? LayerNorm(dimension: c.modelDimension, epsilon: c.layerNormEpsilon) : nil

@@ -54,7 +54,7 @@ public struct ClassifierConfiguration: Equatable, Sendable, Codable, PrunableCon
             throw ConfigurationError(field: .classCount, expected: "at least 2 classes", found: "\(classCount)")
         }
         try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
-                                                  maximumLength: maximumLength, specialTokens: specialTokens,
+                                                  maximumLength: maximumLength, positionalEncoding: positionalEncoding, specialTokens: specialTokens,
                                                   parameterCount: parameterCount)
         try prunedHeads?.validate(kinds: [.encoderSelf], layerCount: layerCount, headCount: block.headCount)
     }

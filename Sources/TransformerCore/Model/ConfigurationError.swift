@@ -9,6 +9,8 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
         case imageSize, patchSize, channelCount, pixelNormalization
         /// The heads pruning removed (``PrunedHeads``).
         case prunedHeads
+        /// How positions are encoded (``TransformerConfiguration/PositionalEncodingKind``).
+        case positionalEncoding
         /// The sizes together describe a model too large to allocate.
         case modelSize
     }
@@ -36,9 +38,11 @@ extension ConfigurationError {
     /// The checks every single-stack model (classifier, language model) shares: vocabulary, block, layers,
     /// positions, special ids, and the parameter budget of ``TransformerConfiguration/maximumStoredScalars``.
     static func validateStackModel(vocabularySize: Int, block: BlockConfiguration, layerCount: Int, maximumLength: Int,
+                                   positionalEncoding: TransformerConfiguration.PositionalEncodingKind,
                                    specialTokens: SpecialTokens, parameterCount: Int) throws(ConfigurationError) {
         try checkSize(vocabularySize, .vocabularySize)
         try block.validate()
+        try positionalEncoding.validate(block: block)
         try checkSize(layerCount, .layerCount)
         try checkSize(maximumLength, .maximumLength)
         try specialTokens.validate()

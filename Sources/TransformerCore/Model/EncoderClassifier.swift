@@ -6,7 +6,9 @@
 ///
 /// Pooling (``ClassifierConfiguration/Pooling``): the encoder output at the learned `[CLS]` position, or
 /// the mean over the real tokens. Deviation stated: the `[CLS]` vector is a parameter put before the
-/// embedded tokens (as ViT's class token), not a vocabulary entry, so tokenizers need no extra id.
+/// embedded tokens (as ViT's class token), not a vocabulary entry, so tokenizers need no extra id. With
+/// RoPE or ALiBi positions `[CLS]` is position 0 of every self-attention (ALiBi's bias is symmetric here,
+/// -m_h |i - j|, see ``LinearBiases``).
 ///
 /// ```swift
 /// let model = try EncoderClassifier(configuration: .init(vocabularySize: 20, classCount: 2,
@@ -36,7 +38,7 @@ public final class EncoderClassifier: ConfiguredModel {
                                                 dimension: width, dropout: c.block.dropout, generator: generator)
         encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
                                        crossAttention: false, prunedHeads: c.prunedHeads ?? PrunedHeads(),
-                                       selfAttentionKind: .encoderSelf, generator: generator)
+                                       selfAttentionKind: .encoderSelf, positions: c.positionalEncoding, generator: generator)
         head = Linear(inputSize: width, outputSize: c.classCount, generator: generator)
     }
 

@@ -3,7 +3,8 @@
 ///     ids [B, T] -> embedding -> positionalEncoding -> N causal blocks -> projection -> logits [B, T, V]
 ///
 /// Position t predicts token t + 1 from tokens 0...t (causal mask; padding keys masked too). A GPT block
-/// is an encoder block with a causal mask: the same ``TransformerBlock``.
+/// is an encoder block with a causal mask: the same ``TransformerBlock``. With RoPE or ALiBi positions the
+/// blocks' self-attentions encode positions and no table is added (see ``AttentionPositions``).
 ///
 /// With a ``KeyValueCache`` the same forward runs one new token per row (``Generator`` uses it), each block
 /// reading the keys and values of earlier positions from its cache.
@@ -32,7 +33,7 @@ public final class LanguageModel: ConfiguredModel {
                                                 dimension: width, dropout: c.block.dropout, generator: generator)
         decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
                                        crossAttention: false, prunedHeads: c.prunedHeads ?? PrunedHeads(),
-                                       selfAttentionKind: .decoderSelf, generator: generator)
+                                       selfAttentionKind: .decoderSelf, positions: c.positionalEncoding, generator: generator)
         if c.tieEmbedding {
             let bound = 1 / Float(width).squareRoot()
             projection = Linear(weight: embedding.weight,

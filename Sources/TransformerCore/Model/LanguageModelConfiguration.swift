@@ -38,7 +38,7 @@ public struct LanguageModelConfiguration: Equatable, Sendable, Codable, Prunable
 
     public func validate() throws(ConfigurationError) {
         try ConfigurationError.validateStackModel(vocabularySize: vocabularySize, block: block, layerCount: layerCount,
-                                                  maximumLength: maximumLength, specialTokens: specialTokens,
+                                                  maximumLength: maximumLength, positionalEncoding: positionalEncoding, specialTokens: specialTokens,
                                                   parameterCount: parameterCount)
         try prunedHeads?.validate(kinds: [.decoderSelf], layerCount: layerCount, headCount: block.headCount)
     }

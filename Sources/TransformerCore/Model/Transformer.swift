@@ -6,6 +6,11 @@
 ///     target input ids [B, T] -> targetEmbedding -> positionalEncoding
 ///         -> decoder(memory) -> [B, T, C] -> projection -> logits [B, T, V]
 ///
+/// With RoPE or ALiBi positions (``TransformerConfiguration/PositionalEncodingKind/rotary``,
+/// ``TransformerConfiguration/PositionalEncodingKind/linearBiases``) `positionalEncoding` only scales the
+/// embeddings by sqrt(d_model) and applies dropout; the encoder's and the decoder's self-attentions encode
+/// the positions, the cross-attention none (see ``AttentionPositions``).
+///
 /// The configuration's ``SpecialTokens/padding`` id is padding: it is masked as a key in every attention (in the
 /// decoder's self-attention only when ``TransformerConfiguration/maskTargetPadding``). The decoder's
 /// self-attention is also causal. Every attention's weights are returned by ``forward(source:targetInput:)``
@@ -46,10 +51,10 @@ public final class Transformer: ConfiguredModel {
         let pruned = c.prunedHeads ?? PrunedHeads()
         encoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: false,
                                        crossAttention: false, prunedHeads: pruned, selfAttentionKind: .encoderSelf,
-                                       generator: generator)
+                                       positions: c.positionalEncoding, generator: generator)
         decoder = try TransformerStack(configuration: c.block, layerCount: c.layerCount, causal: true,
                                        crossAttention: true, prunedHeads: pruned, selfAttentionKind: .decoderSelf,
-                                       generator: generator)
+                                       positions: c.positionalEncoding, generator: generator)
         if c.tieTargetEmbedding {
             let bound = 1 / Float(c.modelDimension).squareRoot()
             projection = Linear(weight: targetEmbedding.weight,

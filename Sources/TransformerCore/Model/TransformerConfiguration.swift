@@ -19,9 +19,37 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable, PrunableCo
         /// The same frequencies laid out as sin in the first half of the columns and cos in the second
         /// (Marian's and fairseq's layout; Hugging Face's `MarianSinusoidalPositionalEmbedding`).
         case sinusoidalHalves = "sinusoidal-halves"
+        /// Rotary position embedding (RoPE, Su et al. 2021): no table; every self-attention rotates its
+        /// query and key feature pairs by position-dependent angles (see ``RotaryEmbedding``).
+        case rotary = "rope"
+        /// Attention with linear biases (ALiBi, Press et al. 2022): no table; every self-attention adds
+        /// -m_h |i - j| to head h's scores (see ``LinearBiases``).
+        case linearBiases = "alibi"
 
-        /// Whether the table is fixed (not a parameter).
+        /// Whether nothing about positions is trained (every kind but `.learned`).
         public var isFixed: Bool { self != .learned }
+
+        /// Whether a `[maxLen, C]` table is added to the embeddings (sinusoidal, sinusoidal-halves, learned).
+        /// RoPE and ALiBi add none: the embeddings are only scaled by sqrt(d_model) (when the model scales).
+        public var addsTable: Bool { !entersAttention }
+
+        /// Whether positions act inside the self-attentions (RoPE, ALiBi) rather than at the embeddings.
+        public var entersAttention: Bool { self == .rotary || self == .linearBiases }
+
+        /// Checks that a block can use this kind: RoPE rotates feature pairs, so it needs an even head
+        /// dimension D = C / H; RoPE and ALiBi act on dot-product scores, so the self-attention must be
+        /// dot-product. Throws a ``ConfigurationError`` of field `positionalEncoding`.
+        public func validate(block: BlockConfiguration) throws(ConfigurationError) {
+            guard entersAttention, block.headCount > 0, block.modelDimension % block.headCount == 0 else { return }
+            if self == .rotary && block.headDimension % 2 != 0 {
+                throw ConfigurationError(field: .positionalEncoding, expected: "an even head dimension",
+                                         found: "\(block.headDimension) (d_model \(block.modelDimension) / \(block.headCount) heads)")
+            }
+            if block.selfAttention != .dotProduct {
+                throw ConfigurationError(field: .positionalEncoding, expected: "dot-product self-attention",
+                                         found: "\(block.selfAttention.rawValue) self-attention")
+            }
+        }
     }
 
     /// V_src: source vocabulary size (including special tokens).
@@ -132,7 +160,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable, PrunableCo
 
     /// Parameters plus the fixed sinusoid table: the Float32 values a model of this configuration holds.
     var storedScalarCount: Int {
-        let table = positionalEncoding.isFixed ? maximumLength.multipliedReportingOverflow(by: modelDimension) : (0, false)
+        let table = positionalEncoding.isFixed && positionalEncoding.addsTable ? maximumLength.multipliedReportingOverflow(by: modelDimension) : (0, false)
         let (total, overflow) = parameterCount.addingReportingOverflow(table.0)
         return overflow || table.1 ? .max : total
     }
@@ -154,6 +182,7 @@ public struct TransformerConfiguration: Equatable, Sendable, Codable, PrunableCo
         guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
             throw ConfigurationError(field: .dropout, expected: "a probability in [0, 1)", found: "\(dropout)")
         }
+        try positionalEncoding.validate(block: block)
         guard storedScalarCount <= Self.maximumStoredScalars else {
             throw ConfigurationError(field: .modelSize,
                                      expected: "at most \(Self.maximumStoredScalars) Float32 values (parameters plus the position table; lower d_model, layers, d_ff, vocabularies or max length)",

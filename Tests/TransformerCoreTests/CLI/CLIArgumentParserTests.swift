@@ -215,7 +215,7 @@ struct CLIArgumentParserTests {
             guard case .help(let text) = TransformerCLI.resolve(arguments) else { Issue.record("\(arguments)"); continue }
             #expect(text == HelpFormatter.commandHelp(ModelCommand.self))
         }
-        let commands = "model, train, translate, classify, classify-image, generate, tokenize, evaluate, score, heads, prune, bench, plot-attention, plot-loss, plot-positional-encoding"
+        let commands = "model, train, translate, classify, classify-image, generate, tokenize, evaluate, score, heads, prune, bench, plot-attention, plot-loss, plot-lines, plot-positional-encoding"
         #expect(failure(["modl"]) == "error: unknown command 'modl'; expected one of: \(commands); did you mean 'model'?")
         #expect(failure(["trian"]) == "error: unknown command 'trian'; expected one of: \(commands); did you mean 'train'?")
         #expect(failure(["help", "nope"]) == "error: unknown command 'nope'; expected one of: \(commands); see 'transformer-cli --help'")

@@ -27,6 +27,7 @@ struct CLIHelpTests {
           bench                   Time training and decoding (compare with PyTorch).
           plot-attention          Draw the attention weights a model used on a text.
           plot-loss               Draw a run's loss and learning rate against step.
+          plot-lines              Draw a line chart of a series,x,y CSV file.
           plot-positional-encoding
                                   Draw the sinusoidal positional-encoding table.
 
@@ -52,8 +53,12 @@ struct CLIHelpTests {
                                   Feed-forward non-linearity. (values: relu, gelu, silu;
                                   default: relu)
           --positional <positional>
-                                  Fixed sinusoids (the paper's) or a learned table.
-                                  (values: sinusoidal, learned, sinusoidal-halves;
+                                  Positions: fixed sinusoids added to the embeddings
+                                  (the paper's), a learned table, the sinusoids in
+                                  Marian's layout, rope (rotary query/key rotations, Su
+                                  et al. 2021) or alibi (linear attention biases, Press
+                                  et al. 2022) in every self-attention. (values:
+                                  sinusoidal, learned, sinusoidal-halves, rope, alibi;
                                   default: sinusoidal)
           --tie-embeddings        Share one matrix between the target embedding and the
                                   output projection (paper section 3.4).

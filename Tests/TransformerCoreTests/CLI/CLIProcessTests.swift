@@ -118,7 +118,7 @@ struct CLIProcessTests {
         let run = try CLITool.run(["modle"])
         #expect(run.status == 64, "\(run)")
         #expect(run.errorLines == ["error: unknown command 'modle'; expected one of: model, train, translate, classify, classify-image, generate, tokenize, evaluate, score, heads, prune, bench, plot-attention, plot-loss, "
-                                 + "plot-positional-encoding; did you mean 'model'?"])
+                                 + "plot-lines, plot-positional-encoding; did you mean 'model'?"])
     }
 
     @Test func noCommandPrintsUsageAndExits64() throws {

@@ -15,7 +15,7 @@ import Testing
             singleQueryAttention(queries: q.scalars, rowCount: rows, headCount: heads, headDimension: d,
                                  keys: k.scalars, values: v.scalars, keyCount: keys, keyStride: d,
                                  keyOffset: { r, h in (r * heads + h) * keys * d }, mask: mask.scalars,
-                                 maskOffset: { r in r * keys })
+                                 maskOffset: { r, _ in r * keys })
         }
         let single = ComputeThreads.$limit.withValue(1) { run() }
         let threaded = ComputeThreads.$limit.withValue(2) { Kernels.$singleQueryWorkPerThread.withValue(1) { run() } }
