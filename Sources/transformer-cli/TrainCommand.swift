@@ -181,7 +181,7 @@ struct TrainCommand: Command {
                                 ("batch-tokens", [.translate, .classify]), ("shared-vocab", [.translate]),
                                 ("src-tokenizer", [.translate]), ("tgt-tokenizer", [.translate]), ("skip-invalid", [.translate]),
                                 ("max-len", [.translate, .classify]), ("tie-embeddings", [.translate, .lm]),
-                                ("cross-attention", [.translate])]
+                                ("cross-attention", [.translate]), ("positional", text)]
         where arguments.isGiven(option) && !tasks.contains(task) && resumePath == nil {
             throw UsageError("--\(option): only for --task " + tasks.map(\.rawValue).joined(separator: " or ")
                              + ", not \(task.rawValue)")

@@ -172,6 +172,9 @@ struct CLIImageTests {
         let tokenizer = try train(["--tokenizer", "word"])
         #expect(tokenizer.status == 64 && tokenizer.errorLinesBesidesDebugNote
                 == ["error: --tokenizer: only for --task translate or classify or lm, not image-classify"], "\(tokenizer)")
+        let positional = try train(["--positional", "rope"])   // the ViT's positions are its learned table
+        #expect(positional.status == 64 && positional.errorLinesBesidesDebugNote
+                == ["error: --positional: only for --task translate or classify or lm, not image-classify"], "\(positional)")
         let notDirectory = try CLITool.run(["train", "--data", t.checkpoint, "--epochs", "1", "--logdir", runs.path] + Self.common)
         #expect(notDirectory.status == 65 && notDirectory.errorLinesBesidesDebugNote.count == 1
                 && notDirectory.errorLinesBesidesDebugNote[0].hasPrefix("error: \(t.checkpoint): expected a directory of images"), "\(notDirectory)")
