@@ -68,29 +68,32 @@ extension Tensor {
     /// (Phi from a rational fit of erfc with relative error below 1.2e-7, vectorised and threaded; see
     /// Kernels+GELU.swift) rather than libm's `erf` per element.
     public func gelu() -> Tensor {
-        let x = scalars
-        let backend = KernelBackend.current
-        let y = Kernels.uninitializedArray(x.count) { y in
-            x.withUnsafeBufferPointer { x in Kernels.gelu(count: x.count, x: x.baseAddress!, y: y, backend: backend) }
-        }
-        return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
-            let backend = KernelBackend.current
-            return [Tensor.elementwise(g, x) { g, x, d, n in Kernels.geluBackward(count: n, x: x, g: g, dx: d, backend: backend) }]
-        }
+        kernelPair(forward: { Kernels.gelu(count: $0, x: $1, y: $2, backend: $3) },
+                   backward: { Kernels.geluBackward(count: $0, x: $1, g: $2, dx: $3, backend: $4) })
     }
 
     /// SiLU, also called swish (Elfwing et al. 2017; Ramachandran et al. 2017): y = x * s, s = sigmoid(x) =
     /// 1 / (1 + e^-x); dy/dx = s + x s (1 - s) = s (1 + x (1 - s)).
     /// Computed by ``Kernels/activation(_:count:x:y:backend:)`` and ``Kernels/siluBackward(count:x:g:dx:backend:)``.
     public func silu() -> Tensor {
+        kernelPair(forward: { Kernels.activation(.silu, count: $0, x: $1, y: $2, backend: $3) },
+                   backward: { Kernels.siluBackward(count: $0, x: $1, g: $2, dx: $3, backend: $4) })
+    }
+
+    /// y = f(x) by a forward kernel `forward(count, x, y, backend)`; the backward computes dx from x and g
+    /// with `backward(count, x, g, dx, backend)` (each reads the backend on its own calling thread).
+    private func kernelPair(
+        forward: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, KernelBackend) -> Void,
+        backward: @escaping (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, KernelBackend) -> Void
+    ) -> Tensor {
         let x = scalars
         let backend = KernelBackend.current
         let y = Kernels.uninitializedArray(x.count) { y in
-            x.withUnsafeBufferPointer { x in Kernels.activation(.silu, count: x.count, x: x.baseAddress!, y: y, backend: backend) }
+            x.withUnsafeBufferPointer { x in forward(x.count, x.baseAddress!, y, backend) }
         }
         return Tensor.result(shape: shape, scalars: y, inputs: [self]) { g in
             let backend = KernelBackend.current
-            return [Tensor.elementwise(g, x) { g, x, d, n in Kernels.siluBackward(count: n, x: x, g: g, dx: d, backend: backend) }]
+            return [Tensor.elementwise(g, x) { g, x, d, n in backward(n, x, g, d, backend) }]
         }
     }
 }
